@@ -1,0 +1,50 @@
+"""Numbers as the owner reads them, via Babel: ₹2,35,000 in tables, ₹2.35 L in prose."""
+
+from __future__ import annotations
+
+import re
+
+from babel import Locale
+from babel.numbers import format_compact_currency, format_currency, format_decimal
+
+_COMPACT_SUFFIX = re.compile(r"(?<=\d)([^\d\s.,-]+)$")
+
+
+def money(amount: float, currency: str, locale: str, *, whole: bool = False) -> str:
+    """Whole units when the amount is whole (₹2,35,000) or `whole` is asked, else with paise (₹1,659.95)."""
+    if whole or abs(amount - round(amount)) < 0.005:
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0]
+        whole = re.sub(r"\.0+", "", pattern)
+        return format_currency(round(amount), currency, locale=locale, format=whole, currency_digits=False)
+    return format_currency(amount, currency, locale=locale)
+
+
+def money_short(amount: float, currency: str, locale: str) -> str:
+    """Prose form: ₹2.35 L, ₹1.2 Cr, €235K; small amounts stay exact."""
+    if abs(amount) < 100_000 if locale.endswith("_IN") else abs(amount) < 10_000:
+        return money(amount, currency, locale, whole=abs(amount) >= 100)
+    text = format_compact_currency(amount, currency, locale=locale, fraction_digits=2)
+    return _COMPACT_SUFFIX.sub(lambda match: f" {match.group(1)}", text) if locale.endswith("_IN") else text
+
+
+def number(value: float, locale: str) -> str:
+    return format_decimal(value, locale=locale)
+
+
+def signed_pct(value: float) -> str:
+    return f"{value:+.1f}%".replace("+0.0%", "0.0%").replace("-0.0%", "0.0%")
+
+
+def arrow_pct(value: float) -> str:
+    """▲ 12.0% / ▼ 3.5% / ▬ 0.0%: the arrow carries the sign."""
+    return f"{arrow(value)} {abs(value):.1f}%"
+
+
+def arrow_pp(value: float) -> str:
+    return f"{arrow(value)} {abs(value):.1f} pp"
+
+
+def arrow(value: float | None) -> str:
+    if value is None or abs(value) < 0.05:
+        return "▬"
+    return "▲" if value > 0 else "▼"

@@ -1,0 +1,192 @@
+"""Report history: SQLite (one current report per date, earlier revisions kept) and the seed's CSV log.
+
+All writes go through `HistoryStore`, which serialises them with a lock; each call opens its own
+connection, so the store may be shared by the CLI, the GUI thread and worker threads.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any
+
+from .report import Report
+
+SCHEMA_VERSION = 1
+CSV_LOG_COLUMNS = (
+    "date", "total_sales", "orders", "avg_order", "leads_count", "attendance_rate", "absents",
+    "delta_sales_pct", "delta_leads_pct", "delta_attendance_pct", "time",
+)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY,
+    date TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    current INTEGER NOT NULL DEFAULT 1,
+    generated_at TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    demo INTEGER NOT NULL DEFAULT 0,
+    body TEXT NOT NULL,
+    UNIQUE (date, revision)
+);
+CREATE INDEX IF NOT EXISTS reports_current ON reports (date) WHERE current = 1;
+"""
+
+
+class HistoryStore:
+    def __init__(self, path: Path):
+        self.path = path
+        self._write_lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.executescript(_SCHEMA)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; other tables (the outbox) can join it so both land or neither."""
+        with self._write_lock, closing(self._connect()) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @staticmethod
+    def save_in(conn: sqlite3.Connection, report: Report) -> int:
+        """Store `report` as the current one for its date; returns its revision number."""
+        day = report.date.isoformat()
+        (last,) = conn.execute("SELECT COALESCE(MAX(revision), 0) FROM reports WHERE date = ?", (day,)).fetchone()
+        conn.execute("UPDATE reports SET current = 0 WHERE date = ?", (day,))
+        conn.execute(
+            "INSERT INTO reports (date, revision, current, generated_at, engine, demo, body) "
+            "VALUES (?, ?, 1, ?, ?, ?, ?)",
+            (day, last + 1, report.generated_at.isoformat(timespec="seconds"), report.engine, int(report.demo),
+             json.dumps(report.to_dict(), ensure_ascii=False)),
+        )
+        return last + 1
+
+    def save(self, report: Report) -> int:
+        with self.transaction() as conn:
+            return self.save_in(conn, report)
+
+    def get(self, day: dt.date) -> Report | None:
+        with closing(self._connect()) as conn:
+            row = conn.execute("SELECT body FROM reports WHERE date = ? AND current = 1", (day.isoformat(),)).fetchone()
+        return Report.from_dict(json.loads(row["body"])) if row else None
+
+    def revisions(self, day: dt.date) -> int:
+        with closing(self._connect()) as conn:
+            (count,) = conn.execute("SELECT COUNT(*) FROM reports WHERE date = ?", (day.isoformat(),)).fetchone()
+        return int(count)
+
+    def bodies(self, first: dt.date, last: dt.date) -> dict[dt.date, dict[str, Any]]:
+        """Current report JSON per date in first..last: the KPI engine's fallback for past days."""
+        with closing(self._connect()) as conn:
+            rows = conn.execute(
+                "SELECT date, body FROM reports WHERE current = 1 AND date BETWEEN ? AND ? ORDER BY date",
+                (first.isoformat(), last.isoformat()),
+            ).fetchall()
+        return {dt.date.fromisoformat(row["date"]): json.loads(row["body"]) for row in rows}
+
+    def recent(self, days: int, until: dt.date | None = None) -> list[Report]:
+        until = until or self.latest_date() or dt.date.today()
+        bodies = self.bodies(until - dt.timedelta(days=days - 1), until)
+        return [Report.from_dict(body) for body in bodies.values()]
+
+    def latest_date(self) -> dt.date | None:
+        with closing(self._connect()) as conn:
+            (day,) = conn.execute("SELECT MAX(date) FROM reports WHERE current = 1").fetchone()
+        return dt.date.fromisoformat(day) if day else None
+
+    def last_generated_at(self) -> dt.datetime | None:
+        """When the newest report was made: the scheduler's 'last run' for missed-run catch-up."""
+        with closing(self._connect()) as conn:
+            (stamp,) = conn.execute("SELECT MAX(generated_at) FROM reports WHERE engine != 'imported'").fetchone()
+        return dt.datetime.fromisoformat(stamp) if stamp else None
+
+    def has(self, day: dt.date) -> bool:
+        with closing(self._connect()) as conn:
+            return conn.execute("SELECT 1 FROM reports WHERE date = ?", (day.isoformat(),)).fetchone() is not None
+
+
+def csv_log_row(report: Report) -> dict[str, Any]:
+    s, leads, att = report.sales, report.leads, report.attendance
+
+    def blank(value: Any) -> Any:
+        return "" if value is None else value
+
+    return {
+        "date": report.date.isoformat(),
+        "total_sales": blank(s and s.total),
+        "orders": blank(s and s.orders),
+        "avg_order": blank(s and s.avg_order),
+        "leads_count": blank(leads and leads.count),
+        "attendance_rate": blank(att and att.rate_pct),
+        "absents": blank(att and att.absent),
+        "delta_sales_pct": blank(s and s.change_pct),
+        "delta_leads_pct": blank(leads and leads.change_pct),
+        "delta_attendance_pct": blank(att and att.change_pp),
+        "time": report.generated_at.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+
+
+def append_csv_log(path: Path, report: Report) -> None:
+    """Append one row; never rewrites the file, so rows the user added or edited stay as they are."""
+    new = not path.exists() or path.stat().st_size == 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_LOG_COLUMNS)
+        if new:
+            writer.writeheader()
+        writer.writerow(csv_log_row(report))
+
+
+def _num(value: str | None) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def report_from_log_row(row: dict[str, str], currency: str, business: str) -> Report:
+    """An imported seed log row as a minimal report, so 'vs yesterday' continues after the switch."""
+    from .report import AttendanceKpis, LeadsKpis, SalesKpis
+
+    total, orders = _num(row.get("total_sales")), _num(row.get("orders"))
+    leads, rate, absents = _num(row.get("leads_count")), _num(row.get("attendance_rate")), _num(row.get("absents"))
+    stamp = row.get("time") or ""
+    try:
+        generated = dt.datetime.fromisoformat(stamp) if len(stamp) > 8 else \
+            dt.datetime.combine(dt.date.fromisoformat(row["date"]), dt.time.fromisoformat(stamp or "00:00"))
+    except ValueError:
+        generated = dt.datetime.combine(dt.date.fromisoformat(row["date"]), dt.time())
+    return Report(
+        date=dt.date.fromisoformat(row["date"]),
+        currency=currency,
+        business=business,
+        sales=SalesKpis(total=total, orders=int(orders or 0), avg_order=_num(row.get("avg_order")))
+        if total is not None else None,
+        leads=LeadsKpis(count=int(leads), by_source={}) if leads is not None else None,
+        attendance=AttendanceKpis(headcount=0, present=0, absent=int(absents or 0), rate_pct=rate)
+        if rate is not None else None,
+        engine="imported",
+        engine_reason="imported from business_summary_log.csv",
+        generated_at=generated.astimezone(),
+    )

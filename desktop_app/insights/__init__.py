@@ -1,0 +1,1 @@
+"""Insights: plain-language bullets about the day, written by rules (offline) or, later, an LLM."""

@@ -1,0 +1,202 @@
+"""KPIs in pandas: canonical frames in, numbers out. No I/O, no settings files.
+
+A day counts as known when it lies inside a source's coverage (the span the file vouches for);
+days outside it come from the history store, else stay unknown (None) rather than zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from connectors.base import NOT_SALE_STATUSES
+
+from .report import AttendanceKpis, LeadsKpis, SalesKpis
+
+ESTIMATE_WINDOW_DAYS = 30
+PreviousDay = Callable[[dt.date], dt.date]
+
+
+@dataclass
+class DomainData:
+    """All rows of one domain (every source concatenated) and the days they are complete for."""
+
+    frame: pd.DataFrame
+    coverage: tuple[dt.date, dt.date]
+
+    def covers(self, day: dt.date) -> bool:
+        return self.coverage[0] <= day <= self.coverage[1]
+
+
+def pct_change(now: float | None, before: float | None) -> float | None:
+    if now is None or before is None or before == 0:
+        return None
+    return round((now - before) / abs(before) * 100, 1)
+
+
+def _window(frame: pd.DataFrame, column: str, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """Rows whose timestamp falls on first..last, with a `day` column (datetime.date)."""
+    stamps = frame[column]
+    mask = (stamps >= pd.Timestamp(first)) & (stamps < pd.Timestamp(last + dt.timedelta(days=1)))
+    rows = frame.loc[mask].copy()
+    rows["day"] = rows[column].dt.date
+    return rows
+
+
+def _days_back(day: dt.date, prev_day: dt.date, span: int = 7) -> dt.date:
+    return min(prev_day, day - dt.timedelta(days=span))
+
+
+def _past(history: Mapping[dt.date, dict[str, Any]], day: dt.date, domain: str, key: str) -> Any:
+    block = (history.get(day) or {}).get(domain)
+    return None if not block else block.get(key)
+
+
+def _seven_day_mean(values: Callable[[dt.date], float | None], day: dt.date, is_open: Callable[[dt.date], bool]):
+    days = [day - dt.timedelta(days=offset) for offset in range(1, 8)]
+    known = [values(past) for past in days if is_open(past)]
+    known = [value for value in known if value is not None]
+    return round(sum(known) / len(known), 2) if known else None
+
+
+def compute_sales(
+    data: DomainData,
+    day: dt.date,
+    previous_day: PreviousDay,
+    is_open: Callable[[dt.date], bool],
+    history: Mapping[dt.date, dict[str, Any]],
+) -> SalesKpis:
+    prev = previous_day(day)
+    rows = _window(data.frame, "ordered_at", _days_back(day, prev), day)
+    if "status" in rows:
+        rows = rows[~rows["status"].isin(NOT_SALE_STATUSES)]
+    totals = rows.groupby("day")["amount"].sum()
+    per_order = rows.groupby(["day", "order_id"])["amount"].sum()
+    orders = (per_order > 0).groupby(level="day").sum()
+
+    def total_on(when: dt.date) -> float | None:
+        if data.covers(when):
+            return round(float(totals.get(when, 0.0)), 2)
+        return _past(history, when, "sales", "total")
+
+    def orders_on(when: dt.date) -> int | None:
+        if data.covers(when):
+            return int(orders.get(when, 0))
+        return _past(history, when, "sales", "orders")
+
+    total, count = total_on(day) or 0.0, orders_on(day) or 0
+    prev_total, prev_orders = total_on(prev), orders_on(prev)
+    avg = round(total / count, 2) if count else None
+    prev_avg = round(prev_total / prev_orders, 2) if prev_total is not None and prev_orders else None
+    week_ago = total_on(day - dt.timedelta(days=7))
+    today = rows[rows["day"] == day]
+    return SalesKpis(
+        total=total,
+        orders=count,
+        avg_order=avg,
+        prev_date=prev.isoformat(),
+        prev_total=prev_total,
+        prev_orders=prev_orders,
+        change_pct=pct_change(total, prev_total),
+        week_ago_total=week_ago,
+        week_change_pct=pct_change(total, week_ago),
+        avg_7d=_seven_day_mean(total_on, day, is_open),
+        avg_order_change_pct=pct_change(avg, prev_avg),
+        returns=round(float(-today.loc[today["amount"] < 0, "amount"].sum()), 2),
+    )
+
+
+def compute_leads(
+    data: DomainData,
+    day: dt.date,
+    previous_day: PreviousDay,
+    is_open: Callable[[dt.date], bool],
+    history: Mapping[dt.date, dict[str, Any]],
+) -> LeadsKpis:
+    prev = previous_day(day)
+    rows = _window(data.frame, "received_at", _days_back(day, prev), day)
+    counts = rows.groupby("day").size()
+
+    def count_on(when: dt.date) -> int | None:
+        if data.covers(when):
+            return int(counts.get(when, 0))
+        return _past(history, when, "leads", "count")
+
+    today = rows[rows["day"] == day]
+    mix = today["source"].fillna("Unknown").astype(str).str.strip().replace("", "Unknown").value_counts()
+    by_source = dict(sorted(((str(k), int(v)) for k, v in mix.items()), key=lambda item: (-item[1], item[0])))
+    count, prev_count = count_on(day) or 0, count_on(prev)
+    week_ago = count_on(day - dt.timedelta(days=7))
+    return LeadsKpis(
+        count=count,
+        by_source=by_source,
+        prev_date=prev.isoformat(),
+        prev_count=prev_count,
+        change_pct=pct_change(count, prev_count),
+        week_ago_count=week_ago,
+        week_change_pct=pct_change(count, week_ago),
+        avg_7d=_seven_day_mean(count_on, day, is_open),
+    )
+
+
+@dataclass
+class Headcount:
+    """Who is expected at work: from a roster or setting (exact) or staff seen recently (estimate)."""
+
+    fixed: int | None = None  # roster size or [attendance] headcount
+
+    def for_day(self, frame: pd.DataFrame, day: dt.date) -> tuple[int, bool]:
+        if self.fixed:
+            return self.fixed, False
+        on_day = frame[frame["day"] == day]
+        if (~on_day["present"]).any():
+            # The file lists absentees too (a status register): everyone listed is expected.
+            return int(on_day["employee"].nunique()), False
+        start = day - dt.timedelta(days=ESTIMATE_WINDOW_DAYS - 1)
+        recent = frame[(frame["day"] >= start) & (frame["day"] <= day)]
+        return int(recent["employee"].nunique()), True
+
+
+def compute_attendance(
+    data: DomainData,
+    day: dt.date,
+    previous_day: PreviousDay,
+    history: Mapping[dt.date, dict[str, Any]],
+    headcount: Headcount,
+) -> AttendanceKpis:
+    prev = previous_day(day)
+    start = min(_days_back(day, prev), day - dt.timedelta(days=ESTIMATE_WINDOW_DAYS - 1))
+    rows = _window(data.frame, "date", start, day)
+
+    def rate_on(when: dt.date) -> tuple[float | None, int, int, bool]:
+        if not data.covers(when):
+            return _past(history, when, "attendance", "rate_pct"), 0, 0, False
+        staff, estimated = headcount.for_day(rows, when)
+        present = int(rows.loc[(rows["day"] == when) & rows["present"], "employee"].nunique())
+        present = min(present, staff) if headcount.fixed else present
+        rate = round(present / staff * 100, 1) if staff else None
+        return rate, staff, present, estimated
+
+    rate, staff, present, estimated = rate_on(day)
+    prev_rate = rate_on(prev)[0]
+    week_rate = rate_on(day - dt.timedelta(days=7))[0]
+
+    def pp(now: float | None, before: float | None) -> float | None:
+        return None if now is None or before is None else round(now - before, 1)
+
+    return AttendanceKpis(
+        headcount=staff,
+        present=present,
+        absent=max(staff - present, 0),
+        rate_pct=rate,
+        headcount_estimated=estimated,
+        prev_date=prev.isoformat(),
+        prev_rate_pct=prev_rate,
+        change_pp=pp(rate, prev_rate),
+        week_ago_rate_pct=week_rate,
+        week_change_pp=pp(rate, week_rate),
+    )

@@ -1,0 +1,253 @@
+"""run_report: the one path from sources to a saved report. The CLI and the tray both call it.
+
+Data flows one way: sources -> KPIs -> insights -> rendering -> history. A source that fails
+or is stale never stops the report; its domain is left out and the report says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import pandas as pd
+
+from connectors import read_source
+from connectors.base import DATE_COLUMN, DOMAINS, CellIssue, Domain, SourceFrame, SourceReadError, SourceSpec
+
+from .history import HistoryStore, append_csv_log
+from .insights.engine import write_insights
+from .kpis import DomainData, Headcount, compute_attendance, compute_leads, compute_sales
+from .paths import AppPaths
+from .render import render_html, render_text
+from .report import Report, SourceStatus
+from .settings import Settings
+
+log = logging.getLogger("business_orchestrator.pipeline")
+KPI_WINDOW_DAYS = 8  # unreadable cells on these days (or on unknown days) make a domain fail
+MAX_LISTED_ISSUES = 3
+
+
+class Cancelled(Exception):
+    """The user cancelled the run (tray: Cancel while generating)."""
+
+
+class CancelToken(Protocol):
+    def is_set(self) -> bool: ...
+
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class _DomainRead:
+    frames: list[pd.DataFrame] = field(default_factory=list)
+    coverage: list[tuple[dt.date, dt.date]] = field(default_factory=list)
+    failed: bool = False
+
+
+def today_in(settings: Settings, now: dt.datetime | None = None) -> dt.date:
+    return (now or dt.datetime.now(dt.UTC)).astimezone(settings.business.zone).date()
+
+
+def _mtime_day(path: Path, settings: Settings) -> tuple[dt.date, dt.datetime]:
+    stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).astimezone(settings.business.zone)
+    return stamp.date(), stamp
+
+
+def _describe_issues(issues: list[CellIssue]) -> str:
+    listed = "; ".join(str(issue) for issue in issues[:MAX_LISTED_ISSUES])
+    more = len(issues) - MAX_LISTED_ISSUES
+    return listed + (f" (and {more} more)" if more > 0 else "")
+
+
+def _check_cells(spec: SourceSpec, result: SourceFrame, day: dt.date) -> tuple[pd.DataFrame, list[str]]:
+    """Fail on unreadable cells that could change this report; ignore (with a warning) older ones."""
+    frame = result.frame
+    if not result.issues:
+        return frame, []
+    column = DATE_COLUMN[spec.domain]
+    bad_rows = {issue.row for issue in result.issues}
+    if None in bad_rows:
+        raise SourceReadError(spec.name, _describe_issues(result.issues))
+    stamps = frame.loc[frame["_row"].isin(bad_rows), ["_row", column]]
+    window_start = pd.Timestamp(day - dt.timedelta(days=KPI_WINDOW_DAYS))
+    relevant_rows = set(
+        stamps.loc[stamps[column].isna() | (stamps[column] >= window_start), "_row"].astype(int)
+    ) if result.has_dates else bad_rows
+    relevant = [issue for issue in result.issues if issue.row in relevant_rows]
+    if relevant:
+        raise SourceReadError(spec.name, _describe_issues(relevant))
+    ignored = f"{spec.name}: {len(result.issues)} unreadable cell(s) in rows older than the report were ignored " \
+              f"(first: {result.issues[0]})"
+    return frame[~frame["_row"].isin(bad_rows)], [ignored]
+
+
+def _read_one(spec: SourceSpec, day: dt.date, settings: Settings) -> tuple[SourceStatus, pd.DataFrame | None,
+                                                                              tuple[dt.date, dt.date] | None,
+                                                                              list[str]]:
+    status = SourceStatus(name=spec.name, domain=spec.domain, path=spec.path, status="failed")
+    try:
+        result = read_source(spec)
+        status.connector, status.rows = result.connector, len(result.frame)
+        frame, warnings = _check_cells(spec, result, day)
+    except SourceReadError as exc:
+        status.message = str(exc)
+        return status, None, None, [str(exc)]
+    warnings = [f"{spec.name}: {warning}" for warning in result.warnings] + warnings
+    changed_day, changed_at = _mtime_day(spec.file, settings)
+    column = DATE_COLUMN[spec.domain]
+    if not result.has_dates:
+        max_age = settings.report.stale_after_hours
+        too_old = max_age and dt.datetime.now(dt.UTC) - changed_at > dt.timedelta(hours=max_age)
+        if changed_day != day or too_old:
+            status.status = "stale"
+            status.message = (f"{spec.name}: stale — the file has no dates and was last changed "
+                              f"{changed_at:%Y-%m-%d %H:%M}, not on {day}; its numbers were not used")
+            return status, None, None, [status.message, *warnings]
+        frame = frame.assign(**{column: pd.Timestamp(day)})
+        status.status, status.first_date = "ok", day.isoformat()
+        status.last_date = day.isoformat()
+        return status, frame, (day, day), warnings
+    dates = frame[column].dropna()
+    if dates.empty:
+        status.message = f"{spec.name}: no rows with a readable date"
+        return status, None, None, [status.message, *warnings]
+    first, last = dates.min().date(), dates.max().date()
+    status.first_date, status.last_date = first.isoformat(), last.isoformat()
+    coverage = (first, max(last, changed_day))
+    if not coverage[0] <= day <= coverage[1]:
+        status.status = "stale"
+        status.message = (f"{spec.name}: stale — rows run {first} to {last} and the file was last changed "
+                          f"{changed_day}; nothing covers {day}")
+        return status, None, None, [status.message, *warnings]
+    status.status = "ok"
+    return status, frame.dropna(subset=[column]), coverage, warnings
+
+
+def _read_roster(path: str) -> int:
+    file = Path(path).expanduser()
+    frame = pd.read_excel(file, dtype=str) if file.suffix.lower() in (".xlsx", ".xlsm") else \
+        pd.read_csv(file, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+    wanted = [col for col in frame.columns if str(col).strip().lower() in ("employee", "emp id", "name", "employee id")]
+    column = wanted[0] if wanted else frame.columns[0]
+    return int(frame[column].dropna().astype(str).str.strip().replace("", pd.NA).dropna().nunique())
+
+
+def _headcount(settings: Settings, warnings: list[str]) -> Headcount:
+    if settings.attendance.roster:
+        try:
+            return Headcount(fixed=_read_roster(settings.attendance.roster))
+        except (OSError, ValueError, IndexError, pd.errors.ParserError) as exc:
+            warnings.append(f"roster '{settings.attendance.roster}' could not be read ({exc}); headcount estimated")
+    return Headcount(fixed=settings.attendance.headcount or None)
+
+
+@dataclass
+class SourceData:
+    """Everything read from the sources for one report date."""
+
+    day: dt.date
+    domains: dict[Domain, DomainData | None]
+    statuses: list[SourceStatus]
+    warnings: list[str]
+
+
+def read_sources(settings: Settings, specs: list[SourceSpec], day: dt.date,
+                 checkpoint: Progress = lambda step: None) -> SourceData:
+    warnings: list[str] = []
+    statuses: list[SourceStatus] = []
+    reads: dict[Domain, _DomainRead] = {domain: _DomainRead() for domain in DOMAINS}
+    for spec in specs:
+        checkpoint(f"Reading {spec.name}…")
+        status, frame, coverage, notes = _read_one(spec, day, settings)
+        statuses.append(status)
+        warnings += notes
+        read = reads[spec.domain]
+        if frame is None:
+            read.failed = True
+        else:
+            read.frames.append(frame)
+            read.coverage.append(coverage)
+    domains: dict[Domain, DomainData | None] = {}
+    for domain, read in reads.items():
+        if not read.frames and not read.failed:
+            warnings.append(f"no {domain} source configured")
+        if read.failed or not read.frames:
+            domains[domain] = None
+            continue
+        span = (max(c[0] for c in read.coverage), min(c[1] for c in read.coverage))
+        domains[domain] = DomainData(pd.concat(read.frames, ignore_index=True), span)
+    return SourceData(day, domains, statuses, warnings)
+
+
+def build_report(settings: Settings, data: SourceData, day: dt.date, history: dict[dt.date, dict],
+                 *, demo: bool = False) -> Report:
+    """KPIs for `day` from already-read sources (no insights yet)."""
+    business = settings.business
+    warnings = list(data.warnings)
+    report = Report(
+        date=day, currency=business.currency, business=business.name, sales=None, leads=None, attendance=None,
+        warnings=warnings, sources=list(data.statuses), demo=demo, locale=business.locale,
+    )
+    sales, leads, attendance = (data.domains[d] for d in DOMAINS)
+    if sales:
+        report.sales = compute_sales(sales, day, business.previous_open_day, business.is_open, history)
+    if leads:
+        report.leads = compute_leads(leads, day, business.previous_open_day, business.is_open, history)
+    if attendance:
+        report.attendance = compute_attendance(
+            attendance, day, business.previous_open_day, history, _headcount(settings, warnings)
+        )
+    return report
+
+
+def finish_report(report: Report, *, offline: bool) -> Report:
+    """Insights, then the rendered text and HTML."""
+    insights = write_insights(report, offline=offline)
+    report.insights, report.engine, report.engine_reason = insights.bullets, insights.engine, insights.reason
+    report.text, report.html = render_text(report), render_html(report)
+    return report
+
+
+def run_report(
+    settings: Settings,
+    paths: AppPaths,
+    day: dt.date | None = None,
+    *,
+    specs: list[SourceSpec] | None = None,
+    demo: bool = False,
+    offline: bool = False,
+    store: HistoryStore | None = None,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+    save: bool = True,
+) -> Report:
+    """Read every source, compute the KPIs, write insights, render, and save to history."""
+    notify = progress or (lambda step: None)
+
+    def checkpoint(step: str) -> None:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled(step)
+        notify(step)
+
+    day = day or today_in(settings)
+    specs = settings.specs() if specs is None else specs
+    store = store or HistoryStore(paths.history_db)
+    data = read_sources(settings, specs, day, checkpoint)
+    checkpoint("Computing KPIs…")
+    history = store.bodies(day - dt.timedelta(days=21), day - dt.timedelta(days=1))
+    report = build_report(settings, data, day, history, demo=demo)
+    checkpoint("Writing insights…")
+    finish_report(report, offline=offline)
+    if save:
+        checkpoint("Saving…")
+        store.save(report)
+        if settings.report.write_csv_log and not demo:
+            append_csv_log(paths.summary_log, report)
+    log.info("report for %s: %s, engine %s, %d warning(s)", day, "complete" if report.complete else "partial",
+             report.engine, len(report.warnings))
+    return report

@@ -1,0 +1,105 @@
+"""A report as the owner reads it: plain text (terminal, CSV log) and Telegram-ready HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from babel.dates import format_date
+
+from .formatting import arrow_pct, arrow_pp, money, number
+from .report import Report
+
+
+def _short_day(iso: str | None, locale: str) -> str:
+    return format_date(dt.date.fromisoformat(iso), "EEE d MMM", locale=locale) if iso else "previous day"
+
+
+def _vs(change: float | None, label: str, formatter=arrow_pct) -> str | None:
+    return None if change is None else f"{formatter(change)} vs {label}"
+
+
+def _sales_lines(report: Report) -> list[tuple[str, str]]:
+    s, loc, cur = report.sales, report.locale, report.currency
+    if s is None:
+        return [("💰", "Sales: no data (see warnings)")]
+    changes = [text for text in (
+        _vs(s.change_pct, _short_day(s.prev_date, loc)),
+        _vs(s.week_change_pct, "last " + format_date(report.date, "EEE", locale=loc)),
+    ) if text]
+    avg = money(s.avg_order, cur, loc, whole=abs(s.avg_order) >= 100) if s.avg_order is not None else "–"
+    return [
+        ("💰", f"Sales: {money(s.total, cur, loc)}" + (f" ({'; '.join(changes)})" if changes else "")),
+        ("🧾", f"Orders: {number(s.orders, loc)} · Avg order {avg}"
+         + (f" · Returns {money(s.returns, cur, loc)}" if s.returns else "")),
+    ]
+
+
+def _leads_line(report: Report) -> tuple[str, str]:
+    leads = report.leads
+    if leads is None:
+        return ("🧑‍💼", "Leads: no data (see warnings)")
+    text = f"Leads: {number(leads.count, report.locale)}"
+    change = _vs(leads.change_pct, _short_day(leads.prev_date, report.locale))
+    if change:
+        text += f" ({change})"
+    if leads.by_source:
+        top = list(leads.by_source.items())[:4]
+        text += " — " + ", ".join(f"{source} {count}" for source, count in top)
+        if len(leads.by_source) > 4:
+            text += f", +{sum(list(leads.by_source.values())[4:])} other"
+    return ("🧑‍💼", text)
+
+
+def _attendance_line(report: Report) -> tuple[str, str]:
+    att = report.attendance
+    if att is None:
+        return ("🏢", "Attendance: no data (see warnings)")
+    rate = f"{att.rate_pct:.1f}%" if att.rate_pct is not None else "–"
+    text = f"Attendance: {att.present}/{att.headcount} present ({rate}"
+    change = _vs(att.change_pp, _short_day(att.prev_date, report.locale), arrow_pp)
+    text += f", {change})" if change else ")"
+    text += f" · {att.absent} absent" + (" · headcount estimated" if att.headcount_estimated else "")
+    return ("🏢", text)
+
+
+def _lines(report: Report) -> tuple[str, list[tuple[str, str]]]:
+    title = f"Daily Business Summary — {format_date(report.date, 'EEE d MMM y', locale=report.locale)}"
+    if report.demo:
+        title += " · DEMO"
+    return title, [*_sales_lines(report), _leads_line(report), _attendance_line(report)]
+
+
+def _badge(report: Report) -> str:
+    if report.engine == "ai":
+        return "AI, numbers checked"
+    return "rules" + (f": {report.engine_reason}" if report.engine_reason else "")
+
+
+def render_text(report: Report) -> str:
+    title, lines = _lines(report)
+    out = [f"📅 {title}", f"🏪 {report.business}", ""]
+    out += [f"{icon} {text}" for icon, text in lines]
+    if report.insights:
+        out += ["", f"🧠 Insights ({_badge(report)})"]
+        out += [f"• {bullet}" for bullet in report.insights]
+    if report.warnings:
+        out += ["", "⚠️ Warnings"]
+        out += [f"• {warning}" for warning in report.warnings]
+    return "\n".join(out)
+
+
+def render_html(report: Report) -> str:
+    """Telegram HTML: only <b>/<i>, and every piece of data escaped (<, >, &)."""
+    title, lines = _lines(report)
+    out = [f"📅 <b>{escape(title, quote=False)}</b>", f"🏪 {escape(report.business, quote=False)}", ""]
+    for icon, text in lines:
+        label, _, rest = text.partition(":")
+        out.append(f"{icon} <b>{escape(label, quote=False)}:</b>{escape(rest, quote=False)}")
+    if report.insights:
+        out += ["", f"🧠 <b>Insights</b> <i>({escape(_badge(report), quote=False)})</i>"]
+        out += [f"• {escape(bullet, quote=False)}" for bullet in report.insights]
+    if report.warnings:
+        out += ["", "⚠️ <b>Warnings</b>"]
+        out += [f"• {escape(warning, quote=False)}" for warning in report.warnings]
+    return "\n".join(out)

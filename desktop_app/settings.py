@@ -1,0 +1,311 @@
+"""The one declaration of every setting, and the human-editable settings.toml behind it.
+
+Each field is declared once with its type, default and a one-line description; validation,
+the commented settings file and (later) the settings dialog all come from here. Secrets never
+live in this file: they go to the OS keyring (see secrets.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import tomlkit
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from tomlkit.exceptions import ParseError
+
+from connectors.base import SourceSpec
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SECRET_WORDS = ("key", "token", "password", "secret", "hash", "session")
+
+
+def _weekday_list(value: list[str]) -> list[str]:
+    days = [day.strip().lower()[:3] for day in value]
+    unknown = [day for day in days if day not in WEEKDAYS]
+    if unknown:
+        raise ValueError(f"unknown weekday {unknown[0]!r}; use mon, tue, wed, thu, fri, sat, sun")
+    if not days:
+        raise ValueError("at least one weekday is needed")
+    return days
+
+
+class SettingsError(Exception):
+    """A settings file that cannot be used; the message names the file, the key and the problem."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class BusinessSettings(_Section):
+    name: str = Field("My Business", description="Business name shown in the report header.")
+    currency: str = Field("INR", description="ISO currency code of the amounts in your exports (INR, USD, EUR...).")
+    locale: str = Field("en_IN", description="Number format: en_IN writes 2,35,000; en_US writes 235,000.")
+    timezone: str = Field("Asia/Kolkata", description="Time zone that decides what 'today' is.")
+    open_weekdays: list[str] = Field(
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri", "sat"],
+        description="Days the business is open; 'vs yesterday' compares with the previous open day.",
+    )
+    holidays: list[dt.date] = Field(default_factory=list, description="Closed dates, e.g. [2026-11-08].")
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        from babel.numbers import get_currency_name
+
+        code = value.strip().upper()
+        if len(code) != 3 or get_currency_name(code, locale="en") == code:
+            raise ValueError(f"'{value}' is not an ISO currency code such as INR, USD or EUR")
+        return code
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(value)
+        except (ValueError, UnknownLocaleError) as exc:
+            raise ValueError(f"'{value}' is not a known locale such as en_IN or hi_IN") from exc
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"'{value}' is not a time zone such as Asia/Kolkata") from exc
+        return value
+
+    _weekdays = field_validator("open_weekdays")(lambda value: _weekday_list(value))
+
+    def is_open(self, day: dt.date) -> bool:
+        return WEEKDAYS[day.weekday()] in self.open_weekdays and day not in self.holidays
+
+    def previous_open_day(self, day: dt.date) -> dt.date:
+        """The day 'vs yesterday' compares with: Monday's report compares with Saturday in a 6-day shop."""
+        candidate = day - dt.timedelta(days=1)
+        for _ in range(14):
+            if self.is_open(candidate):
+                return candidate
+            candidate -= dt.timedelta(days=1)
+        return day - dt.timedelta(days=1)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class SourceSettings(_Section):
+    name: str = Field(description="A name for this source, used in warnings and errors.")
+    domain: Literal["sales", "leads", "attendance"] = Field(description="What the file holds.")
+    path: str = Field(description="Path of the export file.")
+    format: str = Field("auto", description="auto, a preset (shopify, woocommerce, zkteco...), csv, json or excel.")
+    enabled: bool = Field(True, description="Set to false to keep a source listed but unused.")
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="Canonical name = column in the file, when the header is not recognised."
+    )
+    options: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="Reader options: date_format, delimiter, encoding, sheet, decimal."
+    )
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the path is empty")
+        return value
+
+    def spec(self) -> SourceSpec:
+        return SourceSpec(
+            name=self.name, domain=self.domain, path=self.path, format=self.format,
+            columns=dict(self.columns), options=dict(self.options),
+        )
+
+
+class AttendanceSettings(_Section):
+    headcount: int = Field(
+        0, ge=0, description="Staff expected each day; 0 = count the staff seen in the last 30 days."
+    )
+    roster: str = Field("", description="Optional file listing every employee (one per row); overrides headcount.")
+
+
+class ReportSettings(_Section):
+    stale_after_hours: int = Field(
+        0, ge=0, description="Undated files (sales_today.csv...) count only if modified on the report date; "
+        "0 = that rule alone, N = also reject files older than N hours.",
+    )
+    write_csv_log: bool = Field(True, description="Also append each report to business_summary_log.csv.")
+
+
+class ScheduleSettings(_Section):
+    mode: Literal["daily", "interval", "off"] = Field("daily", description="daily at a time, every N minutes, or off.")
+    time: str = Field("19:00", description="Daily report time, HH:MM, in the business time zone.")
+    weekdays: list[str] = Field(
+        default_factory=lambda: list(WEEKDAYS), description="Days the daily report runs."
+    )
+    interval_minutes: int = Field(60, ge=1, description="For mode = interval: minutes between reports.")
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        try:
+            dt.datetime.strptime(value, "%H:%M")
+        except ValueError as exc:
+            raise ValueError(f"'{value}' is not a time like 19:00") from exc
+        return value
+
+    _weekdays = field_validator("weekdays")(lambda value: _weekday_list(value))
+
+
+class Settings(_Section):
+    business: BusinessSettings = Field(default_factory=BusinessSettings, description="Your business.")
+    attendance: AttendanceSettings = Field(default_factory=AttendanceSettings, description="Attendance counting.")
+    report: ReportSettings = Field(default_factory=ReportSettings, description="Report behaviour.")
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings, description="When reports are made.")
+    sources: list[SourceSettings] = Field(default_factory=list, description="Data sources (export files).")
+
+    def specs(self) -> list[SourceSpec]:
+        return [source.spec() for source in self.sources if source.enabled]
+
+
+SOURCES_EXAMPLE = """\
+Data sources. Add one [[sources]] table per export file, for example:
+
+[[sources]]
+name = "Shop orders"
+domain = "sales"           # sales | leads | attendance
+path = "C:/Users/me/Documents/orders.csv"
+format = "auto"            # auto, or a preset / csv / json / excel
+[sources.columns]          # canonical name = column in the file (only when not recognised)
+order_id = "InvoiceNo"
+date = "InvoiceDate"
+quantity = "Quantity"      # amount may be given directly, or derived as quantity x unit_price
+unit_price = "UnitPrice"
+[sources.options]
+date_format = "%d/%m/%Y %H:%M"
+
+Secrets (API keys, Telegram tokens) are never written here: they live in the OS keyring."""
+
+
+def _format_error(path: Path, exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        key = ".".join(f"[{part}]" if isinstance(part, int) else str(part) for part in error["loc"]).replace(".[", "[")
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            names = [str(error["loc"][-1])]
+            if isinstance(error.get("input"), dict):
+                names += list(error["input"])
+            message = "unknown key"
+            if any(word in name.lower() for name in names for word in SECRET_WORDS):
+                message += " (secrets are kept in the OS keyring, never in settings.toml)"
+        lines.append(f"{path}: key '{key}': {message}")
+    return "\n".join(lines)
+
+
+def parse_settings(text: str, path: Path) -> Settings:
+    try:
+        data = tomlkit.parse(text).unwrap()
+    except ParseError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise SettingsError(_format_error(path, exc)) from exc
+
+
+def load_settings(path: Path) -> Settings:
+    """Read settings.toml, writing a commented default file first if there is none."""
+    if not path.exists():
+        write_default_settings(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot read: {exc}") from exc
+    return parse_settings(text, path)
+
+
+def _comment_block(table: tomlkit.items.Table | tomlkit.TOMLDocument, text: str) -> None:
+    for line in text.splitlines():
+        table.add(tomlkit.comment(line) if line else tomlkit.nl())
+
+
+def _to_toml(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return {key: _to_toml(item) for key, item in value.model_dump(mode="json").items()}
+    return value
+
+
+def render_settings(settings: Settings) -> str:
+    """The whole file, each key preceded by its one-line description."""
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment("Business Orchestrator settings. Edit by hand or in Settings... in the tray app."))
+    doc.add(tomlkit.comment("Each key has a one-line description above it. Secrets are never stored here."))
+    for name, field in Settings.model_fields.items():
+        value = getattr(settings, name)
+        if name == "sources":
+            continue
+        table = tomlkit.table()
+        table.comment(field.description or "")
+        for key, sub in type(value).model_fields.items():
+            table.add(tomlkit.comment(sub.description or ""))
+            table.add(key, _dump_value(getattr(value, key)))
+        doc.add(tomlkit.nl())
+        doc.add(name, table)
+    doc.add(tomlkit.nl())
+    _comment_block(doc, SOURCES_EXAMPLE)
+    if settings.sources:
+        array = tomlkit.aot()
+        for source in settings.sources:
+            array.append(_source_table(source))
+        doc.add("sources", array)
+    return tomlkit.dumps(doc)
+
+
+def _dump_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [item.isoformat() if isinstance(item, dt.date) else item for item in value]
+    return value
+
+
+def _source_table(source: SourceSettings) -> tomlkit.items.Table:
+    table = tomlkit.table()
+    for key in ("name", "domain", "path", "format", "enabled"):
+        table.add(key, getattr(source, key))
+    for key in ("columns", "options"):
+        mapping = getattr(source, key)
+        if mapping:
+            inner = tomlkit.table()
+            for inner_key, inner_value in mapping.items():
+                inner.add(inner_key, inner_value)
+            table.add(key, inner)
+    return table
+
+
+def write_default_settings(path: Path) -> None:
+    save_settings(Settings(), path)
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Write atomically; the previous file is kept as settings.toml.bak so a bad edit can be undone."""
+    text = render_settings(settings)
+    parse_settings(text, path)  # never write a file we could not read back
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        shutil.copy2(path, path.with_suffix(path.suffix + ".bak"))
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".toml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,56 @@
+"""Shared fixtures: every test gets its own app home and an in-memory keyring."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+SHARED_DATA = Path(os.environ.get("BO_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+
+def shared_sample(name: str) -> Path:
+    """A file from ../shared/data: skipped when absent, a failure when REQUIRE_SHARED_DATA=1 (CI)."""
+    path = SHARED_DATA / name
+    if not path.is_file():
+        reason = f"shared sample {path} is not available"
+        if os.environ.get("REQUIRE_SHARED_DATA") == "1":
+            pytest.fail(reason + " and REQUIRE_SHARED_DATA=1")
+        pytest.skip(reason)
+    return path
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def app_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "bo-home"
+    monkeypatch.setenv("BUSINESS_ORCHESTRATOR_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

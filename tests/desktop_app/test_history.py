@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from desktop_app.history import CSV_LOG_COLUMNS, HistoryStore, append_csv_log
+from desktop_app.report import LeadsKpis, Report, SalesKpis
+
+
+def make_report(day: dt.date, total: float) -> Report:
+    sales = SalesKpis(total=total, orders=2, avg_order=total / 2)
+    return Report(date=day, currency="INR", business="Shop", sales=sales,
+                  leads=LeadsKpis(count=3, by_source={"Web": 3}), attendance=None)
+
+
+def test_regenerating_replaces_the_current_report_and_keeps_revisions(tmp_path):
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    day = dt.date(2026, 11, 24)
+    assert store.save(make_report(day, 100.0)) == 1
+    assert store.save(make_report(day, 250.0)) == 2
+    assert store.get(day).sales.total == 250.0
+    assert store.revisions(day) == 2
+    assert list(store.bodies(day, day)) == [day]
+    reopened = HistoryStore(tmp_path / "h.sqlite3")  # a real file survives a new connection
+    assert reopened.get(day).leads.by_source == {"Web": 3}
+
+
+def test_csv_log_appends_with_the_seed_columns(tmp_path):
+    path = tmp_path / "business_summary_log.csv"
+    append_csv_log(path, make_report(dt.date(2026, 11, 23), 100.0))
+    append_csv_log(path, make_report(dt.date(2026, 11, 24), 300.0))
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert tuple(rows[0]) == CSV_LOG_COLUMNS
+    assert [row["total_sales"] for row in rows] == ["100.0", "300.0"]
+    assert rows[1]["attendance_rate"] == ""  # no attendance: blank, not zero

@@ -1,0 +1,132 @@
+"""run_report end to end on real files: stale, missing and broken sources never stop the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from connectors.base import SourceSpec
+from desktop_app.history import HistoryStore
+from desktop_app.paths import app_paths
+from desktop_app.pipeline import Cancelled, run_report
+from desktop_app.settings import Settings
+
+DAY = dt.date(2026, 11, 24)
+IST = ZoneInfo("Asia/Kolkata")
+
+
+def touch(path, day: dt.date, hour: int = 12):
+    stamp = dt.datetime.combine(day, dt.time(hour), IST).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+@pytest.fixture
+def seed_files(tmp_path):
+    sales = tmp_path / "sales_today.csv"
+    sales.write_text("order_id,amount\n1,1200\n2,3500.50\n3,800\n", encoding="utf-8")
+    leads = tmp_path / "leads_today.json"
+    leads.write_text(json.dumps([{"name": "Ravi", "source": "IndiaMART"}, {"name": "Sita", "source": "Website"},
+                                 {"name": "Kiran", "source": "IndiaMART"}]), encoding="utf-8")
+    attendance = tmp_path / "attendance_today.csv"
+    attendance.write_text("employee,present\nAsha,yes\nBina,no\nChetan,yes\nDev,yes\n", encoding="utf-8")
+    return {"sales": sales, "leads": leads, "attendance": attendance}
+
+
+def specs(files):
+    return [SourceSpec(name=path.name, domain=domain, path=str(path)) for domain, path in files.items()]
+
+
+def run(files, day=DAY, **kwargs):
+    return run_report(Settings(), app_paths().ensure(), day, specs=specs(files), **kwargs)
+
+
+def test_fresh_seed_files_make_a_full_report(seed_files):
+    for path in seed_files.values():
+        touch(path, DAY)
+    report = run(seed_files)
+    assert report.exit_code == 0, report.warnings
+    assert report.sales.total == 5500.5  # 1200 + 3500.50 + 800
+    assert report.sales.orders == 3
+    assert report.leads.count == 3
+    assert report.leads.by_source == {"IndiaMART": 2, "Website": 1}
+    assert (report.attendance.present, report.attendance.absent, report.attendance.rate_pct) == (3, 1, 75.0)
+    assert report.engine == "rules" and len(report.insights) >= 3
+    assert "₹5,500.50" in report.text
+    assert HistoryStore(app_paths().history_db).get(DAY).sales.total == 5500.5
+    assert app_paths().summary_log.read_text(encoding="utf-8").splitlines()[1].startswith("2026-11-24,5500.5,3,")
+
+
+def test_a_stale_undated_file_is_not_used_and_the_rest_still_reports(seed_files):
+    touch(seed_files["sales"], DAY - dt.timedelta(days=1))
+    touch(seed_files["leads"], DAY)
+    touch(seed_files["attendance"], DAY)
+    report = run(seed_files)
+    assert report.exit_code == 3
+    assert report.sales is None
+    assert report.leads.count == 3
+    assert any("sales_today.csv: stale" in warning for warning in report.warnings)
+    assert report.to_dict()["sales"] is None
+
+
+def test_a_broken_cell_on_the_report_day_names_file_row_and_column(tmp_path, seed_files):
+    orders = tmp_path / "orders.csv"
+    orders.write_text('Invoice No,Invoice Date,Amount\nA1,2026-11-24,"₹1,200"\nA2,2026-11-24,12O0\n', encoding="utf-8")
+    for path in seed_files.values():
+        touch(path, DAY)
+    report = run({"sales": orders, "leads": seed_files["leads"]})
+    assert report.sales is None and report.leads.count == 3
+    message = next(w for w in report.warnings if "orders.csv" in w)
+    assert "row 3" in message and "'Amount'" in message and "12O0" in message
+    assert report.exit_code == 3
+
+
+def test_cumulative_file_is_filtered_to_the_date_and_old_bad_cells_only_warn(tmp_path):
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "Invoice No,Invoice Date,Amount\n"
+        "A0,2026-09-01,oops\n"  # months old: ignored, with a warning
+        "A1,2026-11-17,1000\n"  # the same weekday last week
+        "A2,2026-11-23,\"2,35,000\"\n"  # the previous day
+        "A3,2026-11-24,\"(1,200)\"\n"  # a credit note
+        "A4,2026-11-24,\"Rs. 4,800\"\n"
+        "A5,2026-11-25,9999\n",  # tomorrow (an advance booking) is not today
+        encoding="utf-8",
+    )
+    touch(orders, DAY)
+    report = run({"sales": orders})
+    assert report.sales.total == 3600.0  # 4800 - 1200
+    assert report.sales.orders == 1
+    assert report.sales.prev_total == 235000.0
+    assert report.sales.week_ago_total == 1000.0
+    assert any("unreadable cell" in w and "row 2" in w for w in report.warnings)
+    assert report.leads is None and "no leads source configured" in report.warnings
+
+
+def test_missing_file_and_history_fallback(tmp_path, seed_files):
+    for path in seed_files.values():
+        touch(path, DAY)
+    run(seed_files, day=DAY)  # saves DAY into history
+    nxt = DAY + dt.timedelta(days=1)
+    for path in seed_files.values():
+        touch(path, nxt)
+    files = dict(seed_files, attendance=tmp_path / "nope.csv")
+    report = run(files, day=nxt)
+    assert report.sales.prev_total == 5500.5  # undated file: yesterday comes from history
+    assert report.sales.change_pct == 0.0
+    assert report.attendance is None
+    assert any("nope.csv" in w and "not found" in w for w in report.warnings)
+
+
+def test_cancel_stops_before_saving(seed_files):
+    class Token:
+        def is_set(self):
+            return True
+
+    with pytest.raises(Cancelled):
+        run(seed_files, cancel=Token())
+    assert HistoryStore(app_paths().history_db).get(DAY) is None
