@@ -98,6 +98,10 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings) -> tuple[Sourc
         status.message = str(exc)
         return status, None, None, [str(exc)]
     warnings = [f"{spec.name}: {warning}" for warning in result.warnings] + warnings
+    foreign = [code for code in result.currencies if code != settings.business.currency]
+    if foreign:
+        warnings.append(f"{spec.name}: amounts are in {', '.join(result.currencies)} but the report currency is "
+                        f"{settings.business.currency}; set [business] currency in settings.toml")
     changed_day, changed_at = _mtime_day(spec.file, settings)
     column = DATE_COLUMN[spec.domain]
     if not result.has_dates:
@@ -125,6 +129,8 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings) -> tuple[Sourc
                           f"{changed_day}; nothing covers {day}")
         return status, None, None, [status.message, *warnings]
     status.status = "ok"
+    if day > last:
+        warnings.append(f"{spec.name}: no rows dated {day}; the newest row is from {last}")
     return status, frame.dropna(subset=[column]), coverage, warnings
 
 

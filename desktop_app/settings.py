@@ -165,11 +165,34 @@ class ScheduleSettings(_Section):
     _weekdays = field_validator("weekdays")(lambda value: _weekday_list(value))
 
 
+class InsightsSettings(_Section):
+    provider: Literal["none", "openai", "ollama", "lmstudio", "custom"] = Field(
+        "none", description="Who writes the insights: none (rules only), openai, ollama, lmstudio or custom."
+    )
+    base_url: str = Field("", description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1; empty = rules.")
+    model: str = Field("", description="Model name, e.g. gpt-4o-mini or llama3.1:8b.")
+    temperature: float = Field(0.2, ge=0, le=2, description="0 = plain and repeatable, higher = more varied.")
+    timeout_s: float = Field(30.0, gt=0, le=600, description="Seconds to wait for an answer before using rules.")
+    max_retries: int = Field(1, ge=0, le=5, description="Retries after a failed call (timeouts, 429, 5xx).")
+    language: str = Field("English", description="Language of the AI insights (English, Hindi, Gujarati...).")
+    monthly_token_cap: int = Field(0, ge=0, description="Skip the LLM after this many tokens in a month; 0 = no cap.")
+
+
+class TelegramSettings(_Section):
+    enabled: bool = Field(False, description="Send each report to Telegram.")
+    account: Literal["bot", "user"] = Field("bot", description="Send as a bot (token) or as your own user account.")
+    destinations: list[str] = Field(
+        default_factory=list, description="Chats to send to: numeric id, @username, or me (Saved Messages)."
+    )
+
+
 class Settings(_Section):
     business: BusinessSettings = Field(default_factory=BusinessSettings, description="Your business.")
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings, description="Attendance counting.")
     report: ReportSettings = Field(default_factory=ReportSettings, description="Report behaviour.")
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings, description="When reports are made.")
+    insights: InsightsSettings = Field(default_factory=InsightsSettings, description="AI insights (optional).")
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings, description="Telegram delivery.")
     sources: list[SourceSettings] = Field(default_factory=list, description="Data sources (export files).")
 
     def specs(self) -> list[SourceSpec]:

@@ -130,3 +130,14 @@ def test_cancel_stops_before_saving(seed_files):
     with pytest.raises(Cancelled):
         run(seed_files, cancel=Token())
     assert HistoryStore(app_paths().history_db).get(DAY) is None
+
+
+def test_shopify_sample_through_the_whole_pipeline():
+    from tests.conftest import shared_sample
+
+    shopify = shared_sample("shopify_orders_export_dev_store_eur.csv")
+    report = run({"sales": shopify}, day=dt.date(2025, 5, 11))
+    # 11 May 2025: #1001 1659.95 + #1002 1615.90 + #1003 729.95 (line-item rows count once)
+    assert report.sales.total == 4005.8
+    assert report.sales.orders == 3
+    assert any("amounts are in EUR but the report currency is INR" in w for w in report.warnings)

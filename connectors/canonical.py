@@ -1,0 +1,224 @@
+"""Turn a raw table plus a column mapping into the canonical frame of a domain.
+
+Every connector funnels through here so dtypes, status words, row numbers and cell issues mean
+the same thing whichever file they came from. The raw frame's index is the row number a person
+would see in a spreadsheet (header = row 1), or the 1-based record number for JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .base import (
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    CellIssue,
+    Domain,
+    SourceFrame,
+    SourceReadError,
+    SourceSpec,
+)
+from .columns import expected_columns
+from .parsing import as_text, by_unique, parse_amounts, parse_bool_presence, parse_dates
+
+MAX_ISSUES = 50
+
+# Status words seen in exports -> canonical status. Anything else is kept, lower-case snake_case,
+# so nothing a shop uses is lost ("on_hold", "processing", "partially_paid" ...).
+STATUS_SYNONYMS: dict[str, str] = {
+    "canceled": "cancelled", "cancel": "cancelled", "cancelled": "cancelled", "trash": "cancelled",
+    "trashed": "cancelled", "deleted": "cancelled", "rejected": "cancelled",
+    "void": "voided", "voided": "voided",
+    "failed": "failed", "failure": "failed", "declined": "failed", "payment_failed": "failed",
+    "draft": "draft", "checkout_draft": "draft", "auto_draft": "draft",
+    "paid": "paid", "success": "paid", "successful": "paid", "captured": "paid", "settled": "paid",
+    "complete": "completed", "completed": "completed", "delivered": "completed", "closed": "completed",
+    "pending": "pending", "pending_payment": "pending", "unpaid": "pending", "awaiting_payment": "pending",
+    "refund": "refunded", "refunded": "refunded",
+    "return": "returned", "returned": "returned", "rto": "returned", "credit_note": "returned",
+}
+
+
+class IssueLog:
+    """Collects unreadable cells, keeping the first MAX_ISSUES and counting the rest (huge files)."""
+
+    def __init__(self, source: str, cap: int = MAX_ISSUES):
+        self.source = source
+        self.cap = cap
+        self.items: list[CellIssue] = []
+        self.more = 0
+
+    def add(self, bad: pd.Series, values: pd.Series, column: str, what: str) -> None:
+        """Record every True cell of `bad` (index = spreadsheet row) with the file's column name."""
+        count = int(bad.sum())
+        if not count:
+            return
+        room = max(self.cap - len(self.items), 0)
+        shown = values[bad].iloc[:room]
+        for row, value in zip(shown.index, shown, strict=True):
+            self.items.append(CellIssue(self.source, int(row), column, f"cannot read {what} '{value}'"))
+        self.more += count - len(shown)
+
+    def result(self) -> list[CellIssue]:
+        if not self.more:
+            return list(self.items)
+        summary = CellIssue(self.source, None, None, f"{self.more} more unreadable cells not listed")
+        return [*self.items, summary]
+
+
+def canonical_status(series: pd.Series) -> pd.Series:
+    """Lower-case snake_case status with common synonyms mapped (the KPI engine drops NOT_SALE_STATUSES)."""
+
+    def one_each(unique: pd.Series) -> pd.Series:
+        text = unique.str.lower().str.replace(r"^wc-", "", regex=True)
+        text = text.str.replace(r"[^0-9a-z]+", "_", regex=True).str.strip("_")
+        return text.map(STATUS_SYNONYMS).fillna(text)
+
+    (mapped,) = by_unique(as_text(series), one_each)
+    return mapped.where(mapped != "", None).astype("str")
+
+
+def text_column(raw: pd.DataFrame, mapping: Mapping[str, str], key: str) -> pd.Series:
+    """A mapped column as str with blanks as NA, or an all-NA column when the file lacks it."""
+    if key not in mapping:
+        return pd.Series(pd.NA, index=raw.index, dtype="str")
+    text = as_text(raw[mapping[key]])
+    return text.where(text != "", None).astype("str")
+
+
+def amount_column(raw: pd.DataFrame, col: str, issues: IssueLog, decimal: str = ".") -> pd.Series:
+    values, bad = parse_amounts(raw[col], decimal=decimal)
+    issues.add(bad, raw[col], col, "amount")
+    return values
+
+
+def date_column(
+    raw: pd.DataFrame, col: str, spec: SourceSpec, issues: IssueLog, warnings: list[str],
+    *, excel: bool = False, dayfirst: bool | None = None, fmt: str | None = None,
+) -> pd.Series:
+    """Parse a date column; a date_format in the spec's options beats the connector's default."""
+    fmt = str(spec.options.get("date_format") or "") or fmt
+    opt_dayfirst = spec.options.get("dayfirst")
+    dayfirst = bool(opt_dayfirst) if opt_dayfirst is not None else dayfirst
+    values, bad, warning = parse_dates(raw[col], fmt=fmt, dayfirst=dayfirst, column=col, excel=excel)
+    issues.add(bad, raw[col], col, "date")
+    if warning:
+        warnings.append(warning)
+    return values
+
+
+def _no_column(spec: SourceSpec, what: str, keys: tuple[str, ...], raw: pd.DataFrame) -> SourceReadError:
+    expected = "; ".join(expected_columns(spec.domain, k) for k in keys)
+    cols = ", ".join(f"'{c}'" for c in raw.columns)
+    return SourceReadError(
+        spec.name,
+        f"cannot read {spec.file.name} as {spec.domain}: no column for {what} (expected one of: {expected}; "
+        f"or map it under columns in settings.toml); the file has columns: {cols}",
+    )
+
+
+def _finish(
+    out: pd.DataFrame, domain: Domain, spec: SourceSpec, key: str, has_dates: bool,
+    issues: IssueLog, warnings: list[str],
+) -> SourceFrame:
+    """Order columns, add `_row`, reset the index."""
+    columns = [*REQUIRED_COLUMNS[domain], *OPTIONAL_COLUMNS[domain]]
+    frame = out.reindex(columns=columns)
+    frame["_row"] = np.asarray(out.index, dtype="int64")
+    return SourceFrame(frame.reset_index(drop=True), key, has_dates, issues.result(), warnings)
+
+
+def canonicalise(
+    raw: pd.DataFrame, mapping: Mapping[str, str], spec: SourceSpec, key: str,
+    *, excel: bool = False, dayfirst: bool | None = None, date_format: str | None = None,
+    issues: IssueLog | None = None, warnings: list[str] | None = None,
+) -> SourceFrame:
+    """Build the SourceFrame of `spec.domain` from raw cells and a resolved mapping (see columns.py)."""
+    issues = issues or IssueLog(spec.name)
+    warnings = warnings if warnings is not None else []
+    build = {"sales": _sales, "leads": _leads, "attendance": _attendance}[spec.domain]
+    out, has_dates = build(raw, mapping, spec, issues, warnings, excel, dayfirst, date_format)
+    return _finish(out, spec.domain, spec, key, has_dates, issues, warnings)
+
+
+def _dates_or_nat(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[pd.Series, bool]:
+    if "date" not in mapping:
+        return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"), False
+    return date_column(raw, mapping["date"], spec, issues, warnings, excel=excel, dayfirst=dayfirst,
+                       fmt=fmt), True
+
+
+def _sales(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[pd.DataFrame, bool]:
+    decimal = str(spec.options.get("decimal", "."))
+    out = pd.DataFrame(index=raw.index)
+    if "amount" in mapping:
+        out["amount"] = amount_column(raw, mapping["amount"], issues, decimal)
+    elif "quantity" in mapping and "unit_price" in mapping:
+        qty = amount_column(raw, mapping["quantity"], issues, decimal)
+        price = amount_column(raw, mapping["unit_price"], issues, decimal)
+        out["amount"] = qty * price
+    else:
+        raise _no_column(spec, "the amount", ("amount",), raw)
+    row_ids = pd.Series("row " + raw.index.astype(str), index=raw.index, dtype="str")
+    if "order_id" not in mapping:
+        warnings.append("no order id column: each row is counted as one order")
+    out["order_id"] = text_column(raw, mapping, "order_id").fillna(row_ids)
+    out["ordered_at"], has_dates = _dates_or_nat(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt)
+    out["status"] = (canonical_status(raw[mapping["status"]]) if "status" in mapping
+                     else pd.Series(pd.NA, index=raw.index, dtype="str"))
+    out["product"] = text_column(raw, mapping, "product")
+    out["channel"] = text_column(raw, mapping, "channel")
+    return out, has_dates
+
+
+def _leads(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[pd.DataFrame, bool]:
+    if "source" not in mapping and "date" not in mapping:
+        raise _no_column(spec, "the lead source or date", ("source", "date"), raw)
+    out = pd.DataFrame(index=raw.index)
+    out["received_at"], has_dates = _dates_or_nat(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt)
+    out["source"] = text_column(raw, mapping, "source").fillna("Unknown")
+    for key in ("lead_id", "status", "email", "company"):
+        out[key] = text_column(raw, mapping, key)
+    name = text_column(raw, mapping, "name")
+    if "first_name" in mapping or "last_name" in mapping:
+        joined = (text_column(raw, mapping, "first_name").fillna("") + " "
+                  + text_column(raw, mapping, "last_name").fillna("")).str.strip()
+        name = name.fillna(joined.where(joined != "", None))
+    out["name"] = name.astype("str")
+    out["phone"] = text_column(raw, mapping, "phone").fillna(text_column(raw, mapping, "mobile"))
+    return out, has_dates
+
+
+def _attendance(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[pd.DataFrame, bool]:
+    if "employee" not in mapping:
+        raise _no_column(spec, "the employee", ("employee",), raw)
+    if "status" not in mapping and "time" not in mapping:
+        raise _no_column(spec, "presence or punch time", ("status", "time"), raw)
+    employee = text_column(raw, mapping, "employee")
+    day_col = mapping.get("date") or (mapping["time"] if "status" not in mapping else None)
+    if day_col is not None:
+        day = date_column(raw, day_col, spec, issues, warnings, excel=excel, dayfirst=dayfirst, fmt=fmt)
+    else:
+        day = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    has_dates = "date" in mapping or "status" not in mapping
+    if "status" in mapping:
+        present, bad, not_counted = parse_bool_presence(raw[mapping["status"]])
+        col = mapping["status"]
+        issues.add(bad, raw[col], col, "attendance mark (row left out)")
+        keep = ~(bad | not_counted)
+    else:
+        # Punches: a row with a punch time means the person was in that day.
+        present = pd.Series(True, index=raw.index, dtype="boolean")
+        keep = as_text(raw[mapping["time"]]) != ""
+    rows = pd.DataFrame({"employee": employee, "date": day.dt.normalize(), "present": present})[keep]
+    rows = rows[rows["employee"].notna()]
+    rows["_row"] = rows.index
+    grouped = rows.groupby(["employee", "date"], dropna=False, sort=False).agg(
+        present=("present", "max"), _row=("_row", "min")
+    )
+    out = grouped.reset_index().set_index("_row")
+    out["present"] = out["present"].astype(bool)
+    return out, has_dates

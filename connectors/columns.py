@@ -1,0 +1,124 @@
+"""Header aliases, so common English exports work with no configuration.
+
+Headers are compared after lower-casing and dropping everything but letters and digits, so
+"Order Date", "order_date" and "ORDER-DATE" are one name. A user mapping from settings.toml
+always wins over the aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from .base import DATE_COLUMN, Domain, SourceReadError
+
+# Per domain: key -> aliases, most specific first. `date` is the user-facing key for the domain's
+# timestamp; `quantity`/`unit_price` let `amount` be derived; `first_name`/`last_name`/`mobile`
+# fill `name`/`phone` when the file splits them; `time` is an attendance punch time.
+ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
+    "sales": {
+        "order_id": ("order id", "order no", "order number", "invoice no", "invoice number", "bill no",
+                     "bill number", "voucher no", "voucher number", "receipt no", "receipt number"),
+        "date": ("order date", "invoice date", "bill date", "transaction date", "created at", "date"),
+        "amount": ("grand total", "net amount", "net total", "order total", "invoice amount", "bill amount",
+                   "total amount", "amount", "total", "value"),
+        "quantity": ("quantity", "qty"),
+        "unit_price": ("unit price", "price", "rate", "mrp"),
+        "status": ("order status", "financial status", "payment status", "status"),
+        "product": ("product", "product name", "item", "item name"),
+        "channel": ("channel", "sales channel", "source"),
+    },
+    "leads": {
+        "lead_id": ("lead id", "record id", "enquiry id", "id"),
+        "date": ("created time", "created date", "created at", "create date", "enquiry date", "lead date",
+                 "query time", "created", "date"),
+        "source": ("lead source", "original source", "source", "channel", "medium"),
+        "status": ("lead status", "status"),
+        "name": ("full name", "name", "lead name", "contact name"),
+        "first_name": ("first name",),
+        "last_name": ("last name",),
+        "phone": ("phone", "phone number", "contact number", "mobile", "mobile number", "mobile phone"),
+        "mobile": ("mobile", "mobile number", "mobile phone"),
+        "email": ("email", "email address", "e mail"),
+        "company": ("company", "company name", "organisation", "organization"),
+    },
+    "attendance": {
+        "employee": ("employee id", "emp id", "employee code", "emp code", "user id", "employee",
+                     "employee name", "staff", "name"),
+        "date": ("attendance date", "date"),
+        "status": ("status", "present", "attendance"),
+        "time": ("punch time", "check in", "timestamp", "time", "in time"),
+    },
+}
+
+# Canonical names users may write in `columns` that mean one of our keys.
+KEY_SYNONYMS: dict[str, str] = {
+    "ordered_at": "date", "received_at": "date", "present": "status", "punch_time": "time",
+    "price": "unit_price", "qty": "quantity",
+}
+
+
+def normalise_header(name: str) -> str:
+    """Compare headers the way a person reads them: case, spaces and punctuation don't matter."""
+    return re.sub(r"[^0-9a-z]+", "", str(name).lower())
+
+
+def expected_columns(domain: Domain, key: str) -> str:
+    """Human list of what a key may be called, for error messages."""
+    return ", ".join(f"'{a}'" for a in ALIASES[domain].get(key, ()))
+
+
+def _missing_column(source: str, wanted: str, header: Iterable[str]) -> SourceReadError:
+    cols = ", ".join(f"'{c}'" for c in header)
+    return SourceReadError(source, f"column '{wanted}' is not in the file; the file has columns: {cols}",
+                           column=wanted)
+
+
+def user_columns(
+    header: Iterable[str], domain: Domain, user_map: Mapping[str, str], source: str
+) -> dict[str, str]:
+    """The user's mapping from settings.toml, keys normalised, every column checked to exist.
+
+    A typo must fail loudly, naming the columns that do exist, rather than silently fall back.
+    """
+    header = [h for h in header if str(h).strip()]
+    by_norm: dict[str, str] = {}
+    for col in header:
+        by_norm.setdefault(normalise_header(col), col)
+    mapping: dict[str, str] = {}
+    for key, col in user_map.items():
+        key = KEY_SYNONYMS.get(key, key)
+        if key == DATE_COLUMN[domain]:
+            key = "date"
+        if col in header:
+            mapping[key] = col
+        elif normalise_header(col) in by_norm:
+            mapping[key] = by_norm[normalise_header(col)]
+        else:
+            raise _missing_column(source, col, header)
+    return mapping
+
+
+def resolve_columns(
+    header: Iterable[str], domain: Domain, user_map: Mapping[str, str], source: str
+) -> dict[str, str]:
+    """Map our keys (see ALIASES) to the file's column names: the user's mapping, then aliases.
+
+    Each file column is used once, so "Date" cannot be both the order date and something else.
+    """
+    header = [h for h in header if str(h).strip()]
+    mapping = user_columns(header, domain, user_map, source)
+    by_norm: dict[str, str] = {}
+    for col in header:
+        by_norm.setdefault(normalise_header(col), col)
+    used = set(mapping.values())
+    for key, aliases in ALIASES[domain].items():
+        if key in mapping:
+            continue
+        for alias in aliases:
+            col = by_norm.get(normalise_header(alias))
+            if col is not None and col not in used:
+                mapping[key] = col
+                used.add(col)
+                break
+    return mapping

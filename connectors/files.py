@@ -1,0 +1,195 @@
+"""Generic table readers (CSV, JSON, Excel) and the generic `csv`/`json`/`excel` connectors.
+
+Readers return raw cells (strings for CSV/JSON, mixed objects for Excel) indexed by the row number
+a person would see: spreadsheet row (header = 1) or the 1-based JSON record. Presets reuse them
+and then map columns themselves; the generic connectors map columns by alias (columns.py).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
+from .canonical import canonicalise
+from .columns import resolve_columns
+from .parsing import decode, sniff_delimiter
+
+# Option set by registry.preview(): read only this many records.
+PREVIEW_ROWS = "preview_rows"
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+JSON_SUFFIXES = (".json",)
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+RECORD_KEYS = ("response", "data", "records", "orders", "leads", "items", "results", "rows")
+
+
+def _nrows(spec: SourceSpec) -> int | None:
+    value = spec.options.get(PREVIEW_ROWS)
+    return int(value) if value is not None else None  # type: ignore[call-overload]
+
+
+def _encoding(spec: SourceSpec) -> str | None:
+    value = spec.options.get("encoding")
+    return str(value) if value else None
+
+
+def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop rows with no value at all (keeping the index, so row numbers stay true)."""
+    if frame.empty or not len(frame.columns):
+        return frame
+    first = frame.iloc[:, 0]
+    candidates = first.isna() | (first.astype("str").str.strip() == "")  # cheap pre-filter: one column
+    if not candidates.any():
+        return frame
+    sub = frame[candidates]
+    blank = (sub.isna() | sub.astype("str").apply(lambda col: col.str.strip() == "")).all(axis=1)
+    return frame.drop(index=sub.index[blank])
+
+
+def read_csv_table(spec: SourceSpec, usecols: Collection[str] | None = None) -> pd.DataFrame:
+    """Read delimited text as strings, indexed by spreadsheet row.
+
+    `usecols` lets presets read only what they need (Shopify exports have 79 columns). Records
+    are counted, not lines, so a quoted cell with a newline still gives the right row number.
+    """
+    with open(spec.file, "rb") as fh:
+        raw = fh.read()
+    try:
+        text, _ = decode(raw, _encoding(spec))
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise SourceReadError(spec.name, f"cannot decode {spec.file.name}: {exc}") from exc
+    if not text.strip():
+        raise SourceReadError(spec.name, f"{spec.file.name} is empty")
+    delimiter = sniff_delimiter(text, str(spec.options.get("delimiter") or "") or None)
+    wanted = set(usecols) if usecols is not None else None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text, newline=""),
+            sep=delimiter,
+            dtype="str",
+            keep_default_na=False,
+            skip_blank_lines=False,
+            usecols=(lambda c: c.strip() in wanted) if wanted is not None else None,
+            nrows=_nrows(spec),
+            engine="c",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise SourceReadError(spec.name, f"cannot read {spec.file.name} as CSV: {exc}") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    return _drop_blank_rows(frame)
+
+
+def load_json(spec: SourceSpec) -> Any:
+    """The parsed JSON document (encoding detected like CSV)."""
+    with open(spec.file, "rb") as fh:
+        text, _ = decode(fh.read(), _encoding(spec))
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceReadError(spec.name, f"{spec.file.name} is not valid JSON: {exc}") from exc
+
+
+def find_records(doc: Any, key: str | None = None) -> list[dict[str, Any]] | None:
+    """The list of records in a document: the document itself, or a list under a known key."""
+    if isinstance(doc, list):
+        return doc
+    if not isinstance(doc, dict):
+        return None
+    lowered = {str(k).lower(): k for k in doc}
+    for name in ([key.lower()] if key else []) + list(RECORD_KEYS):
+        if name in lowered and isinstance(doc[lowered[name]], list):
+            return doc[lowered[name]]
+    for value in doc.values():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value[:10]):
+            return value
+    for value in doc.values():  # one level down, e.g. {"data": {"orders": [...]}}
+        if isinstance(value, dict):
+            found = find_records(value, key)
+            if found is not None:
+                return found
+    return None
+
+
+def records_frame(records: list[Any], nrows: int | None = None) -> pd.DataFrame:
+    """Records to a frame of strings, nested dicts flattened with '.', indexed 1..n."""
+    if nrows is not None:
+        records = records[:nrows]
+    records = [r if isinstance(r, dict) else {"value": r} for r in records]
+    frame = pd.json_normalize(records, sep=".") if records else pd.DataFrame()
+    frame = frame.astype(object).where(frame.notna(), "")
+    frame = frame.map(lambda v: json.dumps(v) if isinstance(v, (list, dict)) else v).astype("str")
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    return frame
+
+
+def read_json_table(spec: SourceSpec) -> pd.DataFrame:
+    doc = load_json(spec)
+    records = find_records(doc, str(spec.options.get("records_key") or "") or None)
+    if records is None:
+        raise SourceReadError(spec.name, f"{spec.file.name} holds no list of records")
+    return records_frame(records, _nrows(spec))
+
+
+def read_excel_table(spec: SourceSpec) -> pd.DataFrame:
+    """First sheet (or options["sheet"]) as mixed objects: parse dates and amounts per cell later."""
+    sheet = spec.options.get("sheet", 0)
+    try:
+        frame = pd.read_excel(
+            spec.file, sheet_name=sheet, dtype=object, nrows=_nrows(spec), engine="openpyxl"
+        )
+    except (ValueError, KeyError, OSError) as exc:
+        raise SourceReadError(spec.name, f"cannot read {spec.file.name} as Excel: {exc}") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    return _drop_blank_rows(frame)
+
+
+def excel_header(path: Any) -> tuple[str, ...]:
+    """Header row of the first sheet, read cheaply in read-only mode (for probing)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for row in wb.worksheets[0].iter_rows(max_row=1, values_only=True):
+            return tuple("" if v is None else str(v).strip() for v in row)
+        return ()
+    finally:
+        wb.close()
+
+
+@dataclass(frozen=True)
+class TableConnector:
+    """A generic reader: any table whose headers match the aliases in columns.py."""
+
+    key: str
+    label: str
+    suffixes: tuple[str, ...]
+    reader: Callable[[SourceSpec], pd.DataFrame]
+    excel: bool = False
+    domain: Domain | None = None
+
+    def detect(self, probe: Probe) -> int:
+        return 10 if probe.suffix in self.suffixes else 0
+
+    def read(self, spec: SourceSpec) -> SourceFrame:
+        raw = self.reader(spec)
+        mapping = resolve_columns(raw.columns, spec.domain, spec.columns, spec.name)
+        return canonicalise(raw, mapping, spec, self.key, excel=self.excel)
+
+
+GENERIC_CONNECTORS = (
+    TableConnector("csv", "CSV file (columns by name)", CSV_SUFFIXES, read_csv_table),
+    TableConnector("json", "JSON file (list of records)", JSON_SUFFIXES, read_json_table),
+    TableConnector("excel", "Excel workbook (.xlsx)", EXCEL_SUFFIXES, read_excel_table, excel=True),
+)
+
+__all__ = [
+    "GENERIC_CONNECTORS", "PREVIEW_ROWS", "TableConnector", "excel_header", "find_records", "load_json",
+    "read_csv_table", "read_excel_table", "read_json_table", "records_frame",
+]

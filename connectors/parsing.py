@@ -1,0 +1,424 @@
+"""Vectorised cell parsing for messy exports: text encodings, delimiters, amounts, dates, presence.
+
+Files can hold a million rows, so every parser here works on whole columns with pandas string
+methods and regular expressions; Python loops only touch the rare non-string cells that Excel
+hands back (datetime objects, numbers). Each parser returns the values plus a mask of cells it
+could not read, so callers can report them instead of guessing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DELIMITERS = (",", ";", "\t", "|")
+DATETIME_DTYPE = "datetime64[ns]"
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Decode bytes, returning (text, encoding used).
+
+    Excel on Windows saves "CSV" as cp1252 or UTF-16 and some tools add a BOM, so we look for a
+    BOM first, then try strict UTF-8 (which rarely decodes non-UTF-8 text by accident), and fall
+    back to cp1252 (Latin-1 superset used by Windows in India too). An explicit encoding wins.
+    """
+    if encoding:
+        return raw.decode(encoding), encoding
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if raw.startswith(bom):
+            return raw.decode(name), name
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; latin-1 maps every byte, so reading never fails.
+        return raw.decode("latin-1"), "latin-1"
+
+
+def read_text(path: Path, encoding: str | None = None, limit: int | None = None) -> str:
+    """Read a text file (or its first `limit` bytes) with encoding detection."""
+    with open(path, "rb") as fh:
+        raw = fh.read() if limit is None else fh.read(limit)
+    if limit is not None and encoding is None:
+        # A cut may split a multi-byte character: decode leniently for a probe.
+        try:
+            return decode(raw)[0]
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", errors="replace")
+    if limit is not None:
+        return raw.decode(encoding, errors="replace")
+    return decode(raw, encoding)[0]
+
+
+def open_text(path: Path, encoding: str | None = None) -> io.StringIO:
+    """A text stream of the whole file, decoded as `decode` would."""
+    return io.StringIO(read_text(path, encoding), newline="")
+
+
+_QUOTED = re.compile(r'"(?:[^"]|"")*"', re.DOTALL)
+
+
+def sniff_delimiter(text: str, explicit: str | None = None) -> str:
+    """Pick the delimiter among `, ; TAB |` that splits the first lines most consistently.
+
+    csv.Sniffer is easily fooled by commas inside amounts ("2,35,000"); counting per line after
+    removing quoted fields, and preferring the candidate whose smallest count is highest, is
+    simpler and predictable. An explicit delimiter from settings wins.
+    """
+    if explicit:
+        return "\t" if explicit in ("\\t", "tab", "TAB") else explicit
+    sample = _QUOTED.sub("", text[:65536])
+    lines = [line for line in sample.splitlines()[:30] if line.strip()]
+    if len(lines) > 1 and not text.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the last line of a cut sample may be partial
+    best, best_score = ",", (0, 0)
+    for cand in DELIMITERS:
+        counts = [line.count(cand) for line in lines] or [0]
+        score = (min(counts), -len(set(counts)))
+        if score[0] > 0 and score > best_score:
+            best, best_score = cand, score
+    return best
+
+
+def first_row(text: str, delimiter: str) -> tuple[str, ...]:
+    """The first record of delimited text (the header), fields stripped."""
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        if any(cell.strip() for cell in row):
+            return tuple(cell.strip() for cell in row)
+    return ()
+
+
+# --- helpers for mixed (Excel/JSON) columns ---------------------------------------------------
+
+
+def _is_text_dtype(series: pd.Series) -> bool:
+    return isinstance(series.dtype, pd.StringDtype)
+
+
+def as_text(series: pd.Series) -> pd.Series:
+    """Cells as stripped strings ("" for missing). Integral floats lose their ".0" (Excel ids)."""
+    if _is_text_dtype(series):
+        return series.fillna("").str.strip()
+
+    def one(value: object) -> str:
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    return series.map(one).astype("str").str.strip()
+
+
+# --- amounts ----------------------------------------------------------------------------------
+
+_CURRENCY = r"(?:₹|rs\.?|inr|usd|eur|gbp|us\$|\$|€|£)"
+_AMOUNT = re.compile(
+    rf"""^(?P<lp>\()?\s*(?P<s1>[-+−])?\s*(?:{_CURRENCY})?\s*(?P<s2>[-+−])?\s*
+    (?P<num>\d[\d,.\s']*|[.,]\d+)(?P<exp>[eE][-+]?\d+)?
+    \s*(?:{_CURRENCY})?\s*(?P<tm>-)?\s*(?P<rp>\))?\s*(?:cr|dr)?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_SPACES = r"[\s\u00a0\u2009\u202f]+"
+_GROUPED = r"(?:\d+|\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})*,\d{3})(?:\.\d*)?|\.\d+"
+_GROUPED_COMMA_DECIMAL = r"(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d*)?|,\d+"
+
+
+def parse_amounts(series: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
+    """Parse money cells to float64; return (values, bad mask). Empty cells are NaN but not bad.
+
+    Handles currency symbols and codes, Indian ("2,35,000") and Western grouping, accounting
+    negatives "(1,200)", trailing minus "500-" and decimal commas when `decimal=","`.
+    """
+    values = pd.Series(np.nan, index=series.index, dtype="float64")
+    if not _is_text_dtype(series):
+        is_num = series.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
+        values[is_num] = series[is_num].astype("float64")
+        text = as_text(series.where(~is_num, ""))
+    else:
+        text = series.fillna("")
+        is_num = pd.Series(False, index=series.index)
+    parsed, empty = by_unique(text, lambda u: _amount_text(u, decimal))
+    values = values.where(is_num, parsed)
+    bad = values.isna() & ~empty & ~is_num
+    return values, bad
+
+
+def by_unique(
+    text: pd.Series, parse: Callable[[pd.Series], pd.Series | tuple[pd.Series, ...]]
+) -> tuple[pd.Series, ...]:
+    """Run a column parser once per distinct value, then spread the answers back.
+
+    Without pyarrow, pandas string methods loop in Python; exports repeat values a lot (dates,
+    amounts, statuses), so parsing only the distinct ones makes million-row files fast.
+    """
+    codes, uniques = pd.factorize(text, use_na_sentinel=False)
+    answers = parse(pd.Series(uniques, dtype="str"))
+    if not isinstance(answers, tuple):
+        answers = (answers,)
+    return tuple(pd.Series(a.to_numpy()[codes], index=text.index) for a in answers)
+
+
+def _amount_text(text: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
+    """(values, empty mask) for distinct amount strings."""
+    text = text.str.replace(_SPACES, " ", regex=True).str.strip()
+    empty = text == ""
+    parts = text.str.extract(_AMOUNT)
+    num = parts["num"].fillna("").str.replace(r"[\s']", "", regex=True)
+    # Grouping must be Western (1,234,567) or Indian (12,34,567): "9,95" is a decimal comma, not 995.
+    grouped_ok = num.str.fullmatch(_GROUPED_COMMA_DECIMAL if decimal == "," else _GROUPED)
+    if decimal == ",":
+        num = num.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        num = num.str.replace(",", "", regex=False)
+    num = num + parts["exp"].fillna("")
+    parsed = pd.to_numeric(num.where(num != "", None), errors="coerce").astype("float64")
+    parens_ok = (parts["lp"].isna() == parts["rp"].isna()) & grouped_ok
+    minus = ["-", "−"]
+    negative = parts["lp"].notna() | parts["s1"].isin(minus) | parts["s2"].isin(minus) | parts["tm"].notna()
+    parsed = parsed.where(parens_ok)
+    parsed = parsed.where(~negative, -parsed)
+    return parsed, empty
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+_TIME = r"""(?:[\sT]+(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?
+    \s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?\s*$"""
+_OFFSET = re.compile(
+    r"^(.*\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$"
+)
+_YEAR_FIRST = re.compile(r"^(?P<Y>\d{4})[-/.](?P<a>\d{1,2})[-/.](?P<b>\d{1,2})" + _TIME, re.VERBOSE)
+_NUMERIC = re.compile(r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<Y>\d{4}|\d{2})" + _TIME, re.VERBOSE)
+_MONTH_NAME = re.compile(
+    r"^(?P<b>\d{1,2})[\s/-]*(?P<mon>[A-Za-z]{3,9})[\s/,-]*(?P<Y>\d{4}|\d{2})" + _TIME, re.VERBOSE
+)
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+)}
+
+
+def _strip_offset(text: pd.Series) -> pd.Series:
+    """Drop a trailing UTC offset, keeping the wall-clock time as written.
+
+    The owner means the shop's local day: an order stamped "2025-05-11 23:30 -0400" happened on
+    the 11th for that shop. Converting to the PC's zone could move it to another day.
+    """
+    return text.str.replace(_OFFSET, r"\1", regex=True)
+
+
+def _two_digit_year(year: pd.Series) -> pd.Series:
+    """Two-digit years pivot like strptime's %y: 69-99 -> 1900s, 00-68 -> 2000s."""
+    short = year < 100
+    return year.where(~short, year + np.where(year < 69, 2000, 1900))
+
+
+def _assemble(parts: pd.DataFrame, day: pd.Series, month: pd.Series) -> pd.Series:
+    """Build timestamps from extracted pieces; impossible dates/times come back NaT."""
+    year = _two_digit_year(pd.to_numeric(parts["Y"], errors="coerce"))
+    hour = pd.to_numeric(parts["H"], errors="coerce").fillna(0)
+    ampm = parts["ampm"].fillna("").str.lower().str[:1]
+    bad_12h = (ampm != "") & ((hour < 1) | (hour > 12))
+    hour = hour.where(ampm != "p", hour.where(hour == 12, hour + 12))
+    hour = hour.where(ampm != "a", hour.where(hour != 12, 0))
+    frac = parts["F"].fillna("").str.ljust(6, "0").str[:6]
+    frame = pd.DataFrame(
+        {
+            "year": year,
+            "month": month,
+            "day": day,
+            "hour": hour.where(~bad_12h),
+            "minute": pd.to_numeric(parts["M"], errors="coerce").fillna(0),
+            "second": pd.to_numeric(parts["S"], errors="coerce").fillna(0),
+            "us": pd.to_numeric(frac.where(frac != "000000", "0"), errors="coerce").fillna(0),
+        }
+    )
+    return pd.to_datetime(frame, errors="coerce").astype(DATETIME_DTYPE)
+
+
+def _from_format(text: pd.Series, fmt: str) -> pd.Series:
+    fmt = re.sub(r"\s*%[zZ]", "", fmt)
+    return pd.to_datetime(_strip_offset(text), format=fmt, errors="coerce").astype(DATETIME_DTYPE)
+
+
+def _parse_date_text(
+    text: pd.Series, dayfirst: bool | None, column: str
+) -> tuple[pd.Series, list[str]]:
+    """Parse strings without a configured format; the day/month order is decided by the data."""
+    out = pd.Series(pd.NaT, index=text.index, dtype=DATETIME_DTYPE)
+    warnings: list[str] = []
+    text = _strip_offset(text.str.replace(r"\s+", " ", regex=True))
+
+    iso = text.str.extract(_YEAR_FIRST)
+    has = iso["Y"].notna()
+    if has.any():
+        p = iso[has]
+        out[has] = _assemble(p, pd.to_numeric(p["b"]), pd.to_numeric(p["a"]))
+
+    named = text.str.extract(_MONTH_NAME)
+    month_no = named["mon"].str.lower().str[:3].map(_MONTHS)
+    has = named["Y"].notna() & month_no.notna()
+    if has.any():
+        p = named[has]
+        out[has] = _assemble(p, pd.to_numeric(p["b"]), month_no[has])
+
+    num = text.str.extract(_NUMERIC)
+    has = num["Y"].notna()
+    if has.any():
+        p = num[has]
+        a, b = pd.to_numeric(p["a"]), pd.to_numeric(p["b"])
+        day_evidence, month_evidence = int((a > 12).sum()), int((b > 12).sum())
+        if day_evidence and month_evidence:
+            use_dayfirst = day_evidence >= month_evidence
+            order = "day/month" if use_dayfirst else "month/day"
+            warnings.append(
+                f"dates in column '{column}' mix day/month and month/day order; read as {order}, "
+                f"cells that only fit the other order are marked unreadable"
+            )
+        elif day_evidence or month_evidence:
+            use_dayfirst = bool(day_evidence)
+        else:
+            use_dayfirst = True if dayfirst is None else dayfirst
+            if dayfirst is None:
+                example = text[has].iloc[0]
+                warnings.append(
+                    f"dates in column '{column}' are ambiguous (e.g. {example}); read as day/month; "
+                    f"set date_format in settings.toml to be sure"
+                )
+        day, month = (a, b) if use_dayfirst else (b, a)
+        out[has] = _assemble(p, day, month)
+    return out, warnings
+
+
+def _excel_cells(series: pd.Series, excel: bool) -> tuple[pd.Series, pd.Series]:
+    """Excel gives datetime objects (and serial numbers for unformatted cells): convert those."""
+    out = pd.Series(pd.NaT, index=series.index, dtype=DATETIME_DTYPE)
+
+    def kind(value: object) -> str:
+        if isinstance(value, (dt.datetime, dt.date, pd.Timestamp, np.datetime64)):
+            return "datetime"
+        if excel and isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+            return "serial"
+        return "text"
+
+    kinds = series.map(kind)
+    is_dt = kinds == "datetime"
+    if is_dt.any():
+        stamps = pd.to_datetime(series[is_dt].map(lambda v: pd.Timestamp(v).tz_localize(None)))
+        out[is_dt] = stamps.astype(DATETIME_DTYPE)
+    is_serial = kinds == "serial"
+    if is_serial.any():
+        days = pd.to_numeric(series[is_serial], errors="coerce")
+        days = days.where((days > 0) & (days < 2958466))  # Excel's valid range: 1900 .. 9999
+        out[is_serial] = pd.Timestamp("1899-12-30") + pd.to_timedelta(days, unit="D")
+    return out, kinds == "text"
+
+
+def parse_dates(
+    series: pd.Series,
+    fmt: str | None = None,
+    dayfirst: bool | None = None,
+    column: str = "",
+    excel: bool = False,
+) -> tuple[pd.Series, pd.Series, str | None]:
+    """Parse a date column; return (naive datetime64, bad mask, warning or None).
+
+    pandas guesses the order from the first value and silently flips later ones, so we never let
+    it guess: a configured strftime format is used exactly; otherwise ISO-like values, month
+    names and numeric dates are read with an order decided from the whole column.
+    """
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        values = series.dt.tz_localize(None).astype(DATETIME_DTYPE)
+        return values, pd.Series(False, index=series.index), None
+    if pd.api.types.is_datetime64_dtype(series.dtype):
+        return series.astype(DATETIME_DTYPE), pd.Series(False, index=series.index), None
+    if _is_text_dtype(series):
+        out = pd.Series(pd.NaT, index=series.index, dtype=DATETIME_DTYPE)
+        text_mask = pd.Series(True, index=series.index)
+        text = series.fillna("").str.strip()
+    else:
+        out, text_mask = _excel_cells(series, excel)
+        text = as_text(series.where(text_mask, ""))
+    empty = (text == "") & text_mask
+    todo = text_mask & ~empty
+    warnings: list[str] = []
+    if todo.any():
+        found: list[str] = []
+
+        def parse(unique: pd.Series) -> pd.Series:
+            if fmt:
+                return _from_format(unique, fmt)
+            parsed, notes = _parse_date_text(unique, dayfirst, column)
+            found.extend(notes)
+            return parsed
+
+        (out[todo],) = by_unique(text[todo], parse)
+        warnings = found
+    bad = out.isna() & ~empty
+    return out, bad, ("; ".join(warnings) or None)
+
+
+def parse_dates_formats(series: pd.Series, formats: Iterable[str]) -> tuple[pd.Series, pd.Series]:
+    """Parse with a fixed list of formats, first match wins; return (values, bad mask).
+
+    For exports whose format is known (Salesforce Data Loader writes US MM/DD/YY), an explicit
+    list is safer than inferring the order from the data. "ISO8601" is accepted as a format.
+    """
+    text = _strip_offset(as_text(series))
+    out = pd.Series(pd.NaT, index=series.index, dtype=DATETIME_DTYPE)
+    for fmt in formats:
+        todo = out.isna() & (text != "")
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce").astype(DATETIME_DTYPE)
+    return out, out.isna() & (text != "")
+
+
+# --- attendance presence ----------------------------------------------------------------------
+
+PRESENT_WORDS = frozenset(
+    {"p", "present", "y", "yes", "1", "true", "✓", "✔", "wfh", "work from home", "half day", "halfday",
+     "hd", "late", "od", "on duty"}
+)
+ABSENT_WORDS = frozenset(
+    {"a", "ab", "absent", "n", "no", "0", "false", "leave", "l", "cl", "sl", "el", "pl", "lwp", "lop",
+     "off", "✗", "✘"}
+)
+NOT_COUNTED_WORDS = frozenset({"wo", "w/o", "weekly off", "week off", "h", "holiday", "ph", "public holiday"})
+
+
+def parse_bool_presence(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Read attendance marks; return (present as nullable boolean, bad mask, not-counted mask).
+
+    Weekly offs and holidays are neither present nor absent: they come back NA with the
+    not-counted mask set so the row can be dropped without an error.
+    """
+    text = as_text(series).str.lower().str.replace(r"[\s_-]+", " ", regex=True).str.strip()
+    text = text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    present = pd.Series(pd.NA, index=series.index, dtype="boolean")
+    is_present = text.isin(PRESENT_WORDS)
+    is_absent = text.isin(ABSENT_WORDS)
+    present[is_present] = True
+    present[is_absent] = False
+    not_counted = text.isin(NOT_COUNTED_WORDS)
+    bad = ~(is_present | is_absent | not_counted) & (text != "")
+    not_counted = not_counted | (text == "")
+    return present, bad, not_counted

@@ -1,0 +1,82 @@
+"""Secrets (LLM key, Telegram credentials and session) live only in the OS keyring.
+
+An environment variable, when set, is used instead (servers, CI, headless Linux with no Secret
+Service). There is deliberately no file fallback: a secret is never written to disk by us.
+Keyring calls can block on an unlock prompt, so never call these from the GUI thread.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+
+import keyring
+from keyring.errors import KeyringError, PasswordDeleteError
+
+SERVICE = "business-orchestrator"
+
+
+class Secret(StrEnum):
+    LLM_API_KEY = "llm_api_key"
+    TELEGRAM_API_ID = "telegram_api_id"
+    TELEGRAM_API_HASH = "telegram_api_hash"
+    TELEGRAM_BOT_TOKEN = "telegram_bot_token"
+    TELEGRAM_SESSION = "telegram_session"
+
+
+ENV_FALLBACK: dict[Secret, str] = {
+    Secret.LLM_API_KEY: "BO_LLM_API_KEY",
+    Secret.TELEGRAM_API_ID: "BO_TELEGRAM_API_ID",
+    Secret.TELEGRAM_API_HASH: "BO_TELEGRAM_API_HASH",
+    Secret.TELEGRAM_BOT_TOKEN: "BO_TELEGRAM_BOT_TOKEN",
+}
+
+
+class SecretStoreUnavailable(Exception):
+    """No working keyring backend; the message tells the user what to do instead."""
+
+
+def _unavailable(secret: Secret, exc: Exception) -> SecretStoreUnavailable:
+    env = ENV_FALLBACK.get(secret)
+    hint = f"set the environment variable {env} instead" if env else "install and unlock a keyring (Secret Service, " \
+        "Windows Credential Manager or macOS Keychain)"
+    return SecretStoreUnavailable(f"secure storage (OS keyring) is unavailable: {exc}; {hint}. "
+                                  "Secrets are never written to a plain file.")
+
+
+def get_secret(secret: Secret) -> str | None:
+    """The environment variable wins when set; else the keyring; None when neither has it."""
+    env = ENV_FALLBACK.get(secret)
+    if env and os.environ.get(env):
+        return os.environ[env]
+    try:
+        return keyring.get_password(SERVICE, secret.value)
+    except KeyringError as exc:
+        raise _unavailable(secret, exc) from exc
+
+
+def set_secret(secret: Secret, value: str) -> None:
+    try:
+        keyring.set_password(SERVICE, secret.value, value)
+    except KeyringError as exc:
+        raise _unavailable(secret, exc) from exc
+
+
+def delete_secret(secret: Secret) -> None:
+    try:
+        keyring.delete_password(SERVICE, secret.value)
+    except PasswordDeleteError:
+        pass  # nothing stored: already in the state the caller wants
+    except KeyringError as exc:
+        raise _unavailable(secret, exc) from exc
+
+
+def keyring_status() -> tuple[bool, str]:
+    """Whether secrets can be stored, and the backend's name, for `doctor` and the settings dialog."""
+    backend = keyring.get_keyring()
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    try:
+        backend.get_password(SERVICE, "probe")
+    except KeyringError as exc:
+        return False, f"{name}: {exc}"
+    return True, name
