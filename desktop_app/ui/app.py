@@ -1,0 +1,351 @@
+"""The tray app: wires the tray, the summary window, the settings dialog and the scheduler together.
+
+Start-up order matters for speed: the tray icon (or, with no system tray, the summary window)
+appears first; settings, history and everything heavy are loaded on a worker thread afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from collections import deque
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ..paths import AppPaths
+from . import jobs
+from .jobs import DayView, Startup, Workspace
+from .summary import SummaryWindow
+from .tray import Tray
+from .worker import Task, run_in_background, wait_for_all
+
+if TYPE_CHECKING:
+    from ..report import Report
+    from ..scheduler import ReportScheduler, Run
+    from ..settings import Settings
+
+log = logging.getLogger("business_orchestrator.ui")
+FAILURES_BEFORE_DIALOG = 3
+DEMO_BANNER = ("<b>This is a demo shop.</b> Add your own exports in "
+               "<a href='settings'>Settings… → Sources</a> and the next report uses them. "
+               "Scheduled reports start once a source is set up.")
+
+
+class TrayApp(QObject):
+    """The running app. Signals exist so tests (and the smoke run) can wait on what happened."""
+
+    ready = Signal()
+    report_ready = Signal(object)  # DayView of a freshly generated report
+    generation_failed = Signal(str)
+    generation_cancelled = Signal()
+    view_loaded = Signal(object)  # DayView shown after browsing
+    settings_applied = Signal()
+
+    def __init__(self, paths: AppPaths, *, demo: bool = False, use_tray: bool | None = None):
+        super().__init__()
+        self.paths = paths
+        self.force_demo = demo
+        self.use_tray = Tray.available() if use_tray is None else use_tray
+        self.tray: Tray | None = Tray(self) if self.use_tray else None
+        self.summary = SummaryWindow()
+        self.summary.hide_on_close = self.use_tray
+        self.settings: Settings | None = None
+        self.workspace: Workspace | None = None
+        self.scheduler: ReportScheduler | None = None
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.tick)
+        self.task: Task | None = None
+        self.waiting_runs: deque[Run | None] = deque()
+        self.last_report: Report | None = None
+        self.failures = 0
+        self.settings_dialog = None
+        self._wire()
+
+    # -- start-up -------------------------------------------------------------------------------------
+
+    def _wire(self) -> None:
+        s = self.summary
+        s.generate_requested.connect(self.generate_now)
+        s.cancel_requested.connect(self.cancel)
+        s.settings_requested.connect(self.open_settings)
+        s.day_requested.connect(self.show_day)
+        if self.tray is not None:
+            a = self.tray.actions
+            a["generate"].triggered.connect(self.generate_now)
+            a["show"].triggered.connect(self.show_summary)
+            a["send_pending"].triggered.connect(self.send_pending)
+            a["pause"].triggered.connect(self.toggle_pause)
+            a["settings"].triggered.connect(self.open_settings)
+            a["open_data"].triggered.connect(self.open_data_folder)
+            a["quit"].triggered.connect(self.quit)
+            self.tray.activated_summary.connect(self.show_summary)
+
+    def start(self) -> None:
+        """Show something at once, then load the rest in the background."""
+        if self.tray is not None:
+            self.tray.show()
+        else:
+            self.summary.bring_forward()  # no system tray: the window is the app
+        run_in_background("start-up", jobs.load_startup, self.paths, parent=self,
+                          on_success=self._started, on_failure=self._startup_failed)
+
+    def _started(self, startup: Startup) -> None:
+        from ..scheduler import TICK_SECONDS, ReportScheduler
+
+        self._apply_settings(startup.settings)
+        if startup.settings_error:
+            self.summary.show_error(f"settings.toml could not be used, defaults are in effect until it is fixed:\n"
+                                    f"{startup.settings_error}")
+            self.summary.bring_forward()
+        self.scheduler = ReportScheduler(startup.settings.schedule, startup.settings.business.timezone,
+                                         self._queue_run, last_run=startup.last_run)
+        if not self.workspace.demo:
+            self.scheduler.catch_up()
+        self.timer.start(TICK_SECONDS * 1000)
+        self._update_tooltip()
+        self.show_day(None)
+        self.ready.emit()
+
+    def _startup_failed(self, exc: BaseException) -> None:
+        log.error("start-up failed", exc_info=exc)
+        self.summary.show_error(f"Start-up failed: {exc}")
+        self.summary.bring_forward()
+
+    def _apply_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        demo = self.force_demo or not settings.sources
+        self.workspace = Workspace(settings, self.paths, demo)
+        self.summary.set_banner(DEMO_BANNER if demo else None)
+        if self.scheduler is not None:
+            self.scheduler.configure(settings.schedule, settings.business.timezone)
+        self._update_tooltip()
+
+    # -- the schedule ---------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.tick()
+            self._update_tooltip()
+
+    def _queue_run(self, run: Run) -> None:
+        """Called from inside a schedule job: only queue, never work here."""
+        if self.workspace is not None and self.workspace.demo:
+            log.info("scheduled report for %s skipped: no sources are set up (demo)", run.day)
+            return
+        QTimer.singleShot(0, lambda: self._start_generation(run))
+
+    def toggle_pause(self) -> None:
+        if self.scheduler is None:
+            return
+        if self.scheduler.paused:
+            self.scheduler.resume()
+        else:
+            self.scheduler.pause()
+        if self.tray is not None:
+            self.tray.set_paused(self.scheduler.paused)
+        self._update_tooltip()
+
+    # -- generating -----------------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self.task is not None and self.task.running
+
+    def generate_now(self) -> None:
+        self._start_generation(None)
+
+    def _start_generation(self, run: Run | None) -> None:
+        if self.workspace is None:
+            return  # still starting: the button becomes useful in a moment
+        if self.busy:
+            if run is not None:
+                self.waiting_runs.append(run)
+            return
+        day = run.day if run else None
+        self.summary.set_busy(True)
+        if self.tray is not None:
+            self.tray.set_state("working")
+            self.tray.set_tooltip("Business Orchestrator: making the report…")
+        self.task = run_in_background("generate", jobs.generate, self.workspace, day, parent=self,
+                                      on_success=lambda view: self._generated(view, run),
+                                      on_failure=lambda exc: self._generation_error(exc, run))
+        self.task.progress.connect(self.summary.add_step)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.summary.add_step("Cancelling…")
+
+    def _generated(self, view: DayView, run: Run | None) -> None:
+        self.failures = 0
+        self.last_report = view.report
+        self.summary.set_busy(False)
+        self.summary.show_view(view)
+        if self.tray is not None:
+            self.tray.set_state("normal")
+            if run is not None or not self.summary.isVisible():
+                report = view.report
+                status = "complete" if report.complete else "partial: some sources need a look"
+                self.tray.notify("Report ready", f"{report.business}, {report.date:%a %d %b}: {status}")
+        self._update_tooltip()
+        self.report_ready.emit(view)
+        self._next_waiting()
+
+    def _generation_error(self, exc: BaseException, run: Run | None) -> None:
+        pipeline = sys.modules.get("desktop_app.pipeline")  # loaded by the worker if it got that far
+        cancelled = pipeline is not None and isinstance(exc, pipeline.Cancelled)
+        self.summary.set_busy(False)
+        if self.tray is not None:
+            self.tray.set_state("normal")
+        if cancelled:
+            self.summary.show_error("Cancelled: no report was saved.")
+            self.generation_cancelled.emit()
+        else:
+            self.failures += 1
+            log.error("report generation failed", exc_info=exc)
+            message = f"The report could not be made: {exc.__class__.__name__}: {exc}"
+            self.summary.show_error(message + f"\nDetails are in {self.paths.logs / 'app.log'}")
+            if self.tray is not None:
+                self.tray.notify("Report failed", message, error=True)
+            if self.failures >= FAILURES_BEFORE_DIALOG:
+                self._failure_dialog(message)
+            self.generation_failed.emit(message)
+        self._update_tooltip()
+        self._next_waiting()
+
+    def _next_waiting(self) -> None:
+        if self.waiting_runs:
+            self._start_generation(self.waiting_runs.popleft())
+
+    def _failure_dialog(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Reports keep failing",
+                          f"The last {self.failures} reports could not be made.", parent=self.summary)
+        box.setInformativeText(message)
+        box.setDetailedText(f"Log file: {self.paths.logs / 'app.log'}")
+        box.open()
+
+    # -- browsing -------------------------------------------------------------------------------------
+
+    def show_day(self, day: dt.date | None) -> None:
+        if self.workspace is None:
+            return
+        run_in_background("load day", jobs.load_day, self.workspace, day, parent=self, on_success=self._loaded)
+
+    def _loaded(self, view: DayView) -> None:
+        if view.report is not None and self.last_report is None and view.day == view.report.date:
+            self.last_report = view.report
+            self._update_tooltip()
+        self.summary.show_view(view)
+        self.view_loaded.emit(view)
+
+    # -- the other menu actions -----------------------------------------------------------------------
+
+    def show_summary(self) -> None:
+        self.summary.bring_forward()
+
+    def send_pending(self) -> None:
+        """Telegram delivery lands with the Telegram issue; until then there is never anything pending."""
+        log.info("send pending: nothing to send")
+
+    def open_data_folder(self) -> bool:
+        folder = self.paths.data
+        folder.mkdir(parents=True, exist_ok=True)
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def open_settings(self) -> None:
+        if self.settings is None:
+            return
+        from .settings_dialog import SettingsDialog
+
+        if self.settings_dialog is not None and self.settings_dialog.isVisible():
+            self.settings_dialog.raise_()
+            self.settings_dialog.activateWindow()
+            return
+        dialog = SettingsDialog(self.settings, self.paths)
+        dialog.saved.connect(self._settings_saved)
+        self.settings_dialog = dialog
+        dialog.show()
+
+    def _settings_saved(self, settings: Settings) -> None:
+        self._apply_settings(settings)
+        self.show_day(None)
+        self.settings_applied.emit()
+
+    def quit(self) -> None:
+        self.timer.stop()
+        if self.task is not None:
+            self.task.cancel()
+        wait_for_all(10_000)
+        if self.tray is not None:
+            self.tray.hide()
+        QApplication.quit()
+
+    # -- the tooltip ----------------------------------------------------------------------------------
+
+    def _update_tooltip(self) -> None:
+        if self.tray is None or self.busy:
+            return
+        lines = ["Business Orchestrator"]
+        report = self.last_report
+        if report is not None:
+            status = "complete" if report.complete else "partial"
+            lines.append(f"Last report: {report.generated_at.astimezone():%a %d %b %H:%M}, {status}")
+        else:
+            lines.append("No report yet")
+        if self.workspace is not None and self.workspace.demo:
+            lines.append("Demo data: add your sources in Settings")
+        elif self.scheduler is not None:
+            if self.scheduler.paused:
+                lines.append("Schedule paused")
+            else:
+                upcoming = self.scheduler.next_run()
+                lines.append(f"Next: {upcoming:%a %H:%M}" if upcoming else "Schedule off")
+        self.tray.set_tooltip("\n".join(lines))
+
+
+def _excepthook(exc_type, exc, tb) -> None:
+    log.error("unhandled exception", exc_info=(exc_type, exc, tb))
+    sys.__excepthook__(exc_type, exc, tb)
+
+
+def run_gui(*, demo: bool = False, smoke: bool = False) -> int:
+    """The tray app's main loop. `smoke`: show tray and window, make one demo report, quit (0 = it worked)."""
+    from ..logs import setup_logging
+    from ..paths import app_paths
+    from .single_instance import SingleInstance, ask_running_instance, server_name
+
+    paths = app_paths().ensure()
+    setup_logging(paths.logs)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Business Orchestrator")
+    app.setOrganizationName("BusinessOrchestrator")
+    app.setDesktopFileName("business-orchestrator")
+    name = server_name(str(paths.config))
+    if not smoke and ask_running_instance(name):
+        log.info("another instance is running; asked it to show its window")
+        return 0
+    instance = SingleInstance(name)
+    if not smoke:
+        instance.listen()
+    tray_app = TrayApp(paths, demo=demo or smoke)
+    app.setQuitOnLastWindowClosed(not tray_app.use_tray)
+    instance.show_requested.connect(tray_app.show_summary)
+    sys.excepthook = _excepthook
+    outcome = {"code": 0}
+    if smoke:
+        def finish(code: int) -> None:
+            outcome["code"] = code
+            tray_app.quit()
+
+        tray_app.ready.connect(tray_app.generate_now)
+        tray_app.report_ready.connect(lambda view: finish(0))
+        tray_app.generation_failed.connect(lambda message: (print(message, file=sys.stderr), finish(1)))
+        tray_app.summary.bring_forward()
+    tray_app.start()
+    code = app.exec()
+    instance.close()
+    return outcome["code"] if smoke else code

@@ -1,0 +1,215 @@
+"""The tray app's background work, as plain functions: no Qt, called on a worker thread.
+
+Everything heavy (pandas through the connectors, the LLM client, Telegram) is imported inside
+these functions, so the tray icon appears before any of it is loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..history import HistoryStore
+from ..paths import AppPaths
+from ..report import Report
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+    from .worker import TaskContext
+
+log = logging.getLogger("business_orchestrator.ui")
+TREND_DAYS = 30
+
+
+@dataclass
+class Workspace:
+    """What the app reports on: the owner's sources, or the built-in demo shop when there are none."""
+
+    settings: Settings
+    paths: AppPaths
+    demo: bool
+
+    @property
+    def history_path(self):
+        return self.paths.demo_workspace / "history.sqlite3" if self.demo else self.paths.history_db
+
+    def store(self) -> HistoryStore:
+        return HistoryStore(self.history_path)
+
+
+@dataclass
+class Startup:
+    """What the app needs once, right after the tray icon is up."""
+
+    settings: Settings
+    last_run: dt.datetime | None
+    settings_error: str | None = None
+
+
+@dataclass
+class DayView:
+    """One date as the summary window shows it: its report (if any) and the 30 days up to it."""
+
+    day: dt.date
+    report: Report | None
+    trend: list[Report] = field(default_factory=list)
+
+
+def load_startup(ctx: TaskContext, paths: AppPaths) -> Startup:
+    """Read settings.toml (this pulls in pydantic and the connectors) and the last run from history."""
+    from ..settings import Settings, SettingsError, load_settings
+
+    paths.ensure()
+    try:
+        settings, error = load_settings(paths.settings_file), None
+    except SettingsError as exc:
+        log.error("settings: %s", exc)
+        settings, error = Settings(), str(exc)
+    last_run = HistoryStore(paths.history_db).last_generated_at()
+    return Startup(settings, last_run, error)
+
+
+def today(settings: Settings) -> dt.date:
+    return dt.datetime.now(dt.UTC).astimezone(settings.business.zone).date()
+
+
+def load_day(ctx: TaskContext, workspace: Workspace, day: dt.date | None) -> DayView:
+    """The report for `day` (default: the newest one) and its trend, read from history."""
+    store = workspace.store()
+    day = day or store.latest_date() or today(workspace.settings)
+    return DayView(day, store.get(day), store.recent(TREND_DAYS, until=day))
+
+
+def generate(ctx: TaskContext, workspace: Workspace, day: dt.date | None) -> DayView:
+    """Run the one pipeline (demo data prepared first when the workspace is the demo), then reload the day."""
+    from ..pipeline import run_report
+
+    settings, store = workspace.settings, None
+    day = day or today(settings)
+    if workspace.demo:
+        from ..demo import backfill_history, prepare_demo
+
+        ctx.progress("Preparing the demo shop…")
+        settings, store = prepare_demo(workspace.paths, settings, day)
+        backfill_history(settings, store, day)
+    report = run_report(settings, workspace.paths, day, demo=workspace.demo, store=store,
+                        progress=ctx.progress, cancel=ctx.cancel)
+    view = load_day(ctx, workspace, day)
+    view.report = report
+    return view
+
+
+def secret_status(ctx: TaskContext, secrets: list) -> dict:
+    """For each secret: 'stored', 'missing', 'env:VAR', or why the keyring cannot be used.
+
+    Runs on a worker: a locked keyring can block until the user unlocks it.
+    """
+    import os
+
+    from ..secrets import ENV_FALLBACK, SecretStoreUnavailable, get_secret
+
+    states = {}
+    for secret in secrets:
+        env = ENV_FALLBACK.get(secret)
+        if env and os.environ.get(env):
+            states[secret] = f"env:{env}"
+            continue
+        try:
+            states[secret] = "stored" if get_secret(secret) else "missing"
+        except SecretStoreUnavailable as exc:
+            states[secret] = str(exc)
+    return states
+
+
+def save_secrets(ctx: TaskContext, changes: dict) -> list[str]:
+    """Write (or delete, for None) each changed secret; returns the problems, if any, for the user."""
+    from ..secrets import SecretStoreUnavailable, delete_secret, set_secret
+
+    problems = []
+    for secret, value in changes.items():
+        try:
+            if value is None:
+                delete_secret(secret)
+            else:
+                set_secret(secret, value)
+        except SecretStoreUnavailable as exc:
+            problems.append(str(exc))
+    return problems
+
+
+PREVIEW_ROWS = 8
+
+
+@dataclass
+class SourcePreview:
+    """The settings dialog's live preview, already turned into text so the GUI thread never formats frames."""
+
+    connector: str
+    raw_columns: list[str]
+    raw_rows: list[list[str]]
+    parsed_columns: list[str]
+    parsed_rows: list[list[str]]
+    notes: list[str]
+
+
+def format_choices(domain: str) -> list[tuple[str, str]]:
+    """(key, label) of every connector that can read `domain`: the Format combo box."""
+    from connectors import connectors
+
+    return [(key, f"{c.label} ({key})") for key, c in connectors().items() if c.domain in (None, domain)]
+
+
+def preview_source(ctx: TaskContext, spec) -> SourcePreview:
+    """First rows as the file has them and as they were read; raises SourceReadError with the reason."""
+    from connectors import CONTACT_COLUMNS, preview, recognise
+
+    raw, read = preview(spec, rows=PREVIEW_ROWS)
+    label = recognise(spec).label
+    frame = read.frame.drop(columns=[c for c in read.frame.columns if c in CONTACT_COLUMNS], errors="ignore")
+    shown = [c for c in frame.columns if c != "_row"]
+
+    def cell(value) -> str:
+        if value is None or (isinstance(value, float) and value != value):
+            return "—"
+        if hasattr(value, "strftime"):
+            return value.strftime("%Y-%m-%d %H:%M") if getattr(value, "hour", 0) or getattr(value, "minute", 0) \
+                else value.strftime("%Y-%m-%d")
+        text = str(value)
+        return "—" if text in ("NaT", "nan", "<NA>") else text
+
+    return SourcePreview(
+        connector=label,
+        raw_columns=[str(c) for c in raw.columns],
+        raw_rows=[[str(v) for v in row] for row in raw.head(PREVIEW_ROWS).itertuples(index=False)],
+        parsed_columns=shown,
+        parsed_rows=[[cell(v) for v in row] for row in frame[shown].head(PREVIEW_ROWS).itertuples(index=False)],
+        notes=[str(issue) for issue in read.issues[:5]] + list(read.warnings),
+    )
+
+
+def test_source(ctx: TaskContext, spec) -> str:
+    """Read the whole file like a report would; one line saying what was found."""
+    from connectors import DATE_COLUMN, read_source
+
+    result = read_source(spec)
+    rows = len(result.frame)
+    parts = [f"{rows:,} rows read with {result.connector}"]
+    if result.has_dates:
+        dates = result.frame[DATE_COLUMN[spec.domain]].dropna()
+        if not dates.empty:
+            parts.append(f"dates {dates.min():%d %b %Y} → {dates.max():%d %b %Y}")
+    else:
+        parts.append("no dates: counts as today's file when changed today")
+    if result.issues:
+        parts.append(f"{len(result.issues)} unreadable cell(s), first: {result.issues[0]}")
+    return "; ".join(parts)
+
+
+def apply_start_at_login(ctx: TaskContext, enabled: bool) -> str:
+    from ..autostart import set_start_at_login
+
+    where = set_start_at_login(enabled)
+    log.info("start at login %s: %s", "on" if enabled else "off", where)
+    return where
