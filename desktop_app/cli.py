@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("doctor", help="check settings and every source")
 
+    gui = commands.add_parser("gui", help="start the tray app (the default with no command)")
+    gui.add_argument("--demo", action="store_true", help="show the built-in demo shop instead of your sources")
+    gui.add_argument("--smoke", action="store_true",
+                     help="bring up the tray and the window, make one demo report, quit (exit 0 if it worked)")
+
     seed = commands.add_parser("import-seed", help="adopt a folder from the original script")
     seed.add_argument("folder", type=Path, help="folder with data/, .env and business_summary_log.csv")
     return parser
@@ -156,6 +161,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_OK if all(s.status == "ok" for s in data.statuses) else EXIT_PARTIAL
 
 
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from .ui.app import run_gui
+    except ImportError as exc:  # a headless install without PySide6
+        raise UsageError(f"the tray app needs PySide6 ({exc}); the other commands work without it") from exc
+    return run_gui(demo=args.demo, smoke=args.smoke)
+
+
 def cmd_import_seed(args: argparse.Namespace) -> int:
     from .history import HistoryStore
     from .seed import import_seed
@@ -181,6 +194,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "history": cmd_history,
     "doctor": cmd_doctor,
     "import-seed": cmd_import_seed,
+    "gui": cmd_gui,
 }
 
 
@@ -190,8 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
-        parser.print_help()
-        return EXIT_USAGE
+        args = parser.parse_args(["gui"])
     try:
         return COMMANDS[args.command](args)
     except (SettingsError, UsageError) as exc:

@@ -55,6 +55,7 @@ class DayView:
     day: dt.date
     report: Report | None
     trend: list[Report] = field(default_factory=list)
+    closed: frozenset[dt.date] = frozenset()  # closed days in the trend window: no line to zero there
 
 
 def load_startup(ctx: TaskContext, paths: AppPaths) -> Startup:
@@ -79,7 +80,9 @@ def load_day(ctx: TaskContext, workspace: Workspace, day: dt.date | None) -> Day
     """The report for `day` (default: the newest one) and its trend, read from history."""
     store = workspace.store()
     day = day or store.latest_date() or today(workspace.settings)
-    return DayView(day, store.get(day), store.recent(TREND_DAYS, until=day))
+    window = [day - dt.timedelta(days=offset) for offset in range(TREND_DAYS)]
+    closed = frozenset(d for d in window if not workspace.settings.business.is_open(d))
+    return DayView(day, store.get(day), store.recent(TREND_DAYS, until=day), closed)
 
 
 def generate(ctx: TaskContext, workspace: Workspace, day: dt.date | None) -> DayView:

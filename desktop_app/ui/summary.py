@@ -55,6 +55,21 @@ def _section_title(text: str) -> QLabel:
     return label
 
 
+STATUS_MARKS = {"ok": ("✓", "#2E7D32"), "stale": ("◷", "#EF6C00"), "failed": ("✗", "#C62828"),
+                "disabled": ("–", "#757575")}
+
+
+def _source_line(status) -> str:
+    mark, color = STATUS_MARKS.get(status.status, ("?", "#757575"))
+    detail = status.status
+    if status.status == "ok":
+        rows = f"{status.rows:,} rows" if status.rows is not None else ""
+        span = f"{status.first_date} → {status.last_date}" if status.first_date else ""
+        detail = ", ".join(part for part in (status.connector, rows, span) if part)
+    return (f"<span style='color:{color}'>{mark}</span> {escape(status.name)} "
+            f"<span style='color:palette(placeholder-text)'>· {escape(detail)}</span>")
+
+
 class SummaryWindow(QMainWindow):
     generate_requested = Signal()
     cancel_requested = Signal()
@@ -162,6 +177,13 @@ class SummaryWindow(QMainWindow):
         self.warnings_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.warnings_label.setStyleSheet("background: #FFF3E0; color: #6D4C41; border-radius: 6px; padding: 8px;")
         left.addWidget(self.warnings_label)
+        self.sources_title = _section_title("Sources")
+        left.addSpacing(6)
+        left.addWidget(self.sources_title)
+        self.sources_label = QLabel()
+        self.sources_label.setTextFormat(Qt.TextFormat.RichText)
+        self.sources_label.setWordWrap(True)
+        left.addWidget(self.sources_label)
         left.addStretch(1)
         middle.addLayout(left, 5)
         right = QVBoxLayout()
@@ -249,7 +271,10 @@ class SummaryWindow(QMainWindow):
                 "<p style='color:palette(placeholder-text)'>No report was made for this day. "
                 "Press <b>Generate now</b> to make one.</p>" if view else "")
             self.warnings_label.hide()
-            self.trend.set_reports(view.trend if view else [], view.day if view else dt.date.today())
+            self.sources_label.hide()
+            self.sources_title.hide()
+            if view:
+                self.trend.set_reports(view.trend, view.day, view.closed)
             return
         self.business_label.setText(report.business or "Business Orchestrator")
         made = format_time(report.generated_at, "HH:mm", locale=report.locale)
@@ -285,7 +310,10 @@ class SummaryWindow(QMainWindow):
             self.warnings_label.show()
         else:
             self.warnings_label.hide()
-        self.trend.set_reports(view.trend, view.day)
+        self.trend.set_reports(view.trend, view.day, view.closed)
+        self.sources_label.setText("<br>".join(_source_line(status) for status in report.sources))
+        self.sources_label.setVisible(bool(report.sources))
+        self.sources_title.setVisible(bool(report.sources))
 
     def set_banner(self, html: str | None) -> None:
         self.banner.setText(html or "")

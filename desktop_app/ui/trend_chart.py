@@ -29,10 +29,12 @@ class Series:
     fmt: Callable[[float], str]
 
 
-def trend_series(reports: list[Report], end: dt.date, days: int = DAYS) -> tuple[list[dt.date], list[Series]]:
-    """The three series for the `days` ending on `end`, None where no report has that number."""
+def trend_series(reports: list[Report], end: dt.date, days: int = DAYS,
+                 closed: frozenset[dt.date] = frozenset()) -> tuple[list[dt.date], list[Series]]:
+    """The three series for the `days` ending on `end`; None where no report has that number or the
+    business was closed (a closed Sunday is not a crash to zero)."""
     dates = [end - dt.timedelta(days=offset) for offset in range(days - 1, -1, -1)]
-    by_day = {report.date: report for report in reports}
+    by_day = {report.date: report for report in reports if report.date not in closed}
     currency = reports[-1].currency if reports else "INR"
     locale = reports[-1].locale if reports else "en_IN"
 
@@ -72,8 +74,8 @@ class TrendChart(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(260, 220)
 
-    def set_reports(self, reports: list[Report], end: dt.date) -> None:
-        self._dates, self._series = trend_series(reports, end)
+    def set_reports(self, reports: list[Report], end: dt.date, closed: frozenset[dt.date] = frozenset()) -> None:
+        self._dates, self._series = trend_series(reports, end, closed=closed)
         self._hover = None
         self.update()
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -57,6 +58,7 @@ def _preview_table() -> QTableWidget:
     table = QTableWidget()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     table.setAlternatingRowColors(True)
     return table
 
@@ -97,7 +99,9 @@ class SourceEditor(QDialog):
         layout.addLayout(form)
 
         self.mapping_group = QGroupBox("Columns (only when a header is not recognised)")
-        self.mapping_form = QFormLayout(self.mapping_group)
+        self.mapping_form = QGridLayout(self.mapping_group)
+        self.mapping_form.setColumnStretch(1, 1)
+        self.mapping_form.setColumnStretch(3, 1)
         self.mapping: dict[str, QComboBox] = {}
         layout.addWidget(self.mapping_group)
 
@@ -149,7 +153,7 @@ class SourceEditor(QDialog):
         if source is not None:
             self.format.setCurrentIndex(max(self.format.findData(source.format), 0))
             self._set_mapping(source.columns)
-        self.resize(760, 680)
+        self.resize(860, 720)
         self.refresh_preview()
 
     # -- building the spec ---------------------------------------------------------------------
@@ -178,14 +182,20 @@ class SourceEditor(QDialog):
         self.format.setCurrentIndex(max(self.format.findData(current), 0))
         self.format.blockSignals(False)
         previous = {key: combo.currentText() for key, combo in self.mapping.items() if combo.currentIndex() > 0}
-        while self.mapping_form.rowCount():
-            self.mapping_form.removeRow(0)
+        while self.mapping_form.count():
+            item = self.mapping_form.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
         self.mapping = {}
-        for key in MAPPED_KEYS[domain]:
+        for index, key in enumerate(MAPPED_KEYS[domain]):
             combo = QComboBox()
             combo.setObjectName(f"column_{key}")
             self.mapping[key] = combo
-            self.mapping_form.addRow(key.replace("_", " ").capitalize(), combo)
+            row, column = divmod(index, 2)
+            label = QLabel(key.replace("_", " ").capitalize())
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.mapping_form.addWidget(label, row, column * 2)
+            self.mapping_form.addWidget(combo, row, column * 2 + 1)
             combo.currentIndexChanged.connect(self._debounce.start)
         self._fill_mapping_choices()
         self._set_mapping(previous)
