@@ -86,10 +86,17 @@ class TrayApp(QObject):
 
     def start(self) -> None:
         """Show something at once, then load the rest in the background."""
+        self.show_now()
+        self.load_in_background()
+
+    def show_now(self) -> None:
+        """The start-up path: only Qt and small modules, so the icon appears at once."""
         if self.tray is not None:
             self.tray.show()
         else:
             self.summary.bring_forward()  # no system tray: the window is the app
+
+    def load_in_background(self) -> None:
         run_in_background("start-up", jobs.load_startup, self.paths, parent=self,
                           on_success=self._started, on_failure=self._startup_failed)
 
@@ -247,6 +254,10 @@ class TrayApp(QObject):
     def show_summary(self) -> None:
         self.summary.bring_forward()
 
+    def another_launch(self) -> None:
+        log.info("another launch asked for the window")
+        self.show_summary()
+
     def send_pending(self) -> None:
         """Telegram delivery lands with the Telegram issue; until then there is never anything pending."""
         log.info("send pending: nothing to send")
@@ -275,13 +286,17 @@ class TrayApp(QObject):
         self.show_day(None)
         self.settings_applied.emit()
 
-    def quit(self) -> None:
+    def shutdown(self) -> None:
+        """Stop the schedule, cancel running work and wait for it, hide the icon."""
         self.timer.stop()
         if self.task is not None:
             self.task.cancel()
         wait_for_all(10_000)
         if self.tray is not None:
             self.tray.hide()
+
+    def quit(self) -> None:
+        self.shutdown()
         QApplication.quit()
 
     # -- the tooltip ----------------------------------------------------------------------------------
@@ -329,11 +344,11 @@ def run_gui(*, demo: bool = False, smoke: bool = False) -> int:
         log.info("another instance is running; asked it to show its window")
         return 0
     instance = SingleInstance(name)
-    if not smoke:
-        instance.listen()
+    if not smoke and instance.listen():
+        log.info("single instance: listening as %s", name)
     tray_app = TrayApp(paths, demo=demo or smoke)
     app.setQuitOnLastWindowClosed(not tray_app.use_tray)
-    instance.show_requested.connect(tray_app.show_summary)
+    instance.show_requested.connect(tray_app.another_launch)
     sys.excepthook = _excepthook
     outcome = {"code": 0}
     if smoke:
