@@ -14,6 +14,7 @@ from desktop_app.history import HistoryStore
 from desktop_app.paths import app_paths
 from desktop_app.pipeline import Cancelled, run_report
 from desktop_app.settings import Settings
+from tests.samples import shared_sample
 
 DAY = dt.date(2026, 11, 24)
 IST = ZoneInfo("Asia/Kolkata")
@@ -133,8 +134,6 @@ def test_cancel_stops_before_saving(seed_files):
 
 
 def test_shopify_sample_through_the_whole_pipeline():
-    from tests.conftest import shared_sample
-
     shopify = shared_sample("shopify_orders_export_dev_store_eur.csv")
     report = run({"sales": shopify}, day=dt.date(2025, 5, 11))
     # 11 May 2025: #1001 1659.95 + #1002 1615.90 + #1003 729.95 (line-item rows count once)
