@@ -140,3 +140,19 @@ def test_shopify_sample_through_the_whole_pipeline():
     assert report.sales.total == 4005.8
     assert report.sales.orders == 3
     assert any("amounts are in EUR but the report currency is INR" in w for w in report.warnings)
+
+
+def test_a_roster_sets_the_headcount_for_punch_data(tmp_path):
+    punches = tmp_path / "punches.csv"
+    punches.write_text("Emp ID,Punch Time\n1,2026-11-24 09:01\n1,2026-11-24 18:05\n2,2026-11-24 09:30\n",
+                       encoding="utf-8")
+    touch(punches, DAY)
+    roster = tmp_path / "staff.csv"
+    roster.write_text("Employee\n1\n2\n3\n4\n5\n", encoding="utf-8")
+    settings = Settings()
+    settings.attendance.roster = str(roster)
+    report = run_report(settings, app_paths().ensure(), DAY,
+                        specs=[SourceSpec(name="Punches", domain="attendance", path=str(punches))])
+    assert (report.attendance.headcount, report.attendance.present, report.attendance.absent) == (5, 2, 3)
+    assert report.attendance.rate_pct == 40.0
+    assert report.attendance.headcount_estimated is False
