@@ -65,15 +65,20 @@ def message_parts(delivery: Delivery, settings: Settings, now: dt.datetime) -> l
     return split_message(with_header_notes(delivery.text, notes))
 
 
-def send_pending(settings: Settings, paths: AppPaths, *, client_factory=None, now: Clock | None = None,
-                 sleep: Sleep | None = None) -> DrainResult:
+def send_pending(settings: Settings, paths: AppPaths, *, client_factory=None,
+                 now: Clock | dt.datetime | None = None, sleep: Sleep | None = None) -> DrainResult:
     """Send every delivery whose time has come; returns at once if another sender is busy.
 
     `client_factory(session, api_id, api_hash)` makes the object that plays `TelegramClient` (the
-    test seam); `now` and `sleep` replace the clock and the flood-wait pause in tests. Blocks the
-    caller while sending: call it from a worker thread in the GUI.
+    test seam); `now` (a clock function, or a fixed aware datetime) and `sleep` replace the clock
+    and the flood-wait pause in tests. Blocks the caller while sending: call it from a worker
+    thread in the GUI, never from the GUI thread.
     """
-    clock = now or utc_now
+    if isinstance(now, dt.datetime):
+        fixed = now
+        clock: Clock = lambda: fixed  # noqa: E731
+    else:
+        clock = now or utc_now
     outbox = Outbox(paths.history_db)
     paths.data.mkdir(parents=True, exist_ok=True)
     lock = FileLock(paths.data / LOCK_FILE)

@@ -258,3 +258,13 @@ def test_another_sender_busy_means_this_one_returns_at_once():
     with FileLock(paths().data / "outbox.lock"):
         result = drain(telegram_settings(), fake, FakeClock(SIX_PM))
     assert result.sent == 0 and "already sending" in result.messages[0] and fake.calls == []
+
+
+def test_a_fixed_time_may_stand_in_for_the_clock():
+    signed_in()
+    (row,) = queue(make_report(), ["@owner_ramesh"], hold_until=SIX_PM + dt.timedelta(minutes=30), now=SIX_PM)
+    fake = FakeTelegram()
+    settings = telegram_settings()
+    assert send_pending(settings, paths(), client_factory=fake, now=SIX_PM + dt.timedelta(minutes=29)).sent == 0
+    assert send_pending(settings, paths(), client_factory=fake, now=SIX_PM + dt.timedelta(minutes=30)).sent == 1
+    assert outbox().get(row).status == "sent" and len(fake.sent) == 1

@@ -21,7 +21,7 @@ from desktop_app.channels.telegram_auth import (
 from desktop_app.delivery import send_pending
 from desktop_app.logs import setup_logging
 from desktop_app.pipeline import run_report
-from desktop_app.secrets import SERVICE, Secret, SecretStoreUnavailable, get_secret
+from desktop_app.secrets import SERVICE, Secret, SecretStoreUnavailable, get_secret, set_secret
 from desktop_app.settings import Settings
 
 from ..outbox_helpers import API_HASH, BOT_TOKEN, paths, signed_in, telegram_settings
@@ -62,10 +62,7 @@ def test_no_keyring_offers_the_environment_variables_and_never_contacts_telegram
 
 def test_user_login_phone_code_then_two_step_password():
     fake = FakeTelegram(needs_password=True)
-    set_bot = BOT_TOKEN
-    from desktop_app.secrets import set_secret
-
-    set_secret(Secret.TELEGRAM_BOT_TOKEN, set_bot)  # switching from a bot to a user forgets the token
+    set_secret(Secret.TELEGRAM_BOT_TOKEN, BOT_TOKEN)  # switching from a bot to a user forgets the token
     login = start_user_login(123456, API_HASH, "+919812345678", client_factory=fake)
     assert "send_code_request" in fake.calls
     with pytest.raises(LoginError, match="not right"):
