@@ -21,6 +21,7 @@ from connectors.base import DATE_COLUMN, DOMAINS, CellIssue, Domain, SourceFrame
 from .history import HistoryStore, append_csv_log
 from .insights.engine import write_insights
 from .kpis import DomainData, Headcount, compute_attendance, compute_leads, compute_sales
+from .outbox import Outbox
 from .paths import AppPaths
 from .render import render_html, render_text
 from .report import Report, SourceStatus
@@ -231,8 +232,16 @@ def run_report(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
     save: bool = True,
+    send: bool = False,
+    hold_until: dt.datetime | None = None,
 ) -> Report:
-    """Read every source, compute the KPIs, write insights, render, and save to history."""
+    """Read every source, compute the KPIs, write insights, render, and save to history.
+
+    With `send` (and Telegram enabled), the report's delivery rows are written in the same
+    transaction as the report; `desktop_app.delivery.send_pending` sends them. `hold_until`
+    keeps them back for the owner's approval until then (they go out by themselves at that time).
+    Demo reports are never queued.
+    """
     notify = progress or (lambda step: None)
 
     def checkpoint(step: str) -> None:
@@ -251,7 +260,13 @@ def run_report(
     finish_report(report, offline=offline)
     if save:
         checkpoint("Saving…")
-        store.save(report)
+        telegram = settings.telegram
+        destinations = telegram.destinations if send and telegram.enabled and not demo else []
+        outbox = Outbox(store.path) if destinations else None
+        with store.transaction() as conn:
+            revision = store.save_in(conn, report)
+            if outbox is not None:
+                outbox.enqueue_in(conn, report, revision, destinations, hold_until=hold_until)
         if settings.report.write_csv_log and not demo:
             append_csv_log(paths.summary_log, report)
     log.info("report for %s: %s, engine %s, %d warning(s)", day, "complete" if report.complete else "partial",
