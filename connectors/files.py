@@ -143,14 +143,15 @@ def _read_csv_streaming(
         last = fh.read(1)
     if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
+    whole = len(head) < 4 * 65536
     try:
-        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=whole)
     except UnicodeDecodeError:
         return None
-    if len(text) <= 65536 or not text.strip():
+    if not text.strip() or (not whole and len(text) <= 65536):
         return None
     # sniff_delimiter looks at the first 65,536 characters and at whether the whole text ends a line.
-    sample = text[:65536] + last.decode("latin-1")
+    sample = text if whole else text[:65536] + last.decode("latin-1")
     delimiter = sniff_delimiter(sample, str(spec.options.get("delimiter") or "") or None)
     try:
         return _parse_csv(spec, spec.file, delimiter, usecols, "utf-8", reduce)
