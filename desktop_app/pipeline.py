@@ -114,8 +114,8 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
                               f"{changed_at:%Y-%m-%d %H:%M}, not on {day}; its numbers were not used")
             return status, None, None, [status.message, *warnings]
         frame = frame.assign(**{column: pd.Timestamp(day)})
-        status.status, status.first_date = "ok", day.isoformat()
-        status.last_date = day.isoformat()
+        status.status = "ok"
+        status.message = f"no dates in the file: counted for {day} because it was changed {changed_at:%Y-%m-%d %H:%M}"
         return status, frame, (day, day), warnings
     dates = frame[column].dropna()
     if dates.empty:

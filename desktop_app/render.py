@@ -55,6 +55,8 @@ def _attendance_line(report: Report) -> tuple[str, str]:
     att = report.attendance
     if att is None:
         return ("🏢", "Attendance: no data (see warnings)")
+    if not att.headcount:
+        return ("🏢", "Attendance: nobody recorded for the day")
     rate = f"{att.rate_pct:.1f}%" if att.rate_pct is not None else "–"
     text = f"Attendance: {att.present}/{att.headcount} present ({rate}"
     change = _vs(att.change_pp, _short_day(att.prev_date, report.locale), arrow_pp)
