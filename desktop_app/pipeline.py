@@ -26,6 +26,7 @@ from .paths import AppPaths
 from .render import render_html, render_text
 from .report import Report, SourceStatus
 from .settings import Settings
+from .source_cache import SourceCache
 
 log = logging.getLogger("business_orchestrator.pipeline")
 KPI_WINDOW_DAYS = 8  # unreadable cells on these days (or on unknown days) make a domain fail
@@ -87,12 +88,12 @@ def _check_cells(spec: SourceSpec, result: SourceFrame, day: dt.date) -> tuple[p
     return frame[~frame["_row"].isin(bad_rows)], [ignored]
 
 
-def _read_one(spec: SourceSpec, day: dt.date, settings: Settings) -> tuple[SourceStatus, pd.DataFrame | None,
-                                                                              tuple[dt.date, dt.date] | None,
-                                                                              list[str]]:
+def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
+              cache: SourceCache | None = None) -> tuple[SourceStatus, pd.DataFrame | None,
+                                                         tuple[dt.date, dt.date] | None, list[str]]:
     status = SourceStatus(name=spec.name, domain=spec.domain, path=spec.path, status="failed")
     try:
-        result = read_source(spec)
+        result = cache.read(spec) if cache is not None else read_source(spec)
         status.connector, status.rows = result.connector, len(result.frame)
         frame, warnings = _check_cells(spec, result, day)
     except SourceReadError as exc:
@@ -164,13 +165,14 @@ class SourceData:
 
 
 def read_sources(settings: Settings, specs: list[SourceSpec], day: dt.date,
-                 checkpoint: Progress = lambda step: None) -> SourceData:
+                 checkpoint: Progress = lambda step: None, cache: SourceCache | None = None) -> SourceData:
+    """Read every source (through `cache` when given: unchanged files are not parsed again)."""
     warnings: list[str] = []
     statuses: list[SourceStatus] = []
     reads: dict[Domain, _DomainRead] = {domain: _DomainRead() for domain in DOMAINS}
     for spec in specs:
         checkpoint(f"Reading {spec.name}…")
-        status, frame, coverage, notes = _read_one(spec, day, settings)
+        status, frame, coverage, notes = _read_one(spec, day, settings, cache)
         statuses.append(status)
         warnings += notes
         read = reads[spec.domain]
@@ -252,7 +254,7 @@ def run_report(
     day = day or today_in(settings)
     specs = settings.specs() if specs is None else specs
     store = store or HistoryStore(paths.history_db)
-    data = read_sources(settings, specs, day, checkpoint)
+    data = read_sources(settings, specs, day, checkpoint, SourceCache(paths.cache))
     checkpoint("Computing KPIs…")
     history = store.bodies(day - dt.timedelta(days=21), day - dt.timedelta(days=1))
     report = build_report(settings, data, day, history, demo=demo)
