@@ -45,9 +45,14 @@ class TrayApp(QObject):
     view_loaded = Signal(object)  # DayView shown after browsing
     settings_applied = Signal()
 
-    def __init__(self, paths: AppPaths, *, demo: bool = False, use_tray: bool | None = None):
+    outbox_refreshed = Signal(object)  # OutboxState
+    delivered = Signal(object)  # DrainResult of a send
+
+    def __init__(self, paths: AppPaths, *, demo: bool = False, use_tray: bool | None = None,
+                 telegram_client_factory=None):
         super().__init__()
         self.paths = paths
+        self.client_factory = telegram_client_factory  # tests pass a stand-in for Telethon's client
         self.force_demo = demo
         self.use_tray = Tray.available() if use_tray is None else use_tray
         self.tray: Tray | None = Tray(self) if self.use_tray else None
@@ -63,6 +68,9 @@ class TrayApp(QObject):
         self.last_report: Report | None = None
         self.failures = 0
         self.settings_dialog = None
+        self.sending: Task | None = None
+        self.outbox: jobs.OutboxState | None = None
+        self.delivery_problem: str | None = None
         self._wire()
 
     # -- start-up -------------------------------------------------------------------------------------
@@ -73,6 +81,10 @@ class TrayApp(QObject):
         s.cancel_requested.connect(self.cancel)
         s.settings_requested.connect(self.open_settings)
         s.day_requested.connect(self.show_day)
+        s.send_requested.connect(self.send_shown_report)
+        s.approve_requested.connect(self.approve_held)
+        s.edit_requested.connect(self.edit_held)
+        s.skip_requested.connect(self.skip_held)
         if self.tray is not None:
             a = self.tray.actions
             a["generate"].triggered.connect(self.generate_now)
@@ -115,6 +127,7 @@ class TrayApp(QObject):
         self.timer.start(TICK_SECONDS * 1000)
         self._update_tooltip()
         self.show_day(None)
+        self.refresh_outbox()
         self.ready.emit()
 
     def _startup_failed(self, exc: BaseException) -> None:
@@ -127,6 +140,7 @@ class TrayApp(QObject):
         demo = self.force_demo or not settings.sources
         self.workspace = Workspace(settings, self.paths, demo)
         self.summary.set_banner(DEMO_BANNER if demo else None)
+        self._update_send_button()
         if self.scheduler is not None:
             self.scheduler.configure(settings.schedule, settings.business.timezone)
         self._update_tooltip()
@@ -137,6 +151,7 @@ class TrayApp(QObject):
         if self.scheduler is not None:
             self.scheduler.tick()
             self._update_tooltip()
+        self.refresh_outbox()
 
     def _queue_run(self, run: Run) -> None:
         """Called from inside a schedule job: only queue, never work here."""
@@ -173,21 +188,35 @@ class TrayApp(QObject):
                 self.waiting_runs.append(run)
             return
         day = run.day if run else None
+        settings = self.workspace.settings
+        send = run is not None  # a report the owner asked for is reviewed first, then sent with the button
+        hold_until = None
+        if send and settings.schedule.send == "preview":
+            hold_until = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=settings.schedule.preview_minutes)
         self.summary.set_busy(True)
         if self.tray is not None:
             self.tray.set_state("working")
             self.tray.set_tooltip("Business Orchestrator: making the report…")
-        self.task = run_in_background("generate", jobs.generate, self.workspace, day, parent=self,
-                                      on_success=lambda view: self._generated(view, run),
+        self.task = run_in_background("generate", self._generate_job(send, hold_until), self.workspace, day,
+                                      parent=self, on_success=lambda done: self._generated(done, run),
                                       on_failure=lambda exc: self._generation_error(exc, run))
         self.task.progress.connect(self.summary.add_step)
+
+    def _generate_job(self, send: bool, hold_until: dt.datetime | None):
+        factory = self.client_factory
+
+        def job(ctx, workspace, day):
+            return jobs.generate(ctx, workspace, day, send=send, hold_until=hold_until, client_factory=factory)
+
+        return job
 
     def cancel(self) -> None:
         if self.task is not None:
             self.task.cancel()
             self.summary.add_step("Cancelling…")
 
-    def _generated(self, view: DayView, run: Run | None) -> None:
+    def _generated(self, done: jobs.Generated, run: Run | None) -> None:
+        view = done.view
         self.failures = 0
         self.last_report = view.report
         self.summary.set_busy(False)
@@ -199,7 +228,12 @@ class TrayApp(QObject):
                 status = "complete" if report.complete else "partial: some sources need a look"
                 self.tray.notify("Report ready", f"{report.business}, {report.date:%a %d %b}: {status}")
         self._update_tooltip()
+        self._update_send_button()
         self.report_ready.emit(view)
+        if done.delivery is not None:
+            self._delivered(done.delivery)
+        else:
+            self.refresh_outbox()
         self._next_waiting()
 
     def _generation_error(self, exc: BaseException, run: Run | None) -> None:
@@ -247,6 +281,7 @@ class TrayApp(QObject):
             self.last_report = view.report
             self._update_tooltip()
         self.summary.show_view(view)
+        self._update_send_button()
         self.view_loaded.emit(view)
 
     # -- the other menu actions -----------------------------------------------------------------------
@@ -258,9 +293,117 @@ class TrayApp(QObject):
         log.info("another launch asked for the window")
         self.show_summary()
 
+    # -- Telegram ----------------------------------------------------------------------------------------
+
+    def refresh_outbox(self) -> None:
+        """Read the outbox off the GUI thread; send what has come due (retries, approvals that timed out)."""
+        run_in_background("outbox state", jobs.outbox_state, self.paths, parent=self,
+                          on_success=self._outbox_state)
+
+    def _outbox_state(self, state: jobs.OutboxState) -> None:
+        self.outbox = state
+        if self.tray is not None:
+            self.tray.set_pending(state.pending)
+        held = state.held
+        if held:
+            until = min((d.hold_until for d in held if d.hold_until), default=None)
+            when = f"; it goes out by itself at {until.astimezone():%H:%M}" if until and until.year < 9999 else ""
+            chats = ", ".join(sorted({d.destination for d in held}))
+            self.summary.set_pending(f"<b>Ready to send</b>: the report for {held[0].report_date:%a %d %b} "
+                                     f"to {chats}{when}.")
+        else:
+            self.summary.set_pending(None)
+        if state.failed and not self.delivery_problem:
+            self.delivery_problem = state.last_error or "a report could not be delivered"
+        self._show_delivery_state()
+        due = state.next_attempt_at
+        if due is not None and due <= dt.datetime.now(dt.UTC) and self.settings is not None \
+                and self.settings.telegram.enabled:
+            self.send_pending_now(release_held=False)
+        self.outbox_refreshed.emit(state)
+
     def send_pending(self) -> None:
-        """Telegram delivery lands with the Telegram issue; until then there is never anything pending."""
-        log.info("send pending: nothing to send")
+        """Tray: Send pending (n): approve anything held and send everything due now."""
+        self.send_pending_now(release_held=True)
+
+    def send_pending_now(self, *, release_held: bool) -> None:
+        if self.settings is None or (self.sending is not None and self.sending.running):
+            return
+        ids = [d.id for d in self.outbox.held] if release_held and self.outbox else []
+        self._start_sending(jobs.release_held, self.settings, self.paths, ids, self.client_factory)
+
+    def approve_held(self) -> None:
+        self.send_pending_now(release_held=True)
+
+    def skip_held(self) -> None:
+        ids = [d.id for d in self.outbox.held] if self.outbox else []
+        run_in_background("skip", jobs.skip_held, self.paths, ids, parent=self,
+                          on_success=lambda _none: self.refresh_outbox())
+
+    def edit_held(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        if not self.outbox or not self.outbox.held:
+            return
+        text = self.last_report.text if self.last_report is not None else ""
+        edited, ok = QInputDialog.getMultiLineText(self.summary, "Edit before sending",
+                                                   "The message as it will be sent:", text)
+        if ok and edited.strip():
+            ids = [d.id for d in self.outbox.held]
+            run_in_background("edit", jobs.edit_held, self.paths, ids, edited, parent=self,
+                              on_success=lambda _none: self.refresh_outbox())
+
+    def send_shown_report(self) -> None:
+        """Summary: Send to Telegram, for the report on screen."""
+        report = self.summary.report
+        if report is None or self.settings is None or report.demo:
+            return
+        self.summary.add_step("Sending to Telegram…")
+        self._start_sending(jobs.send_report, self.settings, self.paths, report.date, self.client_factory)
+
+    def _start_sending(self, fn, *args) -> None:
+        if self.tray is not None:
+            self.tray.set_state("working")
+        self.sending = run_in_background("send", fn, *args, parent=self, on_success=self._delivered,
+                                         on_failure=self._delivery_error)
+
+    def _delivered(self, result) -> None:
+        if result.sent and self.tray is not None:
+            self.tray.notify("Sent to Telegram", f"{result.sent} message(s) delivered")
+        if result.ok:
+            self.delivery_problem = None
+        else:
+            self.delivery_problem = "; ".join(result.messages) or "a report could not be delivered"
+            if self.tray is not None:
+                self.tray.notify("Delivery failed", self.delivery_problem, error=True)
+            self.summary.show_error(f"Telegram: {self.delivery_problem}")
+        self._show_delivery_state()
+        self.delivered.emit(result)
+        self.refresh_outbox()
+
+    def _delivery_error(self, exc: BaseException) -> None:
+        log.error("sending failed", exc_info=exc)
+        self.delivery_problem = f"{exc.__class__.__name__}: {exc}"
+        if self.tray is not None:
+            self.tray.notify("Delivery failed", self.delivery_problem, error=True)
+        self.summary.show_error(f"Telegram: {self.delivery_problem}")
+        self._show_delivery_state()
+
+    def _show_delivery_state(self) -> None:
+        if self.tray is None or self.busy or (self.sending is not None and self.sending.running):
+            return
+        self.tray.set_state("failed" if self.delivery_problem else "normal")
+        self._update_tooltip()
+
+    def _update_send_button(self) -> None:
+        telegram = self.settings.telegram if self.settings else None
+        report = self.summary.report
+        if telegram is None or not telegram.enabled or not telegram.destinations:
+            self.summary.set_send_available(False, "Telegram is not set up: open Settings… → Telegram")
+        elif report is None or report.demo or (self.workspace is not None and self.workspace.demo):
+            self.summary.set_send_available(False, "Demo reports are never sent")
+        else:
+            self.summary.set_send_available(True)
 
     def open_data_folder(self) -> bool:
         folder = self.paths.data
@@ -276,7 +419,7 @@ class TrayApp(QObject):
             self.settings_dialog.raise_()
             self.settings_dialog.activateWindow()
             return
-        dialog = SettingsDialog(self.settings, self.paths)
+        dialog = SettingsDialog(self.settings, self.paths, telegram_client_factory=self.client_factory)
         dialog.saved.connect(self._settings_saved)
         self.settings_dialog = dialog
         dialog.show()
@@ -311,6 +454,8 @@ class TrayApp(QObject):
             lines.append(f"Last report: {report.generated_at.astimezone():%a %d %b %H:%M}, {status}")
         else:
             lines.append("No report yet")
+        if self.delivery_problem:
+            lines.append(f"Delivery failed: {self.delivery_problem[:80]}")
         if self.workspace is not None and self.workspace.demo:
             lines.append("Demo data: add your sources in Settings")
         elif self.scheduler is not None:
@@ -331,6 +476,7 @@ def run_gui(*, demo: bool = False, smoke: bool = False) -> int:
     """The tray app's main loop. `smoke`: show tray and window, make one demo report, quit (0 = it worked)."""
     from ..logs import setup_logging
     from ..paths import app_paths
+    from .gc_guard import MainThreadGarbageCollector
     from .single_instance import SingleInstance, ask_running_instance, server_name
 
     paths = app_paths().ensure()
@@ -346,6 +492,7 @@ def run_gui(*, demo: bool = False, smoke: bool = False) -> int:
     instance = SingleInstance(name)
     if not smoke and instance.listen():
         log.info("single instance: listening as %s", name)
+    collector = MainThreadGarbageCollector(app)
     tray_app = TrayApp(paths, demo=demo or smoke)
     app.setQuitOnLastWindowClosed(not tray_app.use_tray)
     instance.show_requested.connect(tray_app.another_launch)
@@ -363,4 +510,5 @@ def run_gui(*, demo: bool = False, smoke: bool = False) -> int:
     tray_app.start()
     code = app.exec()
     instance.close()
+    collector.stop()
     return outcome["code"] if smoke else code

@@ -85,8 +85,18 @@ def load_day(ctx: TaskContext, workspace: Workspace, day: dt.date | None) -> Day
     return DayView(day, store.get(day), store.recent(TREND_DAYS, until=day), closed)
 
 
-def generate(ctx: TaskContext, workspace: Workspace, day: dt.date | None) -> DayView:
-    """Run the one pipeline (demo data prepared first when the workspace is the demo), then reload the day."""
+@dataclass
+class Generated:
+    """A finished run: the day to show and, when it was sent, what the sender did."""
+
+    view: DayView
+    delivery: object | None = None  # desktop_app.delivery.DrainResult
+
+
+def generate(ctx: TaskContext, workspace: Workspace, day: dt.date | None, *, send: bool = False,
+             hold_until: dt.datetime | None = None, client_factory=None) -> Generated:
+    """Run the one pipeline (demo data prepared first when the workspace is the demo), reload the day, and
+    send the report when asked (held back for approval until `hold_until` when that is given)."""
     from ..pipeline import run_report
 
     settings, store = workspace.settings, None
@@ -97,11 +107,84 @@ def generate(ctx: TaskContext, workspace: Workspace, day: dt.date | None) -> Day
         ctx.progress("Preparing the demo shop…")
         settings, store = prepare_demo(workspace.paths, settings, day)
         backfill_history(settings, store, day)
+    send = send and not workspace.demo and settings.telegram.enabled and bool(settings.telegram.destinations)
     report = run_report(settings, workspace.paths, day, demo=workspace.demo, store=store,
-                        progress=ctx.progress, cancel=ctx.cancel)
+                        progress=ctx.progress, cancel=ctx.cancel, send=send, hold_until=hold_until)
     view = load_day(ctx, workspace, day)
     view.report = report
-    return view
+    delivery = None
+    if send and hold_until is None:
+        ctx.progress("Sending to Telegram…")
+        delivery = deliver(ctx, settings, workspace.paths, client_factory)
+    return Generated(view, delivery)
+
+
+# -- Telegram delivery (the outbox lives in the owner's history database, never the demo's) ---------------
+
+
+@dataclass
+class OutboxState:
+    pending: int
+    failed: int
+    held: list  # desktop_app.outbox.Delivery rows waiting for the owner's Send / Edit / Skip
+    next_attempt_at: dt.datetime | None
+    last_error: str | None = None
+
+
+def outbox_state(ctx: TaskContext, paths: AppPaths) -> OutboxState:
+    from ..outbox import Outbox
+
+    outbox = Outbox(paths.history_db)
+    recent = outbox.deliveries(50)
+    failed = [d for d in recent if d.status == "failed"]
+    return OutboxState(outbox.pending_count(), outbox.failed_count(), [d for d in recent if d.status == "held"],
+                       outbox.next_attempt_at(), failed[0].last_error if failed else None)
+
+
+def deliver(ctx: TaskContext, settings: Settings, paths: AppPaths, client_factory=None):
+    """Send whatever is due in the outbox (the one sender: desktop_app.delivery)."""
+    from ..delivery import send_pending
+
+    return send_pending(settings, paths, client_factory=client_factory)
+
+
+def send_report(ctx: TaskContext, settings: Settings, paths: AppPaths, day: dt.date, client_factory=None):
+    """'Send to Telegram' for a report already in history: queue it to every destination, then send."""
+    from ..outbox import Outbox
+
+    store = HistoryStore(paths.history_db)
+    report = store.get(day)
+    if report is None:
+        raise LookupError(f"there is no report for {day} to send")
+    with store.transaction() as conn:
+        Outbox.enqueue_in(conn, report, store.revisions(day), settings.telegram.destinations)
+    return deliver(ctx, settings, paths, client_factory)
+
+
+def release_held(ctx: TaskContext, settings: Settings, paths: AppPaths, ids: list[int], client_factory=None):
+    """The owner approved held reports (or pressed Send pending): release them and send now."""
+    from ..outbox import Outbox
+
+    outbox = Outbox(paths.history_db)
+    for delivery_id in ids:
+        outbox.release(delivery_id)
+    return deliver(ctx, settings, paths, client_factory)
+
+
+def skip_held(ctx: TaskContext, paths: AppPaths, ids: list[int]) -> None:
+    from ..outbox import Outbox
+
+    outbox = Outbox(paths.history_db)
+    for delivery_id in ids:
+        outbox.skip(delivery_id)
+
+
+def edit_held(ctx: TaskContext, paths: AppPaths, ids: list[int], text: str) -> None:
+    from ..outbox import Outbox
+
+    outbox = Outbox(paths.history_db)
+    for delivery_id in ids:
+        outbox.replace_text(delivery_id, text)
 
 
 def secret_status(ctx: TaskContext, secrets: list) -> dict:
@@ -216,3 +299,55 @@ def apply_start_at_login(ctx: TaskContext, enabled: bool) -> str:
     where = set_start_at_login(enabled)
     log.info("start at login %s: %s", "on" if enabled else "off", where)
     return where
+
+
+# -- Telegram sign-in and checks for the settings dialog (each blocks on the network: worker only) ---------
+
+
+def _typed_or_stored(secret, typed: str | None) -> str:
+    from ..secrets import get_secret
+
+    value = typed or get_secret(secret)
+    if not value:
+        raise ValueError(f"enter the {secret.value.replace('telegram_', '').replace('_', ' ')} first")
+    return value
+
+
+def telegram_sign_in_bot(ctx: TaskContext, api_id: str | None, api_hash: str | None, bot_token: str | None,
+                         history_db, client_factory=None) -> str:
+    from ..channels.telegram_auth import login_bot
+    from ..secrets import Secret
+
+    result = login_bot(int(_typed_or_stored(Secret.TELEGRAM_API_ID, api_id)),
+                       _typed_or_stored(Secret.TELEGRAM_API_HASH, api_hash),
+                       _typed_or_stored(Secret.TELEGRAM_BOT_TOKEN, bot_token),
+                       client_factory=client_factory, history_db=history_db)
+    return f"Signed in as {result.name}"
+
+
+def telegram_start_user(ctx: TaskContext, api_id: str | None, api_hash: str | None, phone: str, history_db,
+                        client_factory=None):
+    from ..channels.telegram_auth import start_user_login
+    from ..secrets import Secret
+
+    return start_user_login(int(_typed_or_stored(Secret.TELEGRAM_API_ID, api_id)),
+                            _typed_or_stored(Secret.TELEGRAM_API_HASH, api_hash), phone,
+                            client_factory=client_factory, history_db=history_db)
+
+
+def telegram_finish_user(ctx: TaskContext, login, code: str, password: str | None) -> str:
+    from ..channels.telegram_auth import finish_user_login
+
+    return f"Signed in as {finish_user_login(login, code, password).name}"
+
+
+def telegram_test(ctx: TaskContext, settings: Settings, client_factory=None) -> tuple[bool, str]:
+    from ..channels.telegram_auth import send_test_message
+
+    return send_test_message(settings, client_factory=client_factory)
+
+
+def telegram_check(ctx: TaskContext, settings: Settings, client_factory=None) -> tuple[bool, str]:
+    from ..channels.telegram_auth import telegram_status
+
+    return telegram_status(settings, client_factory=client_factory)

@@ -39,7 +39,8 @@ class SettingsDialog(QDialog):
     saved = Signal(object)  # the Settings now in settings.toml
     secrets_saved = Signal(list)  # problems (empty = all written)
 
-    def __init__(self, settings: Settings, paths: AppPaths, parent: QWidget | None = None):
+    def __init__(self, settings: Settings, paths: AppPaths, parent: QWidget | None = None, *,
+                 telegram_client_factory=None):
         super().__init__(parent)
         self.setWindowTitle("Business Orchestrator — Settings")
         self.setWindowIcon(app_icon())
@@ -49,7 +50,9 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         self.business, self.sources = BusinessTab(), SourcesTab()
-        self.insights, self.telegram, self.schedule = InsightsTab(), TelegramTab(), ScheduleTab()
+        self.insights, self.schedule = InsightsTab(), ScheduleTab()
+        self.telegram = TelegramTab(history_db=paths.history_db, client_factory=telegram_client_factory,
+                                    current_settings=self.validated)
         self.pages = [self.business, self.sources, self.insights, self.telegram, self.schedule]
         for page in self.pages:
             self.tabs.addTab(page, page.title)

@@ -47,6 +47,7 @@ class Task(QObject):
         self.name = name
         self.context = TaskContext(report=self._progress_from_worker.emit)
         self.running = True
+        self.runnable: QRunnable | None = None
         self._progress_from_worker.connect(self._on_progress)
         self._done_from_worker.connect(self._on_done)
 
@@ -64,15 +65,19 @@ class Task(QObject):
     @Slot(bool, object)
     def _on_done(self, ok: bool, value: object) -> None:
         self.running = False
+        self.runnable = None
         (self.succeeded if ok else self.failed).emit(value)
         self.finished.emit()
         _live_tasks.discard(self)
+        self.deleteLater()  # one task per tick would otherwise pile up as children of the app
 
 
 class _Runnable(QRunnable):
     def __init__(self, task: Task, fn: Callable[..., Any], args: tuple[Any, ...]):
         super().__init__()
-        self.setAutoDelete(True)
+        # Python owns this object (the task keeps it until the result is delivered): with auto-delete,
+        # Qt and Python's garbage collector could both end its life, and a collected runnable never runs.
+        self.setAutoDelete(False)
         self._task, self._fn, self._args = task, fn, args
 
     def run(self) -> None:
@@ -110,7 +115,8 @@ def run_in_background(name: str, fn: Callable[..., Any], *args: Any, parent: QOb
     else:
         task.failed.connect(lambda exc: log.error("background task %r failed", name, exc_info=exc))
     _live_tasks.add(task)
-    pool().start(_Runnable(task, fn, args))
+    task.runnable = _Runnable(task, fn, args)
+    pool().start(task.runnable)
     return task
 
 

@@ -7,10 +7,22 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from desktop_app.paths import app_paths
 
 GENERATION_TIMEOUT_MS = 120_000  # a cold first run reads 60 days of demo files on a slow CI machine
+
+
+@pytest.fixture(autouse=True)
+def main_thread_gc(qapp):
+    """As in the app: the cyclic collector runs on the GUI thread only (see desktop_app.ui.gc_guard)."""
+    from desktop_app.ui.gc_guard import MainThreadGarbageCollector
+
+    collector = MainThreadGarbageCollector()
+    yield collector
+    collector.stop()
+    collector.deleteLater()
 
 
 @pytest.fixture
@@ -37,6 +49,11 @@ def make_app(qtbot, paths):
         app.shutdown()
         app.summary.hide_on_close = False
         app.summary.close()
+        if app.settings_dialog is not None:
+            app.settings_dialog.deleteLater()
+        app.summary.deleteLater()
+        app.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
