@@ -55,18 +55,21 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--no-send", action="store_true", help="do not deliver the report")
     generate.add_argument("--offline", action="store_true", help="never call an LLM; rules write the insights")
     generate.add_argument("--json", action="store_true", help="print the report as JSON (see docs/report.md)")
+    generate.add_argument("--show-prompt", action="store_true",
+                          help="print exactly what would be sent to the LLM, and send nothing")
 
     demo = commands.add_parser("demo", help="the report on the built-in demo data (same as generate --demo)")
     demo.add_argument("--date", type=_date, help=argparse.SUPPRESS)
     demo.add_argument("--json", action="store_true", help="print the report as JSON")
     demo.add_argument("--offline", action="store_true", help="never call an LLM")
     demo.add_argument("--no-send", action="store_true", help="do not deliver the report")
+    demo.add_argument("--show-prompt", action="store_true", help="print what would be sent to the LLM, send nothing")
 
     history = commands.add_parser("history", help="past reports")
     history.add_argument("--days", type=int, default=14, help="how many days back (default 14)")
     history.add_argument("--json", action="store_true", help="print the reports as JSON")
 
-    commands.add_parser("doctor", help="check settings and every source")
+    commands.add_parser("doctor", help="check settings, every source and the AI endpoint")
 
     seed = commands.add_parser("import-seed", help="adopt a folder from the original script")
     seed.add_argument("folder", type=Path, help="folder with data/, .env and business_summary_log.csv")
@@ -99,12 +102,41 @@ def cmd_generate(args: argparse.Namespace) -> int:
         backfill_history(settings, store, day)
     if args.source:
         specs = [SourceSpec(name=Path(path).name, domain=domain, path=path) for domain, path in args.source]
+    if getattr(args, "show_prompt", False):
+        return _show_prompt(settings, paths, day, specs=specs, demo=args.demo, store=store, as_json=args.json)
     report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline, store=store)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(report.text)
     return report.exit_code
+
+
+def _show_prompt(settings, paths, day, *, specs, demo, store, as_json: bool) -> int:
+    """The request body the LLM would get for this report, printed verbatim; nothing is sent or saved."""
+    from .insights.llm import endpoint, request_body
+    from .insights.prompts import TemplateError, render_prompt
+    from .pipeline import report_without_insights
+
+    report, history = report_without_insights(settings, paths, day, specs=specs, demo=demo, store=store)
+    try:
+        prompt = render_prompt(settings, paths, report, history)
+    except TemplateError as exc:
+        raise UsageError(f"template error: {exc}") from exc
+    body = request_body(settings.insights, prompt)
+    if as_json:
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    url = endpoint(settings.insights)
+    target = f"{url}/chat/completions" if url else "nowhere: no LLM configured, the rules would write the insights"
+    print(f"POST {target}")
+    print(f"model: {body['model'] or '(not set)'} · temperature: {body['temperature']} · "
+          f"response_format: JSON schema 'daily_insights' (plain text if the server refuses it)")
+    for message in body["messages"]:
+        print(f"\n----- {message['role']} -----")
+        print(message["content"])
+    print(f"\n----- about {prompt.tokens_estimate} tokens (estimate); nothing was sent -----")
+    return EXIT_OK
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -129,6 +161,16 @@ def cmd_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _doctor_insights(settings) -> bool:
+    from .insights.llm import check_endpoint
+
+    check = check_endpoint(settings)
+    print("AI insights:")
+    for line in check.lines:
+        print(f"  {line}")
+    return check.ok or not check.configured
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .pipeline import read_sources, today_in
 
@@ -136,6 +178,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     print(f"settings:  {paths.settings_file} (ok)")
     print(f"history:   {paths.history_db}")
     print(f"log file:  {paths.logs / 'app.log'}")
+    insights_ok = _doctor_insights(settings)
     day = today_in(settings)
     specs = settings.specs()
     if not specs:
@@ -153,7 +196,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             print(f"      {status.message}")
     for warning in data.warnings:
         print(f"  note: {warning}")
-    return EXIT_OK if all(s.status == "ok" for s in data.statuses) else EXIT_PARTIAL
+    return EXIT_OK if insights_ok and all(s.status == "ok" for s in data.statuses) else EXIT_PARTIAL
 
 
 def cmd_import_seed(args: argparse.Namespace) -> int:

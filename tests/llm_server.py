@@ -69,7 +69,8 @@ class LLMServer:
         self._release = threading.Event()  # set on close: slow replies stop waiting
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="llm-test-server", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="llm-test-server",
+                                        daemon=True)
 
     @property
     def base_url(self) -> str:

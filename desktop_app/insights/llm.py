@@ -38,6 +38,8 @@ PROVIDER_PRESETS: dict[str, str] = {
 CONNECT_TIMEOUT_S = 3.0
 PLACEHOLDER_KEY = "not-needed"  # local servers ignore the key, the SDK insists on one
 MIN_ATTEMPT_S = 0.5  # no point starting an attempt with less time than this left
+RETRY_WAIT_S = 0.5  # pause before a retry when the server does not say (Retry-After)
+MAX_RETRY_WAIT_S = 5.0
 INSIGHTS_SCHEMA: dict[str, Any] = {
     "type": "json_schema",
     "json_schema": {
@@ -236,7 +238,8 @@ def ask_for_insights(insights: InsightsSettings, prompt: RenderedPrompt, *,
         except (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError) as exc:
             is_status = isinstance(exc, openai.APIStatusError)
             reason = _status_reason(exc) if is_status else f"cannot connect to {endpoint(insights)}"
-            wait = min(_retry_after(exc) or 0.5, 5.0) if is_status else 0.5
+            asked = _retry_after(exc) if is_status else None
+            wait = min(asked if asked is not None else RETRY_WAIT_S, MAX_RETRY_WAIT_S)
             if retries_left > 0 and deadline.left() - wait >= MIN_ATTEMPT_S:
                 retries_left -= 1
                 log.info("LLM call failed (%s); retrying in %.1f s", reason, wait)

@@ -13,6 +13,7 @@ number guard (guard.py) checks each AI bullet against `payload_numbers`. A norma
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -41,7 +42,9 @@ def _money(value: float | None) -> float | int | None:
     """Whole units for anything an owner would round (₹6,912), paise only for small amounts."""
     if value is None:
         return None
-    return round(value) if abs(value) >= 100 else round(value, 2)
+    if abs(value) < 100:
+        return round(value, 2)
+    return int(math.copysign(math.floor(abs(value) + 0.5), value))  # half up, as people round: 5,500.50 -> 5,501
 
 
 def _pct(value: float | None) -> float | None:
