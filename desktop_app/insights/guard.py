@@ -76,6 +76,7 @@ class Claim:
     value: float
     unit: float
     kind: NumberKind | None  # None: plain number, may match any kind
+    change_only: bool = False  # "doubled": only a change may back it, not a level such as attendance 91.7%
 
 
 @dataclass
@@ -90,7 +91,7 @@ class GuardResult:
 
 _TAG = re.compile(r"<[^>]{1,200}>")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|`+|~~)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`+|~~|(?<!\w)_)(?=\S)(.+?)(?<=\S)\1(?!\w)")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+•●▪‣◦]|\d{1,2}[.)]|#{1,6}|>)\s+")
 
 
@@ -129,7 +130,7 @@ def extract_claims(bullet: str) -> list[Claim]:
             kind = "money"
         claims.append(Claim(match.group(0).strip(), float(digits) * multiplier, 10.0 ** -decimals * multiplier, kind))
     claims += [Claim(word.group(0), float(_WORDS[word.group(1).lower()]), 1.0, None) for word in _WORD.finditer(text)]
-    claims += [Claim(word.group(0), _MULTIPLES[word.group(1).lower()], 20.0, "pct")
+    claims += [Claim(word.group(0), _MULTIPLES[word.group(1).lower()], 20.0, "pct", change_only=True)
                for word in _MULTIPLE.finditer(text)]
     claims += [Claim(zero.group(0).strip(), 0.0, 1.0, None) for zero in _ZERO.finditer(text)]
     return claims
@@ -164,7 +165,8 @@ def unmatched(bullet: str, numbers: list[PayloadNumber]) -> list[str]:
             if not _zero_ok(bullet, numbers):
                 missing.append(claim.text)
             continue
-        candidates = (n for n in numbers if claim.kind is None or n.kind == claim.kind)
+        candidates = (n for n in numbers if (claim.kind is None or n.kind == claim.kind)
+                      and (not claim.change_only or "change" in n.path or "vs_" in n.path))
         if not any(_close(claim, n.value) for n in candidates):
             missing.append(claim.text)
     return missing
