@@ -121,18 +121,17 @@ def _is_local(url: str) -> bool:
 
 def api_key(insights: InsightsSettings) -> tuple[str, str]:
     """The key and where it came from. Local servers get a placeholder; a broken keyring is not fatal."""
+    store_problem = None
     try:
         key = get_secret(Secret.LLM_API_KEY)
     except SecretStoreUnavailable as exc:
-        log.warning("LLM API key unavailable: %s", exc)
-        key, source = None, "keyring unavailable"
-    else:
-        source = "environment (BO_LLM_API_KEY)" if key and _env_key_set() else "OS keyring"
+        key, store_problem = None, exc
     if key:
-        return key, source
-    url = endpoint(insights) or ""
-    if _is_local(url):
+        return key, "environment (BO_LLM_API_KEY)" if _env_key_set() else "OS keyring"
+    if _is_local(endpoint(insights) or ""):
         return PLACEHOLDER_KEY, "none needed (local server; a placeholder is sent)"
+    if store_problem is not None:
+        raise LLMError("no API key: the OS keyring is unavailable; set the BO_LLM_API_KEY environment variable")
     raise LLMError("no API key (set it in Settings or the BO_LLM_API_KEY environment variable)")
 
 
@@ -140,13 +139,12 @@ def _env_key_set() -> bool:
     return bool(os.environ.get(ENV_FALLBACK[Secret.LLM_API_KEY]))
 
 
-def make_client(insights: InsightsSettings) -> OpenAI:
+def make_client(insights: InsightsSettings, key: str | None = None) -> OpenAI:
     import httpx2
     import openai
 
-    key, _source = api_key(insights)
     return openai.OpenAI(
-        base_url=endpoint(insights), api_key=key, max_retries=0,
+        base_url=endpoint(insights), api_key=key or api_key(insights)[0], max_retries=0,
         timeout=httpx2.Timeout(insights.timeout_s, connect=min(CONNECT_TIMEOUT_S, insights.timeout_s)),
     )
 
@@ -264,18 +262,18 @@ def check_endpoint(settings: Settings) -> EndpointCheck:
     insights = settings.insights
     why_not = not_configured_reason(insights)
     if why_not == "no LLM configured":
-        return EndpointCheck(False, ["AI insights: off (no LLM configured); the rules write the insights"],
+        return EndpointCheck(False, ["off (no LLM configured); the rules write the insights"],
                              configured=False)
     url = endpoint(insights)
     lines = [f"endpoint: {url} (provider {insights.provider})"]
     if why_not:
         return EndpointCheck(False, [*lines, why_not])
     try:
-        _key, source = api_key(insights)
+        key, source = api_key(insights)
     except LLMError as exc:
         return EndpointCheck(False, [*lines, exc.reason])
     lines.append(f"API key: {source}")
-    client = make_client(insights)
+    client = make_client(insights, key)
     ok = True
     try:
         models = [model.id for model in client.models.list(timeout=_Deadline(insights.timeout_s).timeout())]
