@@ -140,12 +140,11 @@ def _env_key_set() -> bool:
 
 
 def make_client(insights: InsightsSettings, key: str | None = None) -> OpenAI:
-    import httpx2
     import openai
 
     return openai.OpenAI(
         base_url=endpoint(insights), api_key=key or api_key(insights)[0], max_retries=0,
-        timeout=httpx2.Timeout(insights.timeout_s, connect=min(CONNECT_TIMEOUT_S, insights.timeout_s)),
+        timeout=openai.Timeout(insights.timeout_s, connect=min(CONNECT_TIMEOUT_S, insights.timeout_s)),
     )
 
 
@@ -200,10 +199,10 @@ class _Deadline:
         return self.end - time.monotonic()
 
     def timeout(self) -> Any:
-        import httpx2
+        import openai
 
         left = max(self.left(), 0.01)
-        return httpx2.Timeout(left, connect=min(CONNECT_TIMEOUT_S, left))
+        return openai.Timeout(left, connect=min(CONNECT_TIMEOUT_S, left))
 
 
 def ask_for_insights(insights: InsightsSettings, prompt: RenderedPrompt, *,

@@ -7,7 +7,7 @@ number or email, and sent as data (the system prompt says payload strings are ne
 
 Every number the model may quote is in here, already rounded the way it should be written; the
 number guard (guard.py) checks each AI bullet against `payload_numbers`. A normal day is about
-450 tokens (measured on the demo, see docs/report.md).
+450 tokens (the demo shop, measured with OpenAI's o200k tokenizer by bench/payload_tokens.py).
 """
 
 from __future__ import annotations

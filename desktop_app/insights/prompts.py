@@ -163,11 +163,12 @@ def check_template(name: str, text: str) -> str | None:
 
 
 def estimate_tokens(text: str) -> int:
-    """About three bytes of UTF-8 per token, a little over the real count so the monthly cap errs safe.
+    """About three bytes of UTF-8 per token: a little over the real count for a whole prompt, so the
+    monthly cap errs on the safe side.
 
-    Measured on the demo prompt with OpenAI's o200k tokenizer: 797 tokens for 2,532 bytes (3.2 per
-    token; the JSON's digits and punctuation tokenize densely). Devanagari and Gujarati run 3 bytes a
-    letter and about one token per letter or two, so this also over-counts there.
+    Measured on the demo prompt with OpenAI's o200k tokenizer (bench/payload_tokens.py): 781 tokens,
+    estimated 837; the bare JSON alone runs ~15% under (452 vs 392), the English prose over.
+    Devanagari and Gujarati run 3 bytes a letter and about one token per letter or two.
     """
     return max(1, round(len(text.encode("utf-8")) / 3))
 

@@ -93,7 +93,7 @@ def test_the_demo_payload_is_under_700_tokens(paths):
     demo, history = report_without_insights(settings, paths, DAY, demo=True, store=store)
     prompt = render_prompt(settings, paths, demo, history)
     assert set(prompt.payload) >= {"sales", "leads", "attendance", "last_7_days"}
-    # the estimate over-counts (o200k measured 452 tokens for this payload, the estimate about 490)
-    assert estimate_tokens(prompt.payload_json) < 700
+    # bench/payload_tokens.py measured 452 o200k tokens here; the estimate (392) runs ~15% low on bare JSON
+    assert estimate_tokens(prompt.payload_json) * 1.2 < 700
     for name in ("Amit Patel", "Customer 1124", "+91", "INV-", "Rajesh Enterprises"):
         assert name not in prompt.system + prompt.user
