@@ -16,7 +16,7 @@ from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
 from .canonical import IssueLog, amount_column, canonical_status, canonicalise, text_column
 from .columns import normalise_header, resolve_columns, user_columns
 from .files import PREVIEW_ROWS, find_records, load_json, read_csv_table, read_json_table, records_frame
-from .parsing import as_text, parse_amounts, parse_dates, parse_dates_formats, read_text
+from .parsing import as_text, filled, parse_amounts, parse_dates, parse_dates_formats, read_text
 
 SURE = 90
 
@@ -58,7 +58,7 @@ def _with_user_columns(mapping: dict[str, str], raw: pd.DataFrame, spec: SourceS
 def _currencies(raw: pd.DataFrame, column: str) -> tuple[str, ...]:
     if column not in raw:
         return ()
-    return tuple(sorted({code.strip().upper() for code in raw[column].dropna().astype(str)} - {""}))
+    return tuple(sorted({code.strip().upper() for code in raw[column].dropna().astype(str).unique()} - {""}))
 
 
 # --- sales ------------------------------------------------------------------------------------
@@ -78,11 +78,27 @@ class ShopifyConnector:
             return SURE + _name_bonus(probe, "orders_export", "shopify")
         return 0
 
+    @staticmethod
+    def _needed_rows(chunk: pd.DataFrame) -> pd.DataFrame:
+        """Order rows, plus each order's first line-item row in this chunk: all read() looks at.
+
+        Applied chunk by chunk while reading, so a cumulative export's continuation rows (most of
+        its line items) never pile up in memory. The first line-item row of an order in the file is
+        the first in its chunk too, so the product of every order is unchanged.
+        """
+        if not {"Name", "Financial Status", "Total"} <= set(chunk.columns):
+            return chunk  # read() reports the missing columns
+        keep = filled(chunk["Financial Status"]) | filled(chunk["Total"])
+        if "Lineitem name" in chunk:
+            items = chunk[filled(chunk["Lineitem name"])]
+            keep |= chunk.index.isin(items.index[~items["Name"].duplicated()])
+        return chunk[keep]
+
     def read(self, spec: SourceSpec) -> SourceFrame:
-        raw = read_csv_table(spec, usecols=self.COLUMNS)
+        raw = read_csv_table(spec, usecols=self.COLUMNS, reduce=self._needed_rows)
         _require(raw, spec, "Shopify orders", "Name", "Financial Status", "Total", "Created at")
         # Continuation rows (extra line items) have no Financial Status / Total: the order counts once.
-        is_order = (raw["Financial Status"].str.strip() != "") | (raw["Total"].str.strip() != "")
+        is_order = filled(raw["Financial Status"]) | filled(raw["Total"])
         orders = raw[is_order]
         orders = orders[~orders["Name"].duplicated()]
         issues, warnings = IssueLog(spec.name), []
@@ -97,10 +113,10 @@ class ShopifyConnector:
         out["amount"] = (out["amount"] - pd.Series(refunded, index=orders.index).to_numpy()).astype("float64")
         status = canonical_status(orders["Financial Status"])
         if "Cancelled at" in orders:
-            status = status.where(orders["Cancelled at"].str.strip() == "", "cancelled")
+            status = status.where(~filled(orders["Cancelled at"]), "cancelled")
         out["status"] = status.to_numpy()
         if "Lineitem name" in raw:
-            items = raw[raw["Lineitem name"].str.strip() != ""]
+            items = raw[filled(raw["Lineitem name"])]
             first_item = items.groupby("Name", sort=False)["Lineitem name"].first()
             out["product"] = orders["Name"].map(first_item).astype("str").to_numpy()
         frame.currencies = _currencies(orders, "Currency")

@@ -69,7 +69,29 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--days", type=int, default=14, help="how many days back (default 14)")
     history.add_argument("--json", action="store_true", help="print the reports as JSON")
 
-    commands.add_parser("doctor", help="check settings, every source and the AI endpoint")
+    commands.add_parser("doctor", help="check settings, every source, Telegram and the AI endpoint")
+
+    outbox = commands.add_parser("outbox", help="reports on their way to Telegram, and their state")
+    outbox.add_argument("--limit", type=int, default=20, help="how many deliveries to list (default 20)")
+    outbox.add_argument("--json", action="store_true", help="print the deliveries as JSON")
+    action = outbox.add_mutually_exclusive_group()
+    action.add_argument("--release", type=int, metavar="ID", help="send a held report now")
+    action.add_argument("--skip", type=int, metavar="ID", help="do not send this report")
+    action.add_argument("--retry", type=int, metavar="ID", help="try a failed delivery again")
+
+    commands.add_parser("send-pending", help="send every report waiting in the outbox now")
+
+    telegram = commands.add_parser("telegram", help="sign in to Telegram, sign out, test, status")
+    telegram_commands = telegram.add_subparsers(dest="telegram_command", metavar="ACTION", required=True)
+    login = telegram_commands.add_parser("login", help="sign in once (bot token, or phone + code + password)")
+    login.add_argument("--user", action="store_true", help="sign in as your own account instead of a bot")
+    login.add_argument("--api-id", type=int, help="api_id from my.telegram.org (asked for when missing)")
+    login.add_argument("--phone", help="for --user: your phone number with country code, e.g. +919812345678")
+    login.add_argument("--destination", help="chat to send reports to: numeric id, @username or me")
+    logout = telegram_commands.add_parser("logout", help="end the Telegram session and forget it")
+    logout.add_argument("--forget-app", action="store_true", help="also forget api_id and api_hash")
+    telegram_commands.add_parser("test", help="post a short test message to every destination")
+    telegram_commands.add_parser("status", help="is the session signed in and every chat reachable?")
 
     seed = commands.add_parser("import-seed", help="adopt a folder from the original script")
     seed.add_argument("folder", type=Path, help="folder with data/, .env and business_summary_log.csv")
@@ -104,11 +126,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
         specs = [SourceSpec(name=Path(path).name, domain=domain, path=path) for domain, path in args.source]
     if getattr(args, "show_prompt", False):
         return _show_prompt(settings, paths, day, specs=specs, demo=args.demo, store=store, as_json=args.json)
-    report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline, store=store)
+    send = not args.no_send and not args.demo and settings.telegram.enabled
+    report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline, store=store,
+                        send=send)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(report.text)
+    if send:
+        _print_drain(_send_pending(settings, paths))
     return report.exit_code
 
 
@@ -136,6 +162,138 @@ def _show_prompt(settings, paths, day, *, specs, demo, store, as_json: bool) -> 
         print(f"\n----- {message['role']} -----")
         print(message["content"])
     print(f"\n----- about {prompt.tokens_estimate} tokens (estimate); nothing was sent -----")
+    return EXIT_OK
+
+
+def _send_pending(settings, paths):
+    from .delivery import send_pending
+
+    return send_pending(settings, paths)
+
+
+def _print_drain(result) -> None:
+    """Delivery news goes to stderr, so `generate --json` stays pure JSON on stdout."""
+    print(f"Telegram: {result.sent} sent, {result.failed} failed, {result.retry_later} to retry later",
+          file=sys.stderr)
+    for message in result.messages:
+        print(f"  {message}", file=sys.stderr)
+
+
+def cmd_send_pending(args: argparse.Namespace) -> int:
+    paths, settings = _context()
+    result = _send_pending(settings, paths)
+    _print_drain(result)
+    return EXIT_OK if result.ok else EXIT_PARTIAL
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "–"
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    from .outbox import Outbox, OutboxError
+
+    paths, _settings = _context()
+    outbox = Outbox(paths.history_db)
+    try:
+        if args.release is not None:
+            outbox.release(args.release)
+            print(f"#{args.release} released: it goes out with the next send (send-pending sends it now)")
+        elif args.skip is not None:
+            outbox.skip(args.skip)
+            print(f"#{args.skip} skipped: it will not be sent")
+        elif args.retry is not None:
+            outbox.retry(args.retry)
+            print(f"#{args.retry} queued again: send-pending sends it now")
+    except OutboxError as exc:
+        raise UsageError(str(exc)) from exc
+    rows = outbox.deliveries(limit=max(args.limit, 1))
+    if args.json:
+        print(json.dumps([{
+            "id": row.id, "report_date": row.report_date.isoformat(), "destination": row.destination,
+            "status": row.status, "attempts": row.attempts,
+            "next_attempt_at": row.next_attempt_at.isoformat() if row.next_attempt_at else None,
+            "last_error": row.last_error, "message_ids": row.message_ids,
+            "created_at": row.created_at.isoformat(), "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+            "possible_duplicate": row.possible_duplicate,
+        } for row in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        print("The outbox is empty. Reports are queued by `generate` when [telegram] enabled = true.")
+        return EXIT_OK
+    print(f"{'id':>4}  {'date':<10}  {'to':<16} {'state':<8} {'tries':>5}  {'next try / sent':<16}  note")
+    for row in rows:
+        moment = row.sent_at if row.status == "sent" else row.next_attempt_at
+        note = row.last_error or ""
+        if row.possible_duplicate:
+            note = "possible duplicate" + (f"; {note}" if note and "interrupted" not in note else "")
+        print(f"{row.id:>4}  {row.report_date.isoformat():<10}  {row.destination:<16} {row.status:<8} "
+              f"{row.attempts:>5}  {_when(moment):<16}  {note}")
+    print(f"\n{outbox.pending_count()} waiting, {outbox.failed_count()} failed")
+    return EXIT_OK
+
+
+def _ask(prompt: str, *, secret: bool = False) -> str:
+    import getpass
+
+    value = getpass.getpass(prompt) if secret else input(prompt)
+    if not value.strip():
+        raise UsageError(f"nothing entered for: {prompt.strip(': ')}")
+    return value.strip()
+
+
+def cmd_telegram(args: argparse.Namespace) -> int:
+    from .channels import telegram_auth as auth
+    from .secrets import Secret, SecretStoreUnavailable, get_secret
+    from .settings import save_settings
+
+    paths, settings = _context()
+    action = args.telegram_command
+    try:
+        if action == "status":
+            ok, text = auth.telegram_status(settings)
+            print(f"telegram: {text}")
+            return EXIT_OK if ok else EXIT_PARTIAL
+        if action == "test":
+            ok, text = auth.send_test_message(settings)
+            print(text)
+            return EXIT_OK if ok else EXIT_PARTIAL
+        if action == "logout":
+            print(f"Telegram: {auth.logout(forget_app=args.forget_app)}")
+            return EXIT_OK
+        api_id = args.api_id or int(get_secret(Secret.TELEGRAM_API_ID) or 0) or \
+            int(_ask("api_id (from my.telegram.org → API development tools): "))
+        api_hash = get_secret(Secret.TELEGRAM_API_HASH) or _ask("api_hash (not shown): ", secret=True)
+        if args.user:
+            login = auth.start_user_login(api_id, api_hash, args.phone or _ask("Phone number (+91...): "),
+                                          history_db=paths.history_db)
+            if login.submit_code(_ask("Login code Telegram sent you: ")):
+                result = login.result
+            else:
+                result = login.submit_password(_ask("Two-step verification password (not shown): ", secret=True))
+        else:
+            token = get_secret(Secret.TELEGRAM_BOT_TOKEN) or _ask("Bot token from @BotFather (not shown): ",
+                                                                  secret=True)
+            result = auth.login_bot(api_id, api_hash, token, history_db=paths.history_db)
+    except (auth.LoginError, SecretStoreUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PARTIAL
+    except ValueError as exc:
+        raise UsageError(f"api_id must be a number ({exc})") from exc
+    telegram = settings.telegram
+    telegram.account = result.account
+    if args.destination:
+        telegram.destinations = [args.destination]
+    elif not telegram.destinations and result.account == "user":
+        telegram.destinations = ["me"]
+    telegram.enabled = bool(telegram.destinations)
+    save_settings(settings, paths.settings_file)
+    print(f"Signed in to Telegram as {result.name} ({result.account}); the session is kept in the OS keyring.")
+    if telegram.destinations:
+        print(f"Reports go to: {', '.join(telegram.destinations)}. Try `business-orchestrator telegram test`.")
+    else:
+        print("Now set [telegram] destinations in settings.toml (your numeric chat id or @username), and open "
+              f"the bot {result.name} in Telegram and press Start.")
     return EXIT_OK
 
 
@@ -178,11 +336,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     print(f"settings:  {paths.settings_file} (ok)")
     print(f"history:   {paths.history_db}")
     print(f"log file:  {paths.logs / 'app.log'}")
-    insights_ok = _doctor_insights(settings)
     day = today_in(settings)
     specs = settings.specs()
     if not specs:
         print("sources:   none configured — add [[sources]] to settings.toml, or run import-seed")
+        _doctor_telegram(settings, paths)
+        _doctor_insights(settings)
         return EXIT_PARTIAL
     data = read_sources(settings, specs, day)
     print(f"sources (freshness judged for {day}):")
@@ -196,7 +355,27 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             print(f"      {status.message}")
     for warning in data.warnings:
         print(f"  note: {warning}")
-    return EXIT_OK if insights_ok and all(s.status == "ok" for s in data.statuses) else EXIT_PARTIAL
+    telegram_ok = _doctor_telegram(settings, paths)
+    insights_ok = _doctor_insights(settings)
+    return EXIT_OK if telegram_ok and insights_ok and all(s.status == "ok" for s in data.statuses) else EXIT_PARTIAL
+
+
+def _doctor_telegram(settings, paths) -> bool:
+    from .secrets import keyring_status
+
+    keyring_ok, backend = keyring_status()
+    print(f"keyring:   {backend}" + ("" if keyring_ok else " (unavailable: secrets only from BO_* variables)"))
+    if not settings.telegram.enabled:
+        print("telegram:  off ([telegram] enabled = false)")
+        return True
+    from .channels.telegram_auth import telegram_status
+    from .outbox import Outbox
+
+    ok, text = telegram_status(settings)
+    print(f"telegram:  {'ok' if ok else 'PROBLEM'} — {text}")
+    outbox = Outbox(paths.history_db)
+    print(f"outbox:    {outbox.pending_count()} waiting, {outbox.failed_count()} failed (see `outbox`)")
+    return ok
 
 
 def cmd_import_seed(args: argparse.Namespace) -> int:
@@ -224,6 +403,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "history": cmd_history,
     "doctor": cmd_doctor,
     "import-seed": cmd_import_seed,
+    "outbox": cmd_outbox,
+    "send-pending": cmd_send_pending,
+    "telegram": cmd_telegram,
 }
 
 

@@ -56,11 +56,15 @@ def _past(history: Mapping[dt.date, dict[str, Any]], day: dt.date, domain: str, 
     return None if not block else block.get(key)
 
 
+MIN_DAYS_FOR_AVERAGE = 3
+
+
 def _seven_day_mean(values: Callable[[dt.date], float | None], day: dt.date, is_open: Callable[[dt.date], bool]):
+    """Mean over the previous 7 days that were open (or had activity anyway); None on fewer than 3 known days."""
     days = [day - dt.timedelta(days=offset) for offset in range(1, 8)]
-    known = [values(past) for past in days if is_open(past)]
-    known = [value for value in known if value is not None]
-    return round(sum(known) / len(known), 2) if known else None
+    counted = [value for past, value in zip(days, map(values, days), strict=True)
+               if value is not None and (is_open(past) or value)]
+    return round(sum(counted) / len(counted), 2) if len(counted) >= MIN_DAYS_FOR_AVERAGE else None
 
 
 def compute_sales(

@@ -21,10 +21,12 @@ from connectors.base import DATE_COLUMN, DOMAINS, CellIssue, Domain, SourceFrame
 from .history import HistoryStore, append_csv_log
 from .insights.engine import write_insights
 from .kpis import DomainData, Headcount, compute_attendance, compute_leads, compute_sales
+from .outbox import Outbox
 from .paths import AppPaths
 from .render import render_html, render_text
 from .report import Report, SourceStatus
 from .settings import Settings
+from .source_cache import SourceCache
 
 log = logging.getLogger("business_orchestrator.pipeline")
 KPI_WINDOW_DAYS = 8  # unreadable cells on these days (or on unknown days) make a domain fail
@@ -86,12 +88,12 @@ def _check_cells(spec: SourceSpec, result: SourceFrame, day: dt.date) -> tuple[p
     return frame[~frame["_row"].isin(bad_rows)], [ignored]
 
 
-def _read_one(spec: SourceSpec, day: dt.date, settings: Settings) -> tuple[SourceStatus, pd.DataFrame | None,
-                                                                              tuple[dt.date, dt.date] | None,
-                                                                              list[str]]:
+def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
+              cache: SourceCache | None = None) -> tuple[SourceStatus, pd.DataFrame | None,
+                                                         tuple[dt.date, dt.date] | None, list[str]]:
     status = SourceStatus(name=spec.name, domain=spec.domain, path=spec.path, status="failed")
     try:
-        result = read_source(spec)
+        result = cache.read(spec) if cache is not None else read_source(spec)
         status.connector, status.rows = result.connector, len(result.frame)
         frame, warnings = _check_cells(spec, result, day)
     except SourceReadError as exc:
@@ -113,8 +115,8 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings) -> tuple[Sourc
                               f"{changed_at:%Y-%m-%d %H:%M}, not on {day}; its numbers were not used")
             return status, None, None, [status.message, *warnings]
         frame = frame.assign(**{column: pd.Timestamp(day)})
-        status.status, status.first_date = "ok", day.isoformat()
-        status.last_date = day.isoformat()
+        status.status = "ok"
+        status.message = f"no dates in the file: counted for {day} because it was changed {changed_at:%Y-%m-%d %H:%M}"
         return status, frame, (day, day), warnings
     dates = frame[column].dropna()
     if dates.empty:
@@ -163,13 +165,14 @@ class SourceData:
 
 
 def read_sources(settings: Settings, specs: list[SourceSpec], day: dt.date,
-                 checkpoint: Progress = lambda step: None) -> SourceData:
+                 checkpoint: Progress = lambda step: None, cache: SourceCache | None = None) -> SourceData:
+    """Read every source (through `cache` when given: unchanged files are not parsed again)."""
     warnings: list[str] = []
     statuses: list[SourceStatus] = []
     reads: dict[Domain, _DomainRead] = {domain: _DomainRead() for domain in DOMAINS}
     for spec in specs:
         checkpoint(f"Reading {spec.name}…")
-        status, frame, coverage, notes = _read_one(spec, day, settings)
+        status, frame, coverage, notes = _read_one(spec, day, settings, cache)
         statuses.append(status)
         warnings += notes
         read = reads[spec.domain]
@@ -232,7 +235,7 @@ def report_without_insights(settings: Settings, paths: AppPaths, day: dt.date | 
     """The KPIs and the history they were computed with, nothing written: for `generate --show-prompt`."""
     day = day or today_in(settings)
     store = store or HistoryStore(paths.history_db)
-    data = read_sources(settings, settings.specs() if specs is None else specs, day)
+    data = read_sources(settings, settings.specs() if specs is None else specs, day, cache=SourceCache(paths.cache))
     history = history_window(store, day)
     return build_report(settings, data, day, history, demo=demo), history
 
@@ -249,8 +252,16 @@ def run_report(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
     save: bool = True,
+    send: bool = False,
+    hold_until: dt.datetime | None = None,
 ) -> Report:
-    """Read every source, compute the KPIs, write insights, render, and save to history."""
+    """Read every source, compute the KPIs, write insights, render, and save to history.
+
+    With `send` (and Telegram enabled), the report's delivery rows are written in the same
+    transaction as the report; `desktop_app.delivery.send_pending` sends them. `hold_until`
+    keeps them back for the owner's approval until then (they go out by themselves at that time).
+    Demo reports are never queued.
+    """
     notify = progress or (lambda step: None)
 
     def checkpoint(step: str) -> None:
@@ -261,7 +272,7 @@ def run_report(
     day = day or today_in(settings)
     specs = settings.specs() if specs is None else specs
     store = store or HistoryStore(paths.history_db)
-    data = read_sources(settings, specs, day, checkpoint)
+    data = read_sources(settings, specs, day, checkpoint, SourceCache(paths.cache))
     checkpoint("Computing KPIs…")
     history = history_window(store, day)
     report = build_report(settings, data, day, history, demo=demo)
@@ -269,7 +280,13 @@ def run_report(
     finish_report(report, offline=offline, settings=settings, paths=paths, history=history)
     if save:
         checkpoint("Saving…")
-        store.save(report)
+        telegram = settings.telegram
+        destinations = telegram.destinations if send and telegram.enabled and not demo else []
+        outbox = Outbox(store.path) if destinations else None
+        with store.transaction() as conn:
+            revision = store.save_in(conn, report)
+            if outbox is not None:
+                outbox.enqueue_in(conn, report, revision, destinations, hold_until=hold_until)
         if settings.report.write_csv_log and not demo:
             append_csv_log(paths.summary_log, report)
     log.info("report for %s: %s, engine %s, %d warning(s)", day, "complete" if report.complete else "partial",

@@ -55,6 +55,8 @@ def _attendance_line(report: Report) -> tuple[str, str]:
     att = report.attendance
     if att is None:
         return ("🏢", "Attendance: no data (see warnings)")
+    if not att.headcount:
+        return ("🏢", "Attendance: nobody recorded for the day")
     rate = f"{att.rate_pct:.1f}%" if att.rate_pct is not None else "–"
     text = f"Attendance: {att.present}/{att.headcount} present ({rate}"
     change = _vs(att.change_pp, _short_day(att.prev_date, report.locale), arrow_pp)
@@ -103,3 +105,20 @@ def render_html(report: Report) -> str:
         out += ["", "⚠️ <b>Warnings</b>"]
         out += [f"• {escape(warning, quote=False)}" for warning in report.warnings]
     return "\n".join(out)
+
+
+def late_note(computed_at: dt.datetime, sent_at: dt.datetime, zone: dt.tzinfo) -> str:
+    """'computed 18:00, sent 18:40' in the business's time zone; the day is named when it changed."""
+    computed, sent = computed_at.astimezone(zone), sent_at.astimezone(zone)
+    if computed.date() == sent.date():
+        return f"computed {computed:%H:%M}, sent {sent:%H:%M}"
+    return f"computed {computed:%a %d %b %H:%M}, sent {sent:%a %d %b %H:%M}"
+
+
+def with_header_notes(html: str, notes: list[str]) -> str:
+    """Telegram HTML with italic notes (late, possible duplicate) right under the title line."""
+    if not notes:
+        return html
+    title, newline, rest = html.partition("\n")
+    lines = "\n".join(f"<i>{escape(note, quote=False)}</i>" for note in notes)
+    return f"{title}\n{lines}{newline}{rest}"

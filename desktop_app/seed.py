@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import csv
+import re
+import shutil
+import sqlite3
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
 
 from .history import HistoryStore, report_from_log_row
-from .settings import Settings, SourceSettings
+from .secrets import Secret, SecretStoreUnavailable, get_secret, set_secret
+from .settings import Settings, SourceSettings, TelegramSettings
 
 SEED_FILES = (
     ("sales", "sales_today.csv", "Seed sales (sales_today.csv)"),
     ("leads", "leads_today.json", "Seed leads (leads_today.json)"),
     ("attendance", "attendance_today.csv", "Seed attendance (attendance_today.csv)"),
 )
-TELEGRAM_KEYS = ("API_ID", "API_HASH", "SESSION_NAME", "DEST_CHAT")
+TELEGRAM_KEYS = ("API_ID", "API_HASH", "SESSION_NAME", "DEST_CHAT", "BOT_TOKEN")
+_BARE_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 
 
 @dataclass
@@ -64,10 +70,8 @@ def import_seed(folder: Path, settings: Settings, store: HistoryStore) -> SeedIm
             result.notes.append(f"UPDATE_INTERVAL={interval}: schedule set to every {minutes} minutes")
         except ValueError:
             result.notes.append(f"UPDATE_INTERVAL={interval!r} is not a number: schedule left as it was")
-    telegram = [key for key in TELEGRAM_KEYS if key in env]
-    if telegram:
-        result.notes.append(f"{', '.join(telegram)}: not imported yet (Telegram delivery is not set up in this "
-                            "version); they stay in the seed's .env")
+    if any(key in env for key in TELEGRAM_KEYS):
+        result.notes += _import_telegram(folder, env, result.settings)
 
     log_file = _find(folder, "business_summary_log.csv")
     if log_file:
@@ -87,3 +91,93 @@ def import_seed(folder: Path, settings: Settings, store: HistoryStore) -> SeedIm
             store.save(report)
             result.history_rows += 1
     return result
+
+
+def session_file_to_string(path: Path) -> str:
+    """A Telethon SQLite `.session` file as a StringSession string ('' when it holds no login).
+
+    Telethon may upgrade a session file it opens, so it reads a temporary copy: the seed's
+    file stays exactly as it was. The copy (it holds the login key) is deleted at once.
+    """
+    from telethon.sessions import SQLiteSession, StringSession
+
+    with tempfile.TemporaryDirectory(prefix="bo-session-") as folder:
+        copy = Path(folder) / "seed.session"
+        shutil.copyfile(path, copy)
+        session = SQLiteSession(str(copy.with_suffix("")))
+        try:
+            return StringSession.save(session)
+        finally:
+            session.close()
+
+
+def _destination(value: str) -> str:
+    value = value.strip()
+    return f"@{value}" if _BARE_USERNAME.match(value) and value.lower() != "me" else value
+
+
+def _session_path(folder: Path, name: str) -> Path | None:
+    for candidate in (folder / name, folder / f"{name}.session", folder / "data" / f"{name}.session"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _import_telegram(folder: Path, env: dict[str, str], settings: Settings) -> list[str]:
+    """API_ID/API_HASH/BOT_TOKEN and the session go to the keyring, DEST_CHAT to settings; nothing is replaced."""
+    notes: list[str] = []
+    secrets: dict[Secret, str] = {}
+    if env.get("API_ID"):
+        secrets[Secret.TELEGRAM_API_ID] = env["API_ID"].strip()
+    if env.get("API_HASH"):
+        secrets[Secret.TELEGRAM_API_HASH] = env["API_HASH"].strip()
+    if env.get("BOT_TOKEN"):
+        secrets[Secret.TELEGRAM_BOT_TOKEN] = env["BOT_TOKEN"].strip()
+    if env.get("SESSION_NAME"):
+        path = _session_path(folder, env["SESSION_NAME"])
+        if path is None:
+            notes.append(f"SESSION_NAME={env['SESSION_NAME']}: no {env['SESSION_NAME']}.session file in {folder}; "
+                         "sign in with `business-orchestrator telegram login`")
+        else:
+            try:
+                session = session_file_to_string(path)
+            except (sqlite3.Error, OSError, ValueError) as exc:  # a damaged or foreign file: import the rest
+                notes.append(f"{path.name}: not a Telethon session that can be read ({exc.__class__.__name__}: "
+                             f"{exc}); sign in with `business-orchestrator telegram login`")
+            else:
+                if session:
+                    secrets[Secret.TELEGRAM_SESSION] = session
+                else:
+                    notes.append(f"{path.name}: holds no login; sign in with `business-orchestrator telegram login`")
+    stored = []
+    try:
+        for secret, value in secrets.items():
+            if get_secret(secret):
+                notes.append(f"{secret.value}: already set; the seed's value was not used")
+                continue
+            set_secret(secret, value)
+            stored.append(secret)
+    except SecretStoreUnavailable as exc:
+        notes.append(f"Telegram credentials not imported: {exc}")
+    if stored:
+        names = ", ".join(secret.value for secret in stored)
+        notes.append(f"{names}: moved into the OS keyring (you may now delete them from the seed's .env)")
+
+    telegram = settings.telegram
+    dest = env.get("DEST_CHAT")
+    if dest:
+        chat = _destination(dest)
+        try:
+            TelegramSettings(destinations=[chat])
+        except ValueError:
+            notes.append(f"DEST_CHAT={dest!r} is not a chat id, @username or me: set [telegram] destinations")
+        else:
+            if chat not in telegram.destinations:
+                telegram.destinations = [*telegram.destinations, chat]
+                notes.append(f"DEST_CHAT={dest}: reports will be sent to {chat}")
+    if Secret.TELEGRAM_SESSION in stored or Secret.TELEGRAM_BOT_TOKEN in stored:
+        telegram.account = "bot" if env.get("BOT_TOKEN") else "user"
+    if telegram.destinations and (Secret.TELEGRAM_SESSION in stored or Secret.TELEGRAM_BOT_TOKEN in stored):
+        telegram.enabled = True
+        notes.append("Telegram delivery switched on; check it with `business-orchestrator telegram status`")
+    return notes

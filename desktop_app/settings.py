@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -182,12 +183,38 @@ class InsightsSettings(_Section):
     monthly_token_cap: int = Field(0, ge=0, description="Skip the LLM after this many tokens in a month; 0 = no cap.")
 
 
+_DESTINATION = re.compile(r"^(me|-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$")
+
+
 class TelegramSettings(_Section):
     enabled: bool = Field(False, description="Send each report to Telegram.")
     account: Literal["bot", "user"] = Field("bot", description="Send as a bot (token) or as your own user account.")
     destinations: list[str] = Field(
         default_factory=list, description="Chats to send to: numeric id, @username, or me (Saved Messages)."
     )
+    retry_first_seconds: int = Field(
+        30, ge=1, le=3600, description="After a network error, wait this long before the first retry (then doubling)."
+    )
+    retry_max_seconds: int = Field(
+        1800, ge=1, le=86400, description="Longest wait between retries after network errors (the backoff cap)."
+    )
+    flood_wait_inline_seconds: int = Field(
+        30, ge=0, le=600, description="When Telegram asks to wait up to this long, wait and send in the same run; "
+        "longer waits are scheduled.",
+    )
+    late_after_minutes: int = Field(
+        15, ge=0, description="A report sent this long after it was computed says 'computed 18:00, sent 18:40'.",
+    )
+    timeout_seconds: int = Field(20, ge=1, le=300, description="Seconds to wait for Telegram before giving up a try.")
+
+    @field_validator("destinations")
+    @classmethod
+    def _destinations(cls, value: list[str]) -> list[str]:
+        cleaned = [item.strip() for item in value if item.strip()]
+        for item in cleaned:
+            if not _DESTINATION.match(item):
+                raise ValueError(f"'{item}' is not a chat: use a numeric id (-1001234567890), @username, or me")
+        return cleaned
 
 
 class Settings(_Section):

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-SHARED_DATA = Path(os.environ.get("BO_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+from tests.samples import shared_sample
 
-
-def shared_sample(name: str) -> Path:
-    """A file from ../shared/data: skipped when absent, a failure when REQUIRE_SHARED_DATA=1 (CI)."""
-    path = SHARED_DATA / name
-    if not path.is_file():
-        reason = f"shared sample {path} is not available"
-        if os.environ.get("REQUIRE_SHARED_DATA") == "1":
-            pytest.fail(reason + " and REQUIRE_SHARED_DATA=1")
-        pytest.skip(reason)
-    return path
+__all__ = ["shared_sample"]
 
 
 class MemoryKeyring(KeyringBackend):

@@ -14,6 +14,7 @@ from desktop_app.history import HistoryStore
 from desktop_app.paths import app_paths
 from desktop_app.pipeline import Cancelled, run_report
 from desktop_app.settings import Settings
+from tests.samples import shared_sample
 
 DAY = dt.date(2026, 11, 24)
 IST = ZoneInfo("Asia/Kolkata")
@@ -133,11 +134,25 @@ def test_cancel_stops_before_saving(seed_files):
 
 
 def test_shopify_sample_through_the_whole_pipeline():
-    from tests.conftest import shared_sample
-
     shopify = shared_sample("shopify_orders_export_dev_store_eur.csv")
     report = run({"sales": shopify}, day=dt.date(2025, 5, 11))
     # 11 May 2025: #1001 1659.95 + #1002 1615.90 + #1003 729.95 (line-item rows count once)
     assert report.sales.total == 4005.8
     assert report.sales.orders == 3
     assert any("amounts are in EUR but the report currency is INR" in w for w in report.warnings)
+
+
+def test_a_roster_sets_the_headcount_for_punch_data(tmp_path):
+    punches = tmp_path / "punches.csv"
+    punches.write_text("Emp ID,Punch Time\n1,2026-11-24 09:01\n1,2026-11-24 18:05\n2,2026-11-24 09:30\n",
+                       encoding="utf-8")
+    touch(punches, DAY)
+    roster = tmp_path / "staff.csv"
+    roster.write_text("Employee\n1\n2\n3\n4\n5\n", encoding="utf-8")
+    settings = Settings()
+    settings.attendance.roster = str(roster)
+    report = run_report(settings, app_paths().ensure(), DAY,
+                        specs=[SourceSpec(name="Punches", domain="attendance", path=str(punches))])
+    assert (report.attendance.headcount, report.attendance.present, report.attendance.absent) == (5, 2, 3)
+    assert report.attendance.rate_pct == 40.0
+    assert report.attendance.headcount_estimated is False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import shared_data
+from tests.samples import shared_sample as shared_data
 
 
 def test_missing_sample_skips(monkeypatch, tmp_path):

@@ -1,0 +1,1 @@
+"""Delivery channels: how a finished report leaves the machine (Telegram today)."""

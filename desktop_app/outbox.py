@@ -1,0 +1,361 @@
+"""The outbox: one delivery row per report and destination, in the history database.
+
+A report and its delivery rows are written in ONE SQLite transaction (`enqueue_in` joins
+`HistoryStore.transaction()`), so a saved report is never left without its delivery, and a
+delivery never points at a report that was rolled back.
+
+Life of a row: `pending` (or `held` until the owner approves, or until `hold_until` passes) ->
+`sending` (committed BEFORE the network call) -> `sent` (message ids committed right after) or
+back to `pending` with a later `next_attempt_at` (network, flood wait) or `failed` (a permanent
+error, with a sentence saying what to do). A row found in `sending` when a sender starts was
+interrupted by a crash: it is sent once more and marked `possible_duplicate`. Nothing else sends
+twice: a long report sent in parts records each part's message id as it goes and resumes after
+the last recorded part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Literal
+
+from .report import Report
+
+Status = Literal["pending", "sending", "sent", "failed", "held", "skipped"]
+ErrorKind = Literal["auth", "destination", "message", "network", "flood", "credentials", "unexpected"]
+WAITING = ("pending", "sending", "held")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS deliveries (
+    id INTEGER PRIMARY KEY,
+    report_date TEXT NOT NULL,
+    report_revision INTEGER NOT NULL,
+    channel TEXT NOT NULL DEFAULT 'telegram',
+    destination TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'held', 'skipped')),
+    body TEXT NOT NULL,
+    edited INTEGER NOT NULL DEFAULT 0,
+    computed_at TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    hold_until TEXT,
+    next_attempt_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    error_kind TEXT,
+    parts TEXT,
+    message_ids TEXT NOT NULL DEFAULT '[]',
+    sent_at TEXT,
+    possible_duplicate INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS deliveries_open ON deliveries (status) WHERE status IN ('pending', 'sending', 'held');
+CREATE INDEX IF NOT EXISTS deliveries_by_date ON deliveries (report_date, destination);
+"""
+
+
+class OutboxError(Exception):
+    """An owner action that does not fit the row's state (e.g. editing a report already sent)."""
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # a naive time is the machine's local time
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def _time(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+@dataclass
+class Delivery:
+    """One report on its way to one chat (what `outbox` and the tray's outbox list show)."""
+
+    id: int
+    report_date: dt.date
+    destination: str
+    status: Status
+    attempts: int
+    next_attempt_at: dt.datetime | None
+    last_error: str | None
+    message_ids: list[int]
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    possible_duplicate: bool
+    report_revision: int = 1
+    hold_until: dt.datetime | None = None
+    computed_at: dt.datetime | None = None
+    text: str = ""  # Telegram HTML as it will be sent (the owner's edit when `edited`)
+    edited: bool = False
+    error_kind: str | None = None
+    parts: list[str] = field(default_factory=list)  # frozen once a first part went out
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Delivery:
+        return cls(
+            id=row["id"], report_date=dt.date.fromisoformat(row["report_date"]), destination=row["destination"],
+            status=row["status"], attempts=row["attempts"],
+            next_attempt_at=_time(row["next_attempt_at"]) if row["status"] in ("pending", "held") else None,
+            last_error=row["last_error"], message_ids=json.loads(row["message_ids"]),
+            created_at=_time(row["created_at"]), sent_at=_time(row["sent_at"]),
+            possible_duplicate=bool(row["possible_duplicate"]), report_revision=row["report_revision"],
+            hold_until=_time(row["hold_until"]), computed_at=_time(row["computed_at"]), text=row["body"],
+            edited=bool(row["edited"]), error_kind=row["error_kind"], parts=json.loads(row["parts"] or "[]"),
+        )
+
+
+class Outbox:
+    """Delivery rows in the history database; every method opens its own short connection."""
+
+    def __init__(self, history_db_path: Path):
+        self.path = Path(history_db_path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(self._connect()) as conn:
+            conn.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with closing(self._connect()) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _row(self, conn: sqlite3.Connection, delivery_id: int) -> sqlite3.Row:
+        row = conn.execute("SELECT * FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+        if row is None:
+            raise OutboxError(f"there is no delivery #{delivery_id}")
+        return row
+
+    # -- writing a report's deliveries (inside the report's own transaction) -------------------------------
+
+    @staticmethod
+    def enqueue_in(conn: sqlite3.Connection, report: Report, revision: int, destinations: Sequence[str], *,
+                   hold_until: dt.datetime | None = None, now: dt.datetime | None = None) -> list[int]:
+        """Add one row per destination for `report`; an unsent row for the same date and chat is replaced.
+
+        Call inside `HistoryStore.transaction()` right after `save_in`, so both land or neither.
+        A row already `sending` or `sent` is left alone: the new revision is a correction and goes too.
+        """
+        now = now or utc_now()
+        day = report.date.isoformat()
+        ids = []
+        for destination in destinations:
+            conn.execute(
+                "UPDATE deliveries SET status = 'skipped', last_error = ?, error_kind = NULL "
+                "WHERE report_date = ? AND destination = ? AND status IN ('pending', 'held', 'failed')",
+                (f"replaced by revision {revision} of this report before it was sent", day, destination),
+            )
+            held = hold_until is not None and hold_until > now
+            cursor = conn.execute(
+                "INSERT INTO deliveries (report_date, report_revision, destination, status, body, computed_at, "
+                "created_at, hold_until, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (day, revision, destination, "held" if held else "pending", report.html, _iso(report.generated_at),
+                 _iso(now), _iso(hold_until) if held else None, _iso(hold_until if held else now)),
+            )
+            ids.append(int(cursor.lastrowid))
+        return ids
+
+    # -- what the tray and `outbox` show ------------------------------------------------------------------
+
+    def pending_count(self) -> int:
+        """Reports not delivered yet and still on their way (pending, sending, or held for approval)."""
+        with closing(self._connect()) as conn:
+            (count,) = conn.execute(
+                f"SELECT COUNT(*) FROM deliveries WHERE status IN {WAITING}"
+            ).fetchone()
+        return int(count)
+
+    def failed_count(self) -> int:
+        with closing(self._connect()) as conn:
+            (count,) = conn.execute("SELECT COUNT(*) FROM deliveries WHERE status = 'failed'").fetchone()
+        return int(count)
+
+    def deliveries(self, limit: int = 50) -> list[Delivery]:
+        """Newest first."""
+        with closing(self._connect()) as conn:
+            rows = conn.execute("SELECT * FROM deliveries ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [Delivery.from_row(row) for row in rows]
+
+    def get(self, delivery_id: int) -> Delivery:
+        with closing(self._connect()) as conn:
+            return Delivery.from_row(self._row(conn, delivery_id))
+
+    def next_attempt_at(self) -> dt.datetime | None:
+        """When a sender next has something to do (the tray arms a timer for it); None = nothing waits."""
+        with closing(self._connect()) as conn:
+            (stamp,) = conn.execute(
+                "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'held')"
+            ).fetchone()
+        return _time(stamp)
+
+    # -- the owner's actions -----------------------------------------------------------------------------
+
+    def _change(self, delivery_id: int, allowed: tuple[str, ...], action: str, sql: str, *args: object) -> None:
+        with self._write() as conn:
+            row = self._row(conn, delivery_id)
+            if row["status"] not in allowed:
+                raise OutboxError(f"delivery #{delivery_id} is {row['status']}: it cannot be {action}")
+            conn.execute(f"UPDATE deliveries SET {sql} WHERE id = ?", (*args, delivery_id))
+
+    def release(self, delivery_id: int, *, now: dt.datetime | None = None) -> None:
+        """A held report is approved: the next sender run sends it."""
+        self._change(delivery_id, ("held",), "released", "status = 'pending', hold_until = NULL, next_attempt_at = ?",
+                     _iso(now or utc_now()))
+
+    def hold(self, delivery_id: int, until: dt.datetime | None = None) -> None:
+        """Keep a pending report back for review; it goes out by itself at `until` (None: only when released)."""
+        until = until or dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+        self._change(delivery_id, ("pending",), "held", "status = 'held', hold_until = ?, next_attempt_at = ?",
+                     _iso(until), _iso(until))
+
+    def skip(self, delivery_id: int) -> None:
+        """The owner does not want this report sent."""
+        self._change(delivery_id, ("pending", "held", "failed"), "skipped",
+                     "status = 'skipped', last_error = 'skipped by the owner', error_kind = NULL")
+
+    def retry(self, delivery_id: int, *, now: dt.datetime | None = None) -> None:
+        """Try a failed delivery again, after the owner fixed what its error said."""
+        self._change(delivery_id, ("failed",), "retried",
+                     "status = 'pending', next_attempt_at = ?, error_kind = NULL", _iso(now or utc_now()))
+
+    def replace_text(self, delivery_id: int, text: str, *, html: bool = False) -> None:
+        """The owner's edit before sending. Plain text is escaped for Telegram; pass html=True for HTML."""
+        body = text if html else escape(text, quote=False)
+        self._change(delivery_id, ("pending", "held", "failed"), "edited",
+                     "body = ?, edited = 1, parts = NULL", body)
+
+    def requeue_auth_failures(self, *, now: dt.datetime | None = None) -> int:
+        """After a new sign-in, reports that failed only because the session was revoked are sent again."""
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, error_kind = NULL "
+                "WHERE status = 'failed' AND error_kind IN ('auth', 'credentials')",
+                (_iso(now or utc_now()),),
+            )
+        return cursor.rowcount
+
+    # -- the sender's side (desktop_app.delivery) ---------------------------------------------------------
+
+    def recover_interrupted(self, *, now: dt.datetime | None = None) -> list[int]:
+        """Rows left in `sending` by a crash: send each once more, flagged as a possible duplicate.
+
+        Only call while holding the sender lock (no other sender can be mid-send).
+        """
+        with self._write() as conn:
+            ids = [row["id"] for row in conn.execute("SELECT id FROM deliveries WHERE status = 'sending'")]
+            conn.execute(
+                "UPDATE deliveries SET status = 'pending', possible_duplicate = 1, next_attempt_at = ?, "
+                "last_error = 'the previous send was interrupted; it may have arrived already' "
+                "WHERE status = 'sending'",
+                (_iso(now or utc_now()),),
+            )
+        return ids
+
+    def due(self, now: dt.datetime) -> list[int]:
+        """Rows whose turn has come, oldest report first."""
+        stamp = _iso(now)
+        with closing(self._connect()) as conn:
+            rows = conn.execute(
+                "SELECT id, next_attempt_at FROM deliveries WHERE status IN ('pending', 'held') "
+                "ORDER BY report_date, id"
+            ).fetchall()
+        return [row["id"] for row in rows if row["next_attempt_at"] <= stamp]
+
+    def claim(self, delivery_id: int, now: dt.datetime,
+              render: Callable[[Delivery], list[str]]) -> Delivery | None:
+        """Mark one due row `sending` and commit, before anything goes on the wire.
+
+        `render` turns the row into message parts; parts are frozen once the first part was sent,
+        so a resumed send continues the same message. None when the row is no longer due
+        (the owner skipped it, another revision replaced it).
+        """
+        with self._write() as conn:
+            row = self._row(conn, delivery_id)
+            if row["status"] not in ("pending", "held") or row["next_attempt_at"] > _iso(now):
+                return None
+            delivery = Delivery.from_row(row)
+            if not delivery.message_ids:
+                delivery.parts = render(delivery)
+            conn.execute(
+                "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, parts = ? WHERE id = ?",
+                (json.dumps(delivery.parts, ensure_ascii=False), delivery_id),
+            )
+        delivery.status, delivery.attempts = "sending", delivery.attempts + 1
+        return delivery
+
+    def record_part(self, delivery_id: int, message_id: int) -> None:
+        """One part is on Telegram: commit its id at once so a retry never sends it again."""
+        with self._write() as conn:
+            ids = json.loads(self._row(conn, delivery_id)["message_ids"])
+            conn.execute("UPDATE deliveries SET message_ids = ? WHERE id = ?", (json.dumps([*ids, message_id]),
+                                                                                 delivery_id))
+
+    def mark_sent(self, delivery_id: int, now: dt.datetime) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE deliveries SET status = 'sent', sent_at = ?, error_kind = NULL, "
+                "last_error = CASE WHEN possible_duplicate = 1 THEN last_error END WHERE id = ?",
+                (_iso(now), delivery_id),
+            )
+
+    def mark_retry(self, delivery_id: int, when: dt.datetime, error: str, kind: ErrorKind, *,
+                   maybe_sent: bool = False) -> None:
+        """A transient failure: back to `pending`, next try at `when`.
+
+        `maybe_sent`: the connection broke during the send itself, so Telegram may have the part
+        already; the retry is then flagged as a possible duplicate rather than silently doubled.
+        """
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, last_error = ?, error_kind = ?, "
+                "possible_duplicate = MAX(possible_duplicate, ?) WHERE id = ? AND status = 'sending'",
+                (_iso(when), error, kind, int(maybe_sent), delivery_id),
+            )
+
+    def postpone(self, delivery_ids: Sequence[int], when: dt.datetime, error: str, kind: ErrorKind) -> None:
+        """Rows not tried in this run (the network is down, nobody is signed in): wait without using an attempt."""
+        with self._write() as conn:
+            for delivery_id in delivery_ids:
+                conn.execute(
+                    "UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?), last_error = ?, error_kind = ? "
+                    "WHERE id = ? AND status = 'pending'",
+                    (_iso(when), error, kind, delivery_id),
+                )
+
+    def note(self, delivery_ids: Sequence[int], error: str, kind: ErrorKind) -> None:
+        """Say why waiting rows are not going out, without changing when they are due."""
+        with self._write() as conn:
+            for delivery_id in delivery_ids:
+                conn.execute("UPDATE deliveries SET last_error = ?, error_kind = ? WHERE id = ? "
+                             "AND status IN ('pending', 'held')", (error, kind, delivery_id))
+
+    def mark_failed(self, delivery_id: int, error: str, kind: ErrorKind) -> None:
+        """A permanent failure: never retried until the owner (or a new sign-in) says so."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE deliveries SET status = 'failed', last_error = ?, error_kind = ? "
+                "WHERE id = ? AND status IN ('sending', 'pending', 'held')",
+                (error, kind, delivery_id),
+            )

@@ -1,0 +1,59 @@
+"""Smoke runs of the benchmarks at tiny sizes, so they cannot rot. No timing is asserted here."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.generate import SHOPIFY_HEADER, Sizes, generate
+from bench.run import compare
+
+from ..conftest import shared_sample
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = Sizes(line_items=400, leads=60, staff=4, days=10)
+
+
+def test_generator_is_deterministic_and_writes_shopifys_layout(tmp_path):
+    one, two = generate(tmp_path / "one", TINY), generate(tmp_path / "two", TINY)
+    for a, b in ((one.orders, two.orders), (one.leads, two.leads), (one.attendance, two.attendance)):
+        assert a.read_bytes() == b.read_bytes()
+    with shared_sample("shopify_orders_export_dev_store_eur.csv").open(encoding="utf-8") as handle:
+        assert next(csv.reader(handle)) == SHOPIFY_HEADER
+    with one.orders.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) == TINY.line_items + 1 and {len(row) for row in rows} == {79}
+    continuation = [row for row in rows[1:] if not row[2]]
+    assert continuation and all(row[0] and row[15] and row[17] and not row[11] for row in continuation)
+
+
+def test_compare_reports_any_difference():
+    duck = {"sales": {"total": "10.00", "orders": 1, "prev_total": "0.00", "prev_orders": 0, "week_ago_total": "0.00"},
+            "leads": {"count": 1, "by_source": {"Web": 1}}, "attendance": {"present": 2, "headcount": 3}}
+    report = {"sales": {"total": 10.0, "orders": 1, "prev_total": 0.0, "prev_orders": 0, "week_ago_total": 0.0},
+              "leads": {"count": 1, "by_source": {"Web": 1}}, "attendance": {"present": 2, "headcount": 3}}
+    assert compare(report, duck) == []
+    report["sales"]["total"] = 10.01
+    report["attendance"]["present"] = 3
+    assert compare(report, duck) == ["sales.total: app 10.01 vs duckdb 10.00",
+                                     "attendance.present: app 3 vs duckdb 2"]
+
+
+def test_quick_run_of_every_benchmark_agrees_with_duckdb(tmp_path):
+    pytest.importorskip("duckdb", reason="the bench extra (duckdb) is not installed")
+    out = tmp_path / "results.json"
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--quick", "--data", str(tmp_path / "data"),
+                           "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads(out.read_text())
+    assert results["large"]["totals_match"] is True and results["large"]["mismatches"] == []
+    assert results["large"]["duckdb_answer"]["sales"]["orders"] > 0
+    for name in ("duckdb", "first", "repeat"):
+        assert results["large"]["median"][name]["peak_rss_mb"] > 0
+    assert results["demo"]["median"]["seconds"] > 0
+    assert "first" in done.stdout and "repeat" in done.stdout
