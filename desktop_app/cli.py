@@ -289,6 +289,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .pipeline import read_sources, today_in
+    from .source_cache import SourceCache
 
     paths, settings = _context()
     print(f"settings:  {paths.settings_file} (ok)")
@@ -300,7 +301,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         print("sources:   none configured — add [[sources]] to settings.toml, or run import-seed")
         _doctor_telegram(settings, paths)
         return EXIT_PARTIAL
-    data = read_sources(settings, specs, day)
+    data = read_sources(settings, specs, day, cache=SourceCache(paths.cache))
     print(f"sources (freshness judged for {day}):")
     for status in data.statuses:
         span = f"{status.first_date} .. {status.last_date}" if status.first_date else "no dates"
