@@ -331,6 +331,7 @@ def _doctor_insights(settings) -> bool:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .pipeline import read_sources, today_in
+    from .source_cache import SourceCache
 
     paths, settings = _context()
     print(f"settings:  {paths.settings_file} (ok)")
@@ -343,7 +344,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         _doctor_telegram(settings, paths)
         _doctor_insights(settings)
         return EXIT_PARTIAL
-    data = read_sources(settings, specs, day)
+    data = read_sources(settings, specs, day, cache=SourceCache(paths.cache))
     print(f"sources (freshness judged for {day}):")
     for status in data.statuses:
         span = f"{status.first_date} .. {status.last_date}" if status.first_date else "no dates"
