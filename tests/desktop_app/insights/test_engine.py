@@ -38,7 +38,7 @@ def timed_run(settings, files) -> tuple[Report, float]:
 def assert_rules(report: Report, reason: str) -> None:
     assert report.engine == "rules"
     assert report.engine_reason == reason
-    assert report.insights and report.insights[0].startswith("Sales were ₹5,500 from 3 orders")
+    assert report.insights and report.insights[0].startswith("Sales were ₹5,501 from 3 orders")
     assert f"rules: {reason}" in report.text
     assert HistoryStore(app_paths().history_db).get(report.date).engine_reason == reason
 
