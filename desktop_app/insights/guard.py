@@ -77,6 +77,33 @@ class Claim:
     unit: float
     kind: NumberKind | None  # None: plain number, may match any kind
     change_only: bool = False  # "doubled": only a change may back it, not a level such as attendance 91.7%
+    direction: int = 0  # +1 "up 12%", -1 "12% lower": only a change of that sign may back it
+
+
+_UP = {"up", "rose", "risen", "grew", "grown", "increased", "increase", "higher", "more", "above", "jumped",
+       "gained", "climbed", "improved", "ahead", "rise", "growth"}
+_DOWN = {"down", "fell", "fallen", "dropped", "declined", "decreased", "decrease", "lower", "less", "fewer",
+         "below", "slipped", "slumped", "shrank", "decline", "drop", "fall", "behind"}
+_LEVEL_WORDS = {"to", "from", "at", "of", "was", "were", "is", "stood"}
+_WORD_RE = re.compile(r"[a-z]+")
+_CLAUSE_BREAK = re.compile(r"[\d,;:()]|\.(?!\d)")
+
+
+def _direction(text: str, start: int, end: int) -> int:
+    """+1/-1 when a direction word sits just after (2 words) or before (3 words) a percentage, else 0."""
+
+    def sign(words: list[str]) -> int:
+        up, down = bool(set(words) & _UP), bool(set(words) & _DOWN)
+        return 0 if up == down else (1 if up else -1)
+
+    # Only words in the same clause count: "91.7%, down 4.2 points" says nothing about 91.7%.
+    after = sign(_WORD_RE.findall(_CLAUSE_BREAK.split(text[end:].lower(), maxsplit=1)[0])[:2])  # "4.4% higher"
+    if after:
+        return after
+    before = _WORD_RE.findall(_CLAUSE_BREAK.split(text[:start].lower())[-1])[-3:]
+    if before and before[-1] in _LEVEL_WORDS:
+        return 0  # "rose to 92%", "down from 95%", "was 91.7%": a level, not the size of the change
+    return sign(before)
 
 
 @dataclass
@@ -128,7 +155,9 @@ def extract_claims(bullet: str) -> list[Claim]:
             multiplier, kind = _UNITS[match["unit"].lower()]
         if match["cur"]:
             kind = "money"
-        claims.append(Claim(match.group(0).strip(), float(digits) * multiplier, 10.0 ** -decimals * multiplier, kind))
+        direction = _direction(text, match.start(), match.end()) if kind == "pct" else 0
+        claims.append(Claim(match.group(0).strip(), float(digits) * multiplier, 10.0 ** -decimals * multiplier, kind,
+                            direction=direction))
     claims += [Claim(word.group(0), float(_WORDS[word.group(1).lower()]), 1.0, None) for word in _WORD.finditer(text)]
     claims += [Claim(word.group(0), _MULTIPLES[word.group(1).lower()], 20.0, "pct", change_only=True)
                for word in _MULTIPLE.finditer(text)]
@@ -142,6 +171,10 @@ def _close(claim: Claim, value: float) -> bool:
     slack = 1e-9 * max(1.0, target)
     rounded = abs(target - claim.value) <= claim.unit / 2 + slack
     return rounded or claim.value - slack <= target < claim.value + claim.unit
+
+
+def _is_change(number: PayloadNumber) -> bool:
+    return "change" in number.path or "vs_" in number.path
 
 
 def _zero_ok(bullet: str, numbers: Iterable[PayloadNumber]) -> bool:
@@ -166,7 +199,8 @@ def unmatched(bullet: str, numbers: list[PayloadNumber]) -> list[str]:
                 missing.append(claim.text)
             continue
         candidates = (n for n in numbers if (claim.kind is None or n.kind == claim.kind)
-                      and (not claim.change_only or "change" in n.path or "vs_" in n.path))
+                      and (not claim.change_only or _is_change(n))
+                      and (not claim.direction or (_is_change(n) and n.value * claim.direction > 0)))
         if not any(_close(claim, n.value) for n in candidates):
             missing.append(claim.text)
     return missing

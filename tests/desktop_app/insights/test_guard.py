@@ -121,3 +121,22 @@ def test_doubled_is_backed_by_a_change_near_100_percent():
 
 def test_snake_case_is_not_emphasis():
     assert clean_bullet("see vs_avg_7d_pct") == "see vs_avg_7d_pct"
+
+
+@pytest.mark.parametrize(("bullet", "bad"), [
+    ("Sales fell 11.9% against Monday.", "11.9%"),  # the change was +11.9%
+    ("Sales were down 12% on the day.", "12%"),
+    ("Sales were 4.4% higher than last Tuesday.", "4.4%"),  # the week change was -4.4%
+    ("Attendance improved by 4.2 points.", "4.2 points"),  # it fell 4.2 pp
+])
+def test_a_change_in_the_wrong_direction_is_caught(bullet, bad):
+    assert bad in unmatched(bullet, NUMBERS)
+
+
+@pytest.mark.parametrize("bullet", [
+    "Sales were up 11.9% on Monday but 4.4% lower than last Tuesday.",
+    "Attendance was 91.7%, 4.2 points lower than yesterday.",
+    "Attendance fell to 91.7% today.",  # a level after "to", not the size of the change
+])
+def test_directions_that_agree_with_the_payload_pass(bullet):
+    assert unmatched(bullet, NUMBERS) == []
