@@ -226,6 +226,14 @@ _MONTHS = {m: i for i, m in enumerate(
 )}
 
 
+def _ns(stamps: pd.Series) -> pd.Series:
+    """As datetime64[ns]; dates outside its range (year 1500, 9999) become NaT, i.e. unreadable cells."""
+    if stamps.dtype != DATETIME_DTYPE:
+        in_range = stamps.isna() | ((stamps >= pd.Timestamp.min) & (stamps <= pd.Timestamp.max))
+        stamps = stamps.where(in_range)
+    return stamps.astype(DATETIME_DTYPE)
+
+
 def _strip_offset(text: pd.Series) -> pd.Series:
     """Drop a trailing UTC offset, keeping the wall-clock time as written.
 
@@ -261,12 +269,12 @@ def _assemble(parts: pd.DataFrame, day: pd.Series, month: pd.Series) -> pd.Serie
             "us": pd.to_numeric(frac.where(frac != "000000", "0"), errors="coerce").fillna(0),
         }
     )
-    return pd.to_datetime(frame, errors="coerce").astype(DATETIME_DTYPE)
+    return _ns(pd.to_datetime(frame, errors="coerce"))
 
 
 def _from_format(text: pd.Series, fmt: str) -> pd.Series:
     fmt = re.sub(r"\s*%[zZ]", "", fmt)
-    return pd.to_datetime(_strip_offset(text), format=fmt, errors="coerce").astype(DATETIME_DTYPE)
+    return _ns(pd.to_datetime(_strip_offset(text), format=fmt, errors="coerce"))
 
 
 _ZERO = ord("0")
@@ -337,7 +345,7 @@ def _iso_fast(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     year = _two_digit_year(pd.Series(year)).to_numpy()  # "0025-..." pivots like the regex path
     parts = pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour, "minute": minute,
                           "second": second, "us": 0})[take]
-    stamps = pd.to_datetime(parts, errors="coerce").astype(DATETIME_DTYPE).to_numpy()
+    stamps = _ns(pd.to_datetime(parts, errors="coerce")).to_numpy()
     out = np.full(len(text), np.datetime64("NaT"), dtype=DATETIME_DTYPE)
     positions = np.flatnonzero(fits)[take]
     out[positions] = stamps
@@ -421,7 +429,7 @@ def _excel_cells(series: pd.Series, excel: bool) -> tuple[pd.Series, pd.Series]:
     is_dt = kinds == "datetime"
     if is_dt.any():
         stamps = pd.to_datetime(series[is_dt].map(lambda v: pd.Timestamp(v).tz_localize(None)))
-        out[is_dt] = stamps.astype(DATETIME_DTYPE)
+        out[is_dt] = _ns(stamps)
     is_serial = kinds == "serial"
     if is_serial.any():
         days = pd.to_numeric(series[is_serial], errors="coerce")
@@ -444,10 +452,10 @@ def parse_dates(
     names and numeric dates are read with an order decided from the whole column.
     """
     if isinstance(series.dtype, pd.DatetimeTZDtype):
-        values = series.dt.tz_localize(None).astype(DATETIME_DTYPE)
+        values = _ns(series.dt.tz_localize(None))
         return values, pd.Series(False, index=series.index), None
     if pd.api.types.is_datetime64_dtype(series.dtype):
-        return series.astype(DATETIME_DTYPE), pd.Series(False, index=series.index), None
+        return _ns(series), pd.Series(False, index=series.index), None
     if _is_text_dtype(series):
         out = pd.Series(pd.NaT, index=series.index, dtype=DATETIME_DTYPE)
         text_mask = pd.Series(True, index=series.index)
@@ -486,7 +494,7 @@ def parse_dates_formats(series: pd.Series, formats: Iterable[str]) -> tuple[pd.S
         todo = out.isna() & (text != "")
         if not todo.any():
             break
-        out[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce").astype(DATETIME_DTYPE)
+        out[todo] = _ns(pd.to_datetime(text[todo], format=fmt, errors="coerce"))
     return out, out.isna() & (text != "")
 
 

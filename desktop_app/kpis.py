@@ -110,7 +110,7 @@ def compute_sales(
         week_change_pct=pct_change(total, week_ago),
         avg_7d=_seven_day_mean(total_on, day, is_open),
         avg_order_change_pct=pct_change(avg, prev_avg),
-        returns=round(float(-today.loc[today["amount"] < 0, "amount"].sum()), 2),
+        returns=round(abs(float(today.loc[today["amount"] < 0, "amount"].sum())), 2),
     )
 
 

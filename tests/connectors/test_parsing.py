@@ -205,3 +205,11 @@ def test_sniff_delimiter(text, delimiter):
 def test_sniff_delimiter_explicit():
     assert sniff_delimiter("a,b;c\n", ";") == ";"
     assert sniff_delimiter("a,b\n", "\\t") == "\t"
+
+
+def test_dates_outside_the_timestamp_range_are_unreadable_cells_not_a_crash():
+    values, bad, _ = parse_dates(pd.Series(["1500-01-01", "2026-11-24 10:00", "9999-12-31"]), column="Date")
+    assert bad.tolist() == [True, False, True]
+    assert values[1] == pd.Timestamp("2026-11-24 10:00")
+    values, bad, _ = parse_dates(pd.Series(["01/01/1500", "24/11/2026"]), fmt="%d/%m/%Y", column="Date")
+    assert bad.tolist() == [True, False]
