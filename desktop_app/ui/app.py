@@ -419,7 +419,8 @@ class TrayApp(QObject):
             self.settings_dialog.raise_()
             self.settings_dialog.activateWindow()
             return
-        dialog = SettingsDialog(self.settings, self.paths, telegram_client_factory=self.client_factory)
+        dialog = SettingsDialog(self.settings, self.paths, telegram_client_factory=self.client_factory,
+                                history_path=self.workspace.history_path if self.workspace else None)
         dialog.saved.connect(self._settings_saved)
         self.settings_dialog = dialog
         dialog.show()

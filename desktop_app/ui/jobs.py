@@ -351,3 +351,35 @@ def telegram_check(ctx: TaskContext, settings: Settings, client_factory=None) ->
     from ..channels.telegram_auth import telegram_status
 
     return telegram_status(settings, client_factory=client_factory)
+
+
+# -- AI insights: prompt preview and endpoint test (the Insights tab) -------------------------------------
+
+
+def prompt_preview(ctx: TaskContext, settings: Settings, paths: AppPaths, history_path, templates: dict[str, str]):
+    """The exact messages and payload the LLM would get for the latest report, with the templates as edited
+    (not saved yet: they are rendered from a scratch folder, the owner's files stay untouched)."""
+    import tempfile
+    from pathlib import Path
+
+    from ..insights.prompts import owner_path, render_prompt
+
+    store = HistoryStore(history_path)
+    latest = store.latest_date()
+    if latest is None:
+        raise LookupError("there is no report yet to preview the prompt with: press Generate now first")
+    report = store.get(latest)
+    history = store.bodies(latest - dt.timedelta(days=21), latest - dt.timedelta(days=1))
+    with tempfile.TemporaryDirectory(prefix="bo-prompt-") as scratch:
+        scratch_paths = AppPaths(config=Path(scratch), data=paths.data, logs=paths.logs, cache=paths.cache)
+        for name, text in templates.items():
+            target = owner_path(scratch_paths, name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        return render_prompt(settings, scratch_paths, report, history)
+
+
+def endpoint_test(ctx: TaskContext, settings: Settings):
+    from ..insights.llm import check_endpoint
+
+    return check_endpoint(settings)

@@ -7,6 +7,7 @@ changed secrets to the keyring on a worker thread; Cancel discards. A secret nev
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -40,7 +41,7 @@ class SettingsDialog(QDialog):
     secrets_saved = Signal(list)  # problems (empty = all written)
 
     def __init__(self, settings: Settings, paths: AppPaths, parent: QWidget | None = None, *,
-                 telegram_client_factory=None):
+                 telegram_client_factory=None, history_path: Path | None = None):
         super().__init__(parent)
         self.setWindowTitle("Business Orchestrator — Settings")
         self.setWindowIcon(app_icon())
@@ -50,7 +51,9 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         self.business, self.sources = BusinessTab(), SourcesTab()
-        self.insights, self.schedule = InsightsTab(), ScheduleTab()
+        self.insights = InsightsTab(paths=paths, history_path=history_path or paths.history_db,
+                                    current_settings=self.validated)
+        self.schedule = ScheduleTab()
         self.telegram = TelegramTab(history_db=paths.history_db, client_factory=telegram_client_factory,
                                     current_settings=self.validated)
         self.pages = [self.business, self.sources, self.insights, self.telegram, self.schedule]
@@ -120,8 +123,15 @@ class SettingsDialog(QDialog):
         settings = self.validated()
         if settings is None:
             return
+        problems = self.insights.template_problems()
+        if problems:
+            self.error.setText("Please fix the prompt: " + "; ".join(problems))
+            self.error.show()
+            self.tabs.setCurrentWidget(self.insights)
+            return
         try:
             save_settings(settings, self.paths.settings_file)
+            self._save_templates()
         except (OSError, SettingsError) as exc:
             self.error.setText(f"settings.toml could not be written: {exc}")
             self.error.show()
@@ -136,6 +146,15 @@ class SettingsDialog(QDialog):
         self.saved_settings = settings
         self.saved.emit(settings)
         super().accept()
+
+    def _save_templates(self) -> None:
+        from ..insights.prompts import default_template, reset_template, save_template
+
+        for name, text in self.insights.changed_templates().items():
+            if text == default_template(name):
+                reset_template(self.paths, name)  # the owner's copy is kept as .bak
+            else:
+                save_template(self.paths, name, text)
 
     def _open_file(self) -> None:
         from PySide6.QtCore import QUrl

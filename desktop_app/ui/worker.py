@@ -42,9 +42,14 @@ class Task(QObject):
     _progress_from_worker = Signal(str)
     _done_from_worker = Signal(bool, object)
 
-    def __init__(self, name: str, parent: QObject | None = None):
-        super().__init__(parent)
+    def __init__(self, name: str, owner: QObject | None = None):
+        # Never a Qt child of `owner`: a dialog closed mid-task would delete the task under the worker's
+        # feet. The task only listens for the owner's end and then delivers nothing.
+        super().__init__()
         self.name = name
+        self.orphaned = False
+        if owner is not None:
+            owner.destroyed.connect(self._orphan)
         self.context = TaskContext(report=self._progress_from_worker.emit)
         self.running = True
         self.runnable: QRunnable | None = None
@@ -58,16 +63,26 @@ class Task(QObject):
     def cancelled(self) -> bool:
         return self.context.cancel.is_set()
 
+    @Slot()
+    def _orphan(self) -> None:
+        self.orphaned = True
+        self.cancel()
+
     @Slot(str)
     def _on_progress(self, step: str) -> None:
-        self.progress.emit(step)
+        if not self.orphaned:
+            self.progress.emit(step)
 
     @Slot(bool, object)
     def _on_done(self, ok: bool, value: object) -> None:
         self.running = False
         self.runnable = None
-        (self.succeeded if ok else self.failed).emit(value)
-        self.finished.emit()
+        if self.orphaned:
+            if not ok:
+                log.info("background task %r ended after its window closed: %s", self.name, value)
+        else:
+            (self.succeeded if ok else self.failed).emit(value)
+            self.finished.emit()
         _live_tasks.discard(self)
         self.deleteLater()  # one task per tick would otherwise pile up as children of the app
 
@@ -106,7 +121,10 @@ def pool() -> QThreadPool:
 def run_in_background(name: str, fn: Callable[..., Any], *args: Any, parent: QObject | None = None,
                       on_success: Callable[[Any], None] | None = None,
                       on_failure: Callable[[BaseException], None] | None = None) -> Task:
-    """Start `fn(ctx, *args)` on a worker thread. Must be called on the GUI thread."""
+    """Start `fn(ctx, *args)` on a worker thread. Must be called on the GUI thread.
+
+    `parent` is the object the result is for: if it is deleted first, the result is dropped.
+    """
     task = Task(name, parent)
     if on_success is not None:
         task.succeeded.connect(on_success)
