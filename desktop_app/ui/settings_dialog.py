@@ -74,7 +74,7 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.open_file_button.clicked.connect(self._open_file)
-        self.resize(760, 640)
+        self.resize(800, 720)
         self._load_secret_status()
 
     def _secret_fields(self) -> dict:

@@ -215,10 +215,12 @@ def editor_for(field: FieldInfo) -> QWidget:
         return CheckEditor()
     if annotation is int:
         editor = IntEditor()
+        editor.setMaximumWidth(160)
         editor.setRange(int(low if low is not None else -1_000_000), int(high if high is not None else 1_000_000_000))
         return editor
     if annotation is float:
         editor = FloatEditor()
+        editor.setMaximumWidth(160)
         editor.setDecimals(2)
         editor.setSingleStep(0.1)
         editor.setRange(float(low if low is not None else -1e9), float(high if high is not None else 1e9))

@@ -120,6 +120,7 @@ class InsightsTab(QWidget):
         row.addWidget(self.template_state, 1)
         prompt_layout.addLayout(row)
         self.template_edit = _mono(QPlainTextEdit())
+        self.template_edit.setMinimumHeight(160)
         self.template_edit.setObjectName("template_edit")
         prompt_layout.addWidget(self.template_edit, 1)
         buttons = QHBoxLayout()
