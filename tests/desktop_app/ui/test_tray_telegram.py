@@ -135,3 +135,26 @@ def test_send_to_telegram_button_and_the_failed_state(qtbot, paths, own_shop, cl
         app.summary.send_button.click()
     assert delivered.args[0].sent == 1
     assert app.tray.state == "normal"
+
+
+def test_telegram_tab_signs_a_bot_in_and_sends_a_test_message(qtbot, paths, memory_keyring):
+    from desktop_app.secrets import SERVICE, Secret
+    from desktop_app.ui.settings_dialog import SettingsDialog
+
+    fake = FakeTelegram(authorized=False)
+    dialog = SettingsDialog(Settings(), paths, telegram_client_factory=fake)
+    qtbot.addWidget(dialog)
+    tab = dialog.telegram
+    tab.form.editors["enabled"].setChecked(True)
+    tab.form.editors["destinations"].edit.setPlainText("@owner_ramesh")
+    tab.secrets[Secret.TELEGRAM_API_ID].edit.setText("123456")
+    tab.secrets[Secret.TELEGRAM_API_HASH].edit.setText("0123456789abcdef0123456789abcdef")
+    tab.secrets[Secret.TELEGRAM_BOT_TOKEN].edit.setText("123456:AAE-token")
+    with qtbot.waitSignal(tab.status_changed, timeout=10_000) as signed:
+        tab.sign_in_button.click()
+    assert signed.args == [True, "Signed in as @shop_report_bot"]
+    assert memory_keyring.store[(SERVICE, Secret.TELEGRAM_SESSION.value)]  # the session went to the keyring
+    with qtbot.waitSignal(tab.status_changed, timeout=10_000) as tested:
+        tab.test_button.click()
+    assert tested.args == [True, "@owner_ramesh: sent"]
+    assert len(fake.sent) == 1 and "can post here" in fake.sent[0].text
