@@ -55,18 +55,21 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--no-send", action="store_true", help="do not deliver the report")
     generate.add_argument("--offline", action="store_true", help="never call an LLM; rules write the insights")
     generate.add_argument("--json", action="store_true", help="print the report as JSON (see docs/report.md)")
+    generate.add_argument("--show-prompt", action="store_true",
+                          help="print exactly what would be sent to the LLM, and send nothing")
 
     demo = commands.add_parser("demo", help="the report on the built-in demo data (same as generate --demo)")
     demo.add_argument("--date", type=_date, help=argparse.SUPPRESS)
     demo.add_argument("--json", action="store_true", help="print the report as JSON")
     demo.add_argument("--offline", action="store_true", help="never call an LLM")
     demo.add_argument("--no-send", action="store_true", help="do not deliver the report")
+    demo.add_argument("--show-prompt", action="store_true", help="print what would be sent to the LLM, send nothing")
 
     history = commands.add_parser("history", help="past reports")
     history.add_argument("--days", type=int, default=14, help="how many days back (default 14)")
     history.add_argument("--json", action="store_true", help="print the reports as JSON")
 
-    commands.add_parser("doctor", help="check settings, every source and Telegram")
+    commands.add_parser("doctor", help="check settings, every source, Telegram and the AI endpoint")
 
     outbox = commands.add_parser("outbox", help="reports on their way to Telegram, and their state")
     outbox.add_argument("--limit", type=int, default=20, help="how many deliveries to list (default 20)")
@@ -121,6 +124,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         backfill_history(settings, store, day)
     if args.source:
         specs = [SourceSpec(name=Path(path).name, domain=domain, path=path) for domain, path in args.source]
+    if getattr(args, "show_prompt", False):
+        return _show_prompt(settings, paths, day, specs=specs, demo=args.demo, store=store, as_json=args.json)
     send = not args.no_send and not args.demo and settings.telegram.enabled
     report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline, store=store,
                         send=send)
@@ -131,6 +136,33 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if send:
         _print_drain(_send_pending(settings, paths))
     return report.exit_code
+
+
+def _show_prompt(settings, paths, day, *, specs, demo, store, as_json: bool) -> int:
+    """The request body the LLM would get for this report, printed verbatim; nothing is sent or saved."""
+    from .insights.llm import endpoint, request_body
+    from .insights.prompts import TemplateError, render_prompt
+    from .pipeline import report_without_insights
+
+    report, history = report_without_insights(settings, paths, day, specs=specs, demo=demo, store=store)
+    try:
+        prompt = render_prompt(settings, paths, report, history)
+    except TemplateError as exc:
+        raise UsageError(f"template error: {exc}") from exc
+    body = request_body(settings.insights, prompt)
+    if as_json:
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    url = endpoint(settings.insights)
+    target = f"{url}/chat/completions" if url else "nowhere: no LLM configured, the rules would write the insights"
+    print(f"POST {target}")
+    print(f"model: {body['model'] or '(not set)'} · temperature: {body['temperature']} · "
+          f"response_format: JSON schema 'daily_insights' (plain text if the server refuses it)")
+    for message in body["messages"]:
+        print(f"\n----- {message['role']} -----")
+        print(message["content"])
+    print(f"\n----- about {prompt.tokens_estimate} tokens (estimate); nothing was sent -----")
+    return EXIT_OK
 
 
 def _send_pending(settings, paths):
@@ -287,6 +319,16 @@ def cmd_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _doctor_insights(settings) -> bool:
+    from .insights.llm import check_endpoint
+
+    check = check_endpoint(settings)
+    print("AI insights:")
+    for line in check.lines:
+        print(f"  {line}")
+    return check.ok or not check.configured
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .pipeline import read_sources, today_in
     from .source_cache import SourceCache
@@ -300,6 +342,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if not specs:
         print("sources:   none configured — add [[sources]] to settings.toml, or run import-seed")
         _doctor_telegram(settings, paths)
+        _doctor_insights(settings)
         return EXIT_PARTIAL
     data = read_sources(settings, specs, day, cache=SourceCache(paths.cache))
     print(f"sources (freshness judged for {day}):")
@@ -314,7 +357,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     for warning in data.warnings:
         print(f"  note: {warning}")
     telegram_ok = _doctor_telegram(settings, paths)
-    return EXIT_OK if telegram_ok and all(s.status == "ok" for s in data.statuses) else EXIT_PARTIAL
+    insights_ok = _doctor_insights(settings)
+    return EXIT_OK if telegram_ok and insights_ok and all(s.status == "ok" for s in data.statuses) else EXIT_PARTIAL
 
 
 def _doctor_telegram(settings, paths) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
 from babel.numbers import format_compact_currency, format_currency, format_decimal
@@ -10,13 +11,19 @@ from babel.numbers import format_compact_currency, format_currency, format_decim
 _COMPACT_SUFFIX = re.compile(r"(?<=\d)([^\d\s.,-]+)$")
 
 
+def half_up(amount: float, places: int = 0) -> Decimal:
+    """Round as an accountant does (₹5,500.50 -> ₹5,501), not half-to-even as Python's round()."""
+    return Decimal(str(amount)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def money(amount: float, currency: str, locale: str, *, whole: bool = False) -> str:
     """Whole units when the amount is whole (₹2,35,000) or `whole` is asked, else with paise (₹1,659.95)."""
     if whole or abs(amount - round(amount)) < 0.005:
         pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0]
-        whole = re.sub(r"\.0+", "", pattern)
-        return format_currency(round(amount), currency, locale=locale, format=whole, currency_digits=False)
-    return format_currency(amount, currency, locale=locale)
+        whole_pattern = re.sub(r"\.0+", "", pattern)
+        return format_currency(half_up(amount), currency, locale=locale, format=whole_pattern,
+                               currency_digits=False)
+    return format_currency(half_up(amount, 2), currency, locale=locale)
 
 
 def money_short(amount: float, currency: str, locale: str) -> str:

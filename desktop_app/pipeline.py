@@ -214,12 +214,30 @@ def build_report(settings: Settings, data: SourceData, day: dt.date, history: di
     return report
 
 
-def finish_report(report: Report, *, offline: bool) -> Report:
-    """Insights, then the rendered text and HTML."""
-    insights = write_insights(report, offline=offline)
+def finish_report(report: Report, *, offline: bool, settings: Settings | None = None,
+                  paths: AppPaths | None = None, history: dict[dt.date, dict] | None = None) -> Report:
+    """Insights (AI when settings and paths allow it, else rules), then the rendered text and HTML."""
+    insights = write_insights(report, settings=settings, paths=paths, history=history, offline=offline)
     report.insights, report.engine, report.engine_reason = insights.bullets, insights.engine, insights.reason
+    report.llm_model, report.llm_tokens, report.guard_dropped = insights.model, insights.usage, len(insights.dropped)
     report.text, report.html = render_text(report), render_html(report)
     return report
+
+
+def history_window(store: HistoryStore, day: dt.date) -> dict[dt.date, dict]:
+    """Past reports the KPIs (previous day, last week, 7-day mean) and the AI payload look back on."""
+    return store.bodies(day - dt.timedelta(days=21), day - dt.timedelta(days=1))
+
+
+def report_without_insights(settings: Settings, paths: AppPaths, day: dt.date | None = None, *,
+                            specs: list[SourceSpec] | None = None, demo: bool = False,
+                            store: HistoryStore | None = None) -> tuple[Report, dict[dt.date, dict]]:
+    """The KPIs and the history they were computed with, nothing written: for `generate --show-prompt`."""
+    day = day or today_in(settings)
+    store = store or HistoryStore(paths.history_db)
+    data = read_sources(settings, settings.specs() if specs is None else specs, day, cache=SourceCache(paths.cache))
+    history = history_window(store, day)
+    return build_report(settings, data, day, history, demo=demo), history
 
 
 def run_report(
@@ -256,10 +274,10 @@ def run_report(
     store = store or HistoryStore(paths.history_db)
     data = read_sources(settings, specs, day, checkpoint, SourceCache(paths.cache))
     checkpoint("Computing KPIs…")
-    history = store.bodies(day - dt.timedelta(days=21), day - dt.timedelta(days=1))
+    history = history_window(store, day)
     report = build_report(settings, data, day, history, demo=demo)
     checkpoint("Writing insights…")
-    finish_report(report, offline=offline)
+    finish_report(report, offline=offline, settings=settings, paths=paths, history=history)
     if save:
         checkpoint("Saving…")
         telegram = settings.telegram

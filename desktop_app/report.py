@@ -87,6 +87,9 @@ class Report:
     text: str = ""
     html: str = ""
     locale: str = "en_IN"
+    llm_model: str | None = None  # the model that was asked (also when its answer was not used)
+    llm_tokens: dict[str, int] | None = None  # {"prompt", "completion", "total"} spent on this report
+    guard_dropped: int = 0  # AI bullets removed by the number guard
 
     @property
     def complete(self) -> bool:
@@ -112,6 +115,9 @@ class Report:
             "insights": list(self.insights),
             "engine": self.engine,
             "engine_reason": self.engine_reason,
+            "llm_model": self.llm_model,
+            "llm_tokens": dict(self.llm_tokens) if self.llm_tokens else None,
+            "guard_dropped": self.guard_dropped,
             "warnings": list(self.warnings),
             "sources": [asdict(status) for status in self.sources],
             "complete": self.complete,
@@ -139,6 +145,9 @@ class Report:
             insights=list(data.get("insights", [])),
             engine=data.get("engine", "rules"),
             engine_reason=data.get("engine_reason"),
+            llm_model=data.get("llm_model"),
+            llm_tokens=dict(data["llm_tokens"]) if data.get("llm_tokens") else None,
+            guard_dropped=int(data.get("guard_dropped") or 0),
             warnings=list(data.get("warnings", [])),
             sources=[build(SourceStatus, item) for item in data.get("sources", [])],
             demo=bool(data.get("demo", False)),

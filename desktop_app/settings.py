@@ -168,13 +168,17 @@ class ScheduleSettings(_Section):
 
 class InsightsSettings(_Section):
     provider: Literal["none", "openai", "ollama", "lmstudio", "custom"] = Field(
-        "none", description="Who writes the insights: none (rules only), openai, ollama, lmstudio or custom."
+        "none", description="Who writes the insights: none (rules only, nothing is sent), openai, ollama, lmstudio "
+        "or custom (set base_url).",
     )
-    base_url: str = Field("", description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1; empty = rules.")
+    base_url: str = Field("", description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1; empty = the "
+                          "provider's usual address.")
     model: str = Field("", description="Model name, e.g. gpt-4o-mini or llama3.1:8b.")
     temperature: float = Field(0.2, ge=0, le=2, description="0 = plain and repeatable, higher = more varied.")
-    timeout_s: float = Field(30.0, gt=0, le=600, description="Seconds to wait for an answer before using rules.")
-    max_retries: int = Field(1, ge=0, le=5, description="Retries after a failed call (timeouts, 429, 5xx).")
+    timeout_s: float = Field(30.0, gt=0, le=600, description="Seconds to wait for the insights, retries included, "
+                             "before the rules write them.")
+    max_retries: int = Field(1, ge=0, le=5, description="Retries after a failed call (429, 5xx, connection), "
+                             "within timeout_s.")
     language: str = Field("English", description="Language of the AI insights (English, Hindi, Gujarati...).")
     monthly_token_cap: int = Field(0, ge=0, description="Skip the LLM after this many tokens in a month; 0 = no cap.")
 

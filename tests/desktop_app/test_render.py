@@ -55,3 +55,9 @@ def test_rule_insights_cover_each_domain_without_inventing_numbers():
     assert "IndiaMART <paid> brought the most (8, 44%)" in joined  # 8 / 18 = 44%
     assert "3 more than the previous day" in joined  # 18 - 15
     assert "Attendance was 92.0% (46 of 50, 4 absent), 2.0 points lower" in joined
+
+
+def test_money_rounds_half_up_like_an_accountant():
+    assert money(5500.5, "INR", "en_IN", whole=True) == "₹5,501"  # round() would give 5,500
+    assert money_short(5500.5, "INR", "en_IN") == "₹5,501"
+    assert money(2.675, "INR", "en_IN") == "₹2.68"

@@ -1,0 +1,99 @@
+"""The payload: aggregates only, rounded as they should be quoted, small enough for any model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from desktop_app.demo import backfill_history, prepare_demo
+from desktop_app.insights.payload import build_payload, clean_label, payload_numbers
+from desktop_app.insights.prompts import estimate_tokens, render_prompt
+from desktop_app.pipeline import report_without_insights
+from desktop_app.report import AttendanceKpis, LeadsKpis, Report, SalesKpis, SourceStatus
+from desktop_app.settings import BusinessSettings, Settings
+
+DAY = dt.date(2026, 11, 24)  # Tuesday
+
+
+def report(day=DAY, total=235000.4, **kwargs) -> Report:
+    return Report(
+        date=day, currency="INR", business="Shop",
+        sales=SalesKpis(total=total, orders=34, avg_order=6911.78, prev_total=210000.0, change_pct=11.904,
+                        returns=0.0, avg_7d=200000.0),
+        leads=LeadsKpis(count=12, by_source={"IndiaMART": 5, "Website": 3, "Walk-in": 2, "JustDial": 1,
+                                             "WhatsApp": 1, "Referral": 0}, prev_count=12, change_pct=0.0),
+        attendance=AttendanceKpis(headcount=24, present=22, absent=2, rate_pct=91.666),
+        **kwargs,
+    )
+
+
+def test_values_are_rounded_as_they_should_be_quoted():
+    payload = build_payload(report())
+    assert payload["sales"]["total"] == 235000 and payload["sales"]["avg_order"] == 6912
+    assert payload["sales"]["change_pct"] == 11.9 and payload["sales"]["change"] == 25000
+    assert payload["sales"]["vs_avg_7d_pct"] == 17.5
+    assert "returns" not in payload["sales"]  # zero returns: nothing to say, and no zero to hide behind
+    assert payload["attendance"]["rate_pct"] == 91.7 and payload["attendance"]["absent_pct"] == 8.3
+    assert payload["weekday"] == "Tuesday"
+
+
+def test_top_five_sources_with_shares_and_the_rest_as_a_count():
+    leads = build_payload(report())["leads"]
+    assert [s["source"] for s in leads["top_sources"]] == ["IndiaMART", "Website", "Walk-in", "JustDial", "WhatsApp"]
+    assert leads["top_sources"][0] == {"source": "IndiaMART", "count": 5, "share_pct": 41.7}
+    assert "other_sources_count" not in leads  # the sixth source had 0
+
+
+def test_source_labels_are_bounded_and_masked():
+    assert clean_label("Call  from\n+91 98765 43210") == "Call from [number]"
+    assert clean_label("ref: asha@example.com") == "ref: [email]"
+    assert len(clean_label("x" * 500)) == 60
+
+
+def test_missing_domains_and_sources_are_counted_never_quoted():
+    broken = report(sources=[SourceStatus("orders.csv", "sales", "/home/asha/orders.csv", "failed",
+                                          message="row 3 column 'Customer': 'Asha Mehta'")],
+                    warnings=["orders.csv: row 3 column 'Customer': 'Asha Mehta'"])
+    broken.attendance = None
+    payload = build_payload(broken)
+    assert payload["data_issues"] == {"missing_domains": ["attendance"], "failed_sources": 1, "warning_count": 1}
+    assert "Asha" not in json.dumps(payload) and "/home" not in json.dumps(payload)
+
+
+def test_seven_day_context_skips_closed_days_and_flags_anomalies():
+    history = {
+        DAY - dt.timedelta(days=offset): {"sales": {"total": 100000.0, "orders": 20}, "leads": {"count": 10},
+                                         "attendance": {"rate_pct": 90.0}}
+        for offset in range(1, 8)
+    }
+    history[DAY - dt.timedelta(days=2)] = {"sales": {"total": 0.0, "orders": 0}, "attendance": {"rate_pct": 0.0}}
+    payload = build_payload(report(), history, is_open=BusinessSettings().is_open)  # closed on Sunday 22nd
+    context = payload["last_7_days"]
+    assert context["date"] == ["11-17", "11-18", "11-19", "11-20", "11-21", "11-23"]
+    assert context["sales"] == [100000] * 6 and 0 not in context["sales"]
+    assert build_payload(report(total=300000.0))["anomalies"] == [
+        "sales far above the 7-day average (sales.vs_avg_7d_pct)"]
+
+
+def test_history_may_be_a_list_of_reports():
+    past = report(day=DAY - dt.timedelta(days=1), total=1000.0)
+    assert build_payload(report(), [past])["last_7_days"]["sales"] == [1000]
+
+
+def test_numbers_are_typed_for_the_guard():
+    numbers = {(n.path, n.kind) for n in payload_numbers(build_payload(report()))}
+    assert ("sales.total", "money") in numbers and ("sales.orders", "count") in numbers
+    assert ("sales.change_pct", "pct") in numbers and ("attendance.rate_pct", "pct") in numbers
+    assert ("leads.top_sources.share_pct", "pct") in numbers and ("leads.count", "count") in numbers
+
+
+def test_the_demo_payload_is_under_700_tokens(paths):
+    settings, store = prepare_demo(paths, Settings(), DAY)
+    backfill_history(settings, store, DAY)
+    demo, history = report_without_insights(settings, paths, DAY, demo=True, store=store)
+    prompt = render_prompt(settings, paths, demo, history)
+    assert set(prompt.payload) >= {"sales", "leads", "attendance", "last_7_days"}
+    # bench/payload_tokens.py measured 452 o200k tokens here; the estimate (392) runs ~15% low on bare JSON
+    assert estimate_tokens(prompt.payload_json) * 1.2 < 700
+    for name in ("Amit Patel", "Customer 1124", "+91", "INV-", "Rajesh Enterprises"):
+        assert name not in prompt.system + prompt.user

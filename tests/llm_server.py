@@ -1,0 +1,168 @@
+"""A real OpenAI-compatible HTTP server on 127.0.0.1 for tests: scripted answers, recorded requests.
+
+The openai 3.x SDK sits on httpx2, which respx cannot intercept, so the tests drive the real client
+against this server instead. It speaks just enough of the protocol: `GET /v1/models` and
+`POST /v1/chat/completions`. Each completion request takes the next scripted `Reply` (or, when the
+script is empty, the `default` reply); every request body is kept in `requests` so a test can assert
+what left the PC.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Reply:
+    """One scripted answer. `content` becomes a chat completion; `raw` is sent as the body verbatim."""
+
+    content: str | None = None
+    status: int = 200
+    raw: bytes | None = None
+    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+    usage: dict[str, int] | None = field(default_factory=lambda: {"prompt_tokens": 420, "completion_tokens": 80,
+                                                                   "total_tokens": 500})
+    model: str = "test-model"
+
+    @classmethod
+    def json_insights(cls, bullets: list[str], **kwargs: Any) -> Reply:
+        return cls(content=json.dumps({"insights": bullets}, ensure_ascii=False), **kwargs)
+
+    @classmethod
+    def error(cls, status: int, message: str = "scripted error", **kwargs: Any) -> Reply:
+        body = json.dumps({"error": {"message": message, "type": "invalid_request_error", "code": None}})
+        return cls(status=status, raw=body.encode(), **kwargs)
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+Responder = Callable[[Recorded], Reply]
+
+
+class LLMServer:
+    """Start with `with LLMServer() as server:`; `server.base_url` is the /v1 root to configure."""
+
+    def __init__(self, models: tuple[str, ...] = ("test-model", "other-model")) -> None:
+        self.models = models
+        self.script: list[Reply | Responder] = []
+        self.default: Reply | Responder = Reply(content="No scripted answer.")
+        self.requests: list[Recorded] = []
+        self._lock = threading.Lock()
+        self._release = threading.Event()  # set on close: slow replies stop waiting
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="llm-test-server",
+                                        daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    @property
+    def completions(self) -> list[Recorded]:
+        return [request for request in self.requests if request.path.endswith("/chat/completions")]
+
+    def reply(self, *replies: Reply | Responder) -> LLMServer:
+        """Queue answers for the next completion requests, in order."""
+        with self._lock:
+            self.script.extend(replies)
+        return self
+
+    def __enter__(self) -> LLMServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._release.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def _next(self, request: Recorded) -> Reply:
+        with self._lock:
+            self.requests.append(request)
+            answer = self.script.pop(0) if self.script else self.default
+        return answer(request) if callable(answer) else answer
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # keep pytest output quiet
+                pass
+
+            def _record(self) -> Recorded:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                return Recorded(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+
+            def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)  # may fail when the client gave up (timeout): tests provoke that
+
+            def do_GET(self) -> None:
+                request = self._record()
+                with server._lock:
+                    server.requests.append(request)
+                if self.path.rstrip("/").endswith("/models"):
+                    data = [{"id": name, "object": "model", "created": 0, "owned_by": "test"}
+                            for name in server.models]
+                    self._send(200, json.dumps({"object": "list", "data": data}).encode())
+                else:
+                    self._send(404, b'{"error": {"message": "not found"}}')
+
+            def do_POST(self) -> None:
+                request = self._record()
+                if not self.path.endswith("/chat/completions"):
+                    with server._lock:
+                        server.requests.append(request)
+                    self._send(404, b'{"error": {"message": "not found"}}')
+                    return
+                reply = server._next(request)
+                if reply.delay:
+                    server._release.wait(reply.delay)
+                if reply.raw is not None:
+                    body = reply.raw
+                else:
+                    message = {"role": "assistant", "content": reply.content}
+                    completion = {
+                        "id": f"chatcmpl-{len(server.requests)}", "object": "chat.completion",
+                        "created": int(time.time()), "model": reply.model,
+                        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                    }
+                    if reply.usage is not None:
+                        completion["usage"] = reply.usage
+                    body = json.dumps(completion, ensure_ascii=False).encode()
+                self._send(reply.status, body, reply.headers)
+
+        return Handler
