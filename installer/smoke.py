@@ -100,6 +100,28 @@ def check_locales(executable: Path, env: dict[str, str], home: Path) -> None:
     settings.unlink()
 
 
+def check_ai(executable: Path, env: dict[str, str], home: Path) -> None:
+    """AI insights from an OpenAI-compatible server on 127.0.0.1: the frozen openai client, the bundled
+    prompt templates and the number guard, end to end."""
+    from tests.llm_server import LLMServer, Reply
+
+    settings = home / "config" / "settings.toml"
+    bullets = ["Sales were lower than last week.", "Website brought the most leads.",
+               "Nearly everyone came to work."]
+    with LLMServer() as server:
+        server.reply(Reply.json_insights(bullets))
+        settings.write_text(f'[insights]\nprovider = "custom"\nbase_url = "{server.base_url}"\n'
+                            f'model = "test-model"\n', encoding="utf-8")
+        done = _run(executable, "generate", "--demo", "--no-send", "--json", env=env, note="  (AI on 127.0.0.1)")
+        report = _report(done, "generate with AI insights")
+        prompt = server.completions[0].json["messages"][0]["content"] if server.completions else ""
+    settings.unlink()
+    if report["engine"] != "ai" or report["insights"] != bullets:
+        raise _fail(f"the insights should come from the test server (engine {report['engine']!r})", done)
+    if "Shree Ganesh Traders" not in prompt:
+        raise _fail("the prompt sent should be the bundled template filled in for the demo shop", done)
+
+
 def check_gui(executable: Path, env: dict[str, str]) -> None:
     done = _run(executable, "gui", "--smoke", env={**env, "QT_QPA_PLATFORM": "offscreen"})
     if done.returncode != 0:
@@ -120,6 +142,7 @@ def smoke(folder: Path, *, gui: bool = True) -> None:
         check_version(executable, env)
         check_demo(executable, env)
         check_locales(executable, env, home)
+        check_ai(executable, env, home)
         if gui:
             check_gui(executable, env)
 
