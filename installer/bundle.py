@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -36,7 +37,7 @@ TocEntry = tuple[str, str, str]
 
 # The size savings, in the order docs/packaging.md measured them. BO_BUILD_SAVINGS=name,name builds
 # with only those (how the table there was made); unset, a build applies all of them.
-SAVINGS = ("babel", "strip", "qt", "prune", "excludes", "optimize")
+SAVINGS = ("babel", "strip", "qt", "prune", "excludes", "optimize", "host", "pytz")
 
 # Never bundled, whatever pulls them in: a plaintext keyring backend (secrets would silently land in
 # a file), test and bench-only tools (pandas and numpy reach pytest through their testing helpers).
@@ -51,26 +52,37 @@ EXCLUDED_MODULES = [
     "pyarrow", "matplotlib", "scipy", "IPython", "tkinter", "_tkinter",
     "pkg_resources", "setuptools", "pip", "pydoc_data", "readline",
     "_codecs_cn", "_codecs_hk", "_codecs_iso2022", "_codecs_jp", "_codecs_kr", "_codecs_tw", "_multibytecodec",
+    "numpy._core._multiarray_tests", "PySide6.QtDBus",
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtPdf", "PySide6.QtOpenGL",
     "PySide6.QtOpenGLWidgets", "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets",
 ]
 
 # Qt plug-ins by folder: the set of plug-in names kept, or None for the whole folder. Folders not
-# listed are dropped (tls, networkinformation, generic input devices, Wayland and EGL integrations).
-# Without the wayland plug-in Qt runs through XWayland on a Wayland desktop.
+# listed are dropped: tls and networkinformation (Qt does no network I/O here), generic input devices,
+# Wayland and EGL integrations (Qt runs through XWayland on a Wayland desktop), the X11 OpenGL
+# integrations (the widgets paint in software; nothing uses OpenGL).
 QT_PLUGINS_KEPT: dict[str, set[str] | None] = {
     "platforms": {"qxcb", "qoffscreen", "qminimal", "qwindows", "qcocoa"},
     "platformthemes": {"qxdgdesktopportal"},  # portal file dialogs; gtk3 would drag in GTK, cairo, pango
     "platforminputcontexts": None,  # ibus/compose: typing Hindi and Gujarati
-    "iconengines": {"qsvgicon"},
-    "imageformats": {"qsvg", "qico", "qicns"},
+    "iconengines": {"qsvgicon"},  # SVG icons from the desktop's icon theme
+    "imageformats": {"qsvg", "qico"},
     "styles": None,  # Windows and macOS native styles
-    "xcbglintegrations": None,
 }
 # Qt libraries no kept module or plug-in uses; some plug-ins drag them in and --exclude-module
 # does not remove a library.
 QT_LIBRARIES_DROPPED = re.compile(r"Qt6?(Qml|Quick|Pdf|WebEngine|Wayland|Wl|EglFs|VirtualKeyboard|OpenGL)", re.I)
 QT_TRANSLATIONS_KEPT = ("en",)  # the interface is English
+
+# Libraries every desktop Linux has and whose copy should be the host's: the ones this build would
+# bundle from AppImage's exclude list (the list linuxdeployqt applies to Qt apps). A bundled libstdc++
+# older than the host's breaks its Mesa drivers; fontconfig and freetype must read the host's font
+# configuration. PyInstaller itself already leaves out libc, libGL and libxcb for the same reason.
+HOST_LIBRARIES = frozenset({
+    "libstdc++.so.6", "libgcc_s.so.1", "libz.so.1", "libexpat.so.1", "libuuid.so.1", "libcom_err.so.2",
+    "libgpg-error.so.0", "libglib-2.0.so.0", "libgobject-2.0.so.0", "libgio-2.0.so.0", "libX11.so.6",
+    "libfontconfig.so.1", "libfreetype.so.6", "libharfbuzz.so.0", "libfribidi.so.0", "libthai.so.0",
+})
 
 
 def savings(environ: dict[str, str] | None = None) -> set[str]:
@@ -126,10 +138,18 @@ def plugin_packages() -> tuple[list[str], list[str]]:
     return sorted(distributions), sorted(modules)
 
 
+def system_zoneinfo(applied: set[str] = frozenset(SAVINGS)) -> bool:
+    """Whether pytz should read the system's time-zone database (Linux, "pytz" saving): the bundle then
+    leaves out pytz's own copy and adds rthook_pytz.py, which points pytz at /usr/share/zoneinfo."""
+    return "pytz" in applied and sys.platform.startswith("linux")
+
+
 def keep_data(dest: str, applied: set[str] = frozenset(SAVINGS)) -> bool:
-    """False for Babel locales the app does not offer ("babel") and Qt translations other than
-    English ("qt")."""
+    """False for Babel locales the app does not offer ("babel"), Qt translations other than English
+    ("qt") and pytz's time-zone files where the system's are used ("pytz")."""
     path = PurePosixPath(dest.replace("\\", "/"))
+    if path.parts[:2] == ("pytz", "zoneinfo") and system_zoneinfo(applied):
+        return False
     if "babel" in applied and path.parent.as_posix() == "babel/locale-data" and path.suffix == ".dat":
         return path.stem in babel_locales()
     if "qt" in applied and path.parent.name == "translations" and "PySide6" in path.parts and path.suffix == ".qm":
@@ -164,16 +184,22 @@ def _is_dependency_library(entry: TocEntry) -> bool:
     return typecode == "BINARY" and (len(path.parts) == 1 or in_qt_lib) and not path.name.startswith("libpython")
 
 
+def _needed(path: str, objdump: str) -> list[str]:
+    """The libraries a binary names as DT_NEEDED (direct dependencies only, unlike ldd)."""
+    done = subprocess.run([objdump, "-p", path], capture_output=True, text=True, check=True)
+    return [line.split()[1] for line in done.stdout.splitlines() if line.strip().startswith("NEEDED")]
+
+
 def prune_unreferenced(binaries: list[TocEntry]) -> tuple[list[TocEntry], list[str]]:
     """Drop shared libraries that nothing kept links to (Linux), and say which.
 
     Roots are the Python extensions, the kept Qt plug-ins and libpython; a top-level or Qt library stays
-    only when some root needs it (ldd, through PyInstaller's own dependency reader).
+    only when a kept binary names it as a direct dependency, so a library only the host's own copies
+    need (pcre2 for glib) goes too.
     """
-    if not sys.platform.startswith("linux"):
+    objdump = shutil.which("objdump")
+    if not sys.platform.startswith("linux") or objdump is None:
         return binaries, []
-    from PyInstaller.depend.bindepend import get_imports
-
     by_name = {PurePosixPath(entry[0]).name: entry for entry in binaries if _is_dependency_library(entry)}
     queue = [entry for entry in binaries if not _is_dependency_library(entry)]
     needed = {entry[0] for entry in queue}
@@ -181,14 +207,33 @@ def prune_unreferenced(binaries: list[TocEntry]) -> tuple[list[TocEntry], list[s
         _dest, src, typecode = queue.pop()
         if typecode not in ("BINARY", "EXTENSION"):
             continue
-        for name, _path in get_imports(src):
-            entry = by_name.get(PurePosixPath(name).name)
+        for name in _needed(src, objdump):
+            entry = by_name.get(name)
             if entry and entry[0] not in needed:
                 needed.add(entry[0])
                 queue.append(entry)
     kept = [entry for entry in binaries if entry[0] in needed]
     dropped = sorted(entry[0] for entry in binaries if entry[0] not in needed)
     return kept, dropped
+
+
+def drop_host_libraries(binaries: list[TocEntry]) -> tuple[list[TocEntry], list[str]]:
+    """Leave out HOST_LIBRARIES (Linux): the program uses the desktop's own copies."""
+    if not sys.platform.startswith("linux"):
+        return binaries, []
+    kept = [entry for entry in binaries if PurePosixPath(entry[0]).name not in HOST_LIBRARIES]
+    return kept, sorted(entry[0] for entry in binaries if entry not in kept)
+
+
+def drop_dangling_links(datas: list[TocEntry], binaries: list[TocEntry]) -> list[TocEntry]:
+    """PyInstaller's SYMLINK entries (top-level links to the Qt and numpy libraries), without those whose
+    target was left out above."""
+    present = {entry[0] for entry in (*datas, *binaries) if entry[2] != "SYMLINK"}
+
+    def target(dest: str, link: str) -> str:
+        return posixpath.normpath(posixpath.join(posixpath.dirname(dest), link))
+
+    return [entry for entry in datas if entry[2] != "SYMLINK" or target(entry[0], entry[1]) in present]
 
 
 def strip_binaries(binaries: list[TocEntry], workdir: Path) -> list[TocEntry]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -56,6 +57,18 @@ def check_contents(folder: Path, executable: Path) -> None:
     for name in FORBIDDEN:
         if any(module == name or module.startswith(name + ".") for module in modules):
             raise SmokeFailure(f"{name} must not be bundled")
+
+
+def check_x11_libraries(folder: Path) -> None:
+    """Qt's X11 plug-in finds every library it links to, in the bundle or on this system (Linux)."""
+    plugin = folder / "_internal" / "PySide6" / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not sys.platform.startswith("linux") or not shutil.which("ldd"):
+        return
+    env = {**os.environ, "LD_LIBRARY_PATH": str(folder / "_internal")}
+    done = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, env=env, check=True)
+    missing = [line.split()[0] for line in done.stdout.splitlines() if "not found" in line]
+    if missing:
+        raise SmokeFailure(f"Qt's X11 plug-in cannot find {', '.join(missing)}: install them and build again")
 
 
 def check_version(executable: Path, env: dict[str, str]) -> None:
@@ -123,9 +136,20 @@ def check_ai(executable: Path, env: dict[str, str], home: Path) -> None:
 
 
 def check_gui(executable: Path, env: dict[str, str]) -> None:
+    """The tray app offscreen; and on a real X server too when Xvfb is installed (the plug-in users get)."""
     done = _run(executable, "gui", "--smoke", env={**env, "QT_QPA_PLATFORM": "offscreen"})
     if done.returncode != 0:
         raise _fail("gui --smoke should bring up the tray and window, make a report and exit 0", done)
+    xvfb = shutil.which("xvfb-run") if sys.platform.startswith("linux") else None
+    if xvfb is None:
+        print("  (gui --smoke on X11 skipped: no xvfb-run)")
+        return
+    command = [xvfb, "-a", str(executable), "gui", "--smoke"]
+    done = subprocess.run(command, env={**env, "QT_QPA_PLATFORM": "xcb"}, capture_output=True, text=True,
+                          timeout=TIMEOUT)
+    print(f"  $ xvfb-run {APP_NAME} gui --smoke  (X11)  -> exit {done.returncode}")
+    if done.returncode != 0:
+        raise _fail("gui --smoke on X11 (Xvfb) should exit 0", done)
 
 
 def smoke(folder: Path, *, gui: bool = True) -> None:
@@ -133,6 +157,7 @@ def smoke(folder: Path, *, gui: bool = True) -> None:
     if not executable.is_file():
         raise SmokeFailure(f"no executable at {executable}")
     check_contents(folder, executable)
+    check_x11_libraries(folder)
     with tempfile.TemporaryDirectory(prefix="bo-smoke-") as tmp:
         home = Path(tmp)
         # A fresh app home, no secrets, the null keyring (never a D-Bus prompt), offscreen Qt.

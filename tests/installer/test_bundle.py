@@ -99,6 +99,7 @@ def test_keep_data(dest, kept):
         ("PySide6/Qt/plugins/iconengines/libqsvgicon.so", True),
         ("PySide6/Qt/plugins/imageformats/libqsvg.so", True),
         ("PySide6/Qt/plugins/imageformats/libqjpeg.so", False),
+        ("PySide6/Qt/plugins/xcbglintegrations/libqxcb-glx-integration.so", False),
         ("PySide6/Qt/plugins/tls/libqopensslbackend.so", False),
         ("PySide6/Qt/lib/libQt6Widgets.so.6", True),
         ("PySide6/Qt/lib/libQt6Qml.so.6", False),
@@ -138,3 +139,28 @@ def test_windows_version_file_carries_the_app_version(tmp_path):
                for node in ast.walk(tree) if isinstance(node, ast.Call) and node.func.id == "StringStruct"}
     assert strings["ProductVersion"] == __version__
     assert strings["OriginalFilename"] == "business-orchestrator.exe"
+
+
+def test_pytz_reads_the_system_time_zone_database_through_the_runtime_hook():
+    pytest.importorskip("pytz")
+    if not Path("/usr/share/zoneinfo/Asia/Kolkata").is_file():
+        pytest.skip("no system time-zone database")
+    hook = REPO / "installer" / "rthook_pytz.py"
+    script = textwrap.dedent(f"""
+        import runpy
+        runpy.run_path({str(hook)!r})
+        import pytz
+        with pytz.open_resource("Asia/Kolkata") as handle:
+            print(handle.name)
+        print(pytz.timezone("Asia/Kolkata").utcoffset(__import__("datetime").datetime(2026, 11, 24)))
+    """)
+    env = {"PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["/usr/share/zoneinfo/Asia/Kolkata", "5:30:00"]
+
+
+def test_pytz_zone_files_are_left_out_only_where_the_system_database_is_used():
+    dest = "pytz/zoneinfo/Asia/Kolkata"
+    assert bundle.keep_data(dest) is not sys.platform.startswith("linux")
+    assert bundle.keep_data(dest, set(bundle.SAVINGS) - {"pytz"}) is True
