@@ -71,7 +71,10 @@ QT_PLUGINS_KEPT: dict[str, set[str] | None] = {
 }
 # Qt libraries no kept module or plug-in uses; some plug-ins drag them in and --exclude-module
 # does not remove a library.
-QT_LIBRARIES_DROPPED = re.compile(r"Qt6?(Qml|Quick|Pdf|WebEngine|Wayland|Wl|EglFs|VirtualKeyboard|OpenGL)", re.I)
+# opengl32sw.dll is Windows' 20 MB software OpenGL fallback (windeployqt --no-opengl-sw).
+QT_LIBRARIES_DROPPED = re.compile(
+    r"Qt6?(Qml|Quick|Pdf|WebEngine|Wayland|Wl|EglFs|VirtualKeyboard|OpenGL)|^opengl32sw\.dll$", re.I
+)
 QT_TRANSLATIONS_KEPT = ("en",)  # the interface is English
 
 # Libraries every desktop Linux has and whose copy should be the host's: the ones this build would

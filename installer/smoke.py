@@ -154,8 +154,10 @@ def check_gui(executable: Path, env: dict[str, str]) -> None:
 
 def smoke(folder: Path, *, gui: bool = True) -> None:
     executable = folder / (APP_NAME + (".exe" if sys.platform == "win32" else ""))
-    if not executable.is_file():
-        raise SmokeFailure(f"no executable at {executable}")
+    # Windows: the tray app is a GUI program with no console output; the commands have their own .exe.
+    cli = folder / f"{APP_NAME}-cli.exe" if sys.platform == "win32" else executable
+    if not executable.is_file() or not cli.is_file():
+        raise SmokeFailure(f"no executable at {executable} or {cli}")
     check_contents(folder, executable)
     check_x11_libraries(folder)
     with tempfile.TemporaryDirectory(prefix="bo-smoke-") as tmp:
@@ -164,10 +166,10 @@ def smoke(folder: Path, *, gui: bool = True) -> None:
         env = {key: value for key, value in os.environ.items() if not key.startswith("BO_")}
         env.update(BUSINESS_ORCHESTRATOR_HOME=str(home), QT_QPA_PLATFORM="offscreen",
                    PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
-        check_version(executable, env)
-        check_demo(executable, env)
-        check_locales(executable, env, home)
-        check_ai(executable, env, home)
+        check_version(cli, env)
+        check_demo(cli, env)
+        check_locales(cli, env, home)
+        check_ai(cli, env, home)
         if gui:
             check_gui(executable, env)
 
