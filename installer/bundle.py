@@ -27,7 +27,7 @@ from desktop_app.resources import Bundle, bundle_dir
 
 APP_NAME = "business-orchestrator"  # the folder, the executable and the console script
 DISPLAY_NAME = "Business Orchestrator"
-BUNDLE_ID = "org.businessorchestrator.app"
+BUNDLE_ID = "in.business-orchestrator.app"  # the same domain as the LaunchAgent label (autostart.py)
 ICON_PNG = "app-256.png"  # in resources/; converted to .ico/.icns on Windows/macOS (needs Pillow there)
 
 log = logging.getLogger("business_orchestrator.build")

@@ -61,9 +61,12 @@ def check_contents(folder: Path, executable: Path) -> None:
 
 def check_x11_libraries(folder: Path) -> None:
     """Qt's X11 plug-in finds every library it links to, in the bundle or on this system (Linux)."""
-    plugin = folder / "_internal" / "PySide6" / "Qt" / "plugins" / "platforms" / "libqxcb.so"
-    if not sys.platform.startswith("linux") or not shutil.which("ldd"):
-        return
+    qt = folder / "_internal" / "PySide6"
+    plugin = qt / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not sys.platform.startswith("linux") or not shutil.which("ldd") or not qt.is_dir():
+        return  # no Qt in a build without the tray app
+    if not plugin.is_file():
+        raise SmokeFailure(f"Qt's X11 plug-in is missing: {plugin}")
     env = {**os.environ, "LD_LIBRARY_PATH": str(folder / "_internal")}
     done = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, env=env, check=True)
     missing = [line.split()[0] for line in done.stdout.splitlines() if "not found" in line]
