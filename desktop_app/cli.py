@@ -93,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     telegram_commands.add_parser("test", help="post a short test message to every destination")
     telegram_commands.add_parser("status", help="is the session signed in and every chat reachable?")
 
+    gui = commands.add_parser("gui", help="start the tray app (the default with no command)")
+    gui.add_argument("--demo", action="store_true", help="show the built-in demo shop instead of your sources")
+    gui.add_argument("--smoke", action="store_true",
+                     help="bring up the tray and the window, make one demo report, quit (exit 0 if it worked)")
+
     seed = commands.add_parser("import-seed", help="adopt a folder from the original script")
     seed.add_argument("folder", type=Path, help="folder with data/, .env and business_summary_log.csv")
     return parser
@@ -379,6 +384,14 @@ def _doctor_telegram(settings, paths) -> bool:
     return ok
 
 
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from .ui.app import run_gui
+    except ImportError as exc:  # a headless install without PySide6
+        raise UsageError(f"the tray app needs PySide6 ({exc}); the other commands work without it") from exc
+    return run_gui(demo=args.demo, smoke=args.smoke)
+
+
 def cmd_import_seed(args: argparse.Namespace) -> int:
     from .history import HistoryStore
     from .seed import import_seed
@@ -407,6 +420,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "outbox": cmd_outbox,
     "send-pending": cmd_send_pending,
     "telegram": cmd_telegram,
+    "gui": cmd_gui,
 }
 
 
@@ -416,8 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
-        parser.print_help()
-        return EXIT_USAGE
+        args = parser.parse_args(["gui"])
     try:
         return COMMANDS[args.command](args)
     except (SettingsError, UsageError) as exc:

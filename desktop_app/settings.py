@@ -153,6 +153,14 @@ class ScheduleSettings(_Section):
         default_factory=lambda: list(WEEKDAYS), description="Days the daily report runs."
     )
     interval_minutes: int = Field(60, ge=1, description="For mode = interval: minutes between reports.")
+    send: Literal["auto", "preview"] = Field(
+        "auto", description="auto = a scheduled report goes out at once; preview = it waits in the tray for "
+        "Send / Edit / Skip first.",
+    )
+    preview_minutes: int = Field(
+        30, ge=1, le=1440, description="For send = preview: minutes to wait before sending it anyway."
+    )
+    start_at_login: bool = Field(False, description="Start the tray app when you log in to this computer.")
 
     @field_validator("time")
     @classmethod

@@ -1,0 +1,385 @@
+"""The tray app's background work, as plain functions: no Qt, called on a worker thread.
+
+Everything heavy (pandas through the connectors, the LLM client, Telegram) is imported inside
+these functions, so the tray icon appears before any of it is loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..history import HistoryStore
+from ..paths import AppPaths
+from ..report import Report
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+    from .worker import TaskContext
+
+log = logging.getLogger("business_orchestrator.ui")
+TREND_DAYS = 30
+
+
+@dataclass
+class Workspace:
+    """What the app reports on: the owner's sources, or the built-in demo shop when there are none."""
+
+    settings: Settings
+    paths: AppPaths
+    demo: bool
+
+    @property
+    def history_path(self):
+        return self.paths.demo_workspace / "history.sqlite3" if self.demo else self.paths.history_db
+
+    def store(self) -> HistoryStore:
+        return HistoryStore(self.history_path)
+
+
+@dataclass
+class Startup:
+    """What the app needs once, right after the tray icon is up."""
+
+    settings: Settings
+    last_run: dt.datetime | None
+    settings_error: str | None = None
+
+
+@dataclass
+class DayView:
+    """One date as the summary window shows it: its report (if any) and the 30 days up to it."""
+
+    day: dt.date
+    report: Report | None
+    trend: list[Report] = field(default_factory=list)
+    closed: frozenset[dt.date] = frozenset()  # closed days in the trend window: no line to zero there
+
+
+def load_startup(ctx: TaskContext, paths: AppPaths) -> Startup:
+    """Read settings.toml (this pulls in pydantic and the connectors) and the last run from history."""
+    from ..settings import Settings, SettingsError, load_settings
+
+    paths.ensure()
+    try:
+        settings, error = load_settings(paths.settings_file), None
+    except SettingsError as exc:
+        log.error("settings: %s", exc)
+        settings, error = Settings(), str(exc)
+    last_run = HistoryStore(paths.history_db).last_generated_at()
+    return Startup(settings, last_run, error)
+
+
+def today(settings: Settings) -> dt.date:
+    return dt.datetime.now(dt.UTC).astimezone(settings.business.zone).date()
+
+
+def load_day(ctx: TaskContext, workspace: Workspace, day: dt.date | None) -> DayView:
+    """The report for `day` (default: the newest one) and its trend, read from history."""
+    store = workspace.store()
+    day = day or store.latest_date() or today(workspace.settings)
+    window = [day - dt.timedelta(days=offset) for offset in range(TREND_DAYS)]
+    closed = frozenset(d for d in window if not workspace.settings.business.is_open(d))
+    return DayView(day, store.get(day), store.recent(TREND_DAYS, until=day), closed)
+
+
+@dataclass
+class Generated:
+    """A finished run: the day to show and, when it was sent, what the sender did."""
+
+    view: DayView
+    delivery: object | None = None  # desktop_app.delivery.DrainResult
+
+
+def generate(ctx: TaskContext, workspace: Workspace, day: dt.date | None, *, send: bool = False,
+             hold_until: dt.datetime | None = None, client_factory=None) -> Generated:
+    """Run the one pipeline (demo data prepared first when the workspace is the demo), reload the day, and
+    send the report when asked (held back for approval until `hold_until` when that is given)."""
+    from ..pipeline import run_report
+
+    settings, store = workspace.settings, None
+    day = day or today(settings)
+    if workspace.demo:
+        from ..demo import backfill_history, prepare_demo
+
+        ctx.progress("Preparing the demo shop…")
+        settings, store = prepare_demo(workspace.paths, settings, day)
+        backfill_history(settings, store, day)
+    send = send and not workspace.demo and settings.telegram.enabled and bool(settings.telegram.destinations)
+    report = run_report(settings, workspace.paths, day, demo=workspace.demo, store=store,
+                        progress=ctx.progress, cancel=ctx.cancel, send=send, hold_until=hold_until)
+    view = load_day(ctx, workspace, day)
+    view.report = report
+    delivery = None
+    if send and hold_until is None:
+        ctx.progress("Sending to Telegram…")
+        delivery = deliver(ctx, settings, workspace.paths, client_factory)
+    return Generated(view, delivery)
+
+
+# -- Telegram delivery (the outbox lives in the owner's history database, never the demo's) ---------------
+
+
+@dataclass
+class OutboxState:
+    pending: int
+    failed: int
+    held: list  # desktop_app.outbox.Delivery rows waiting for the owner's Send / Edit / Skip
+    next_attempt_at: dt.datetime | None
+    last_error: str | None = None
+
+
+def outbox_state(ctx: TaskContext, paths: AppPaths) -> OutboxState:
+    from ..outbox import Outbox
+
+    outbox = Outbox(paths.history_db)
+    recent = outbox.deliveries(50)
+    failed = [d for d in recent if d.status == "failed"]
+    return OutboxState(outbox.pending_count(), outbox.failed_count(), [d for d in recent if d.status == "held"],
+                       outbox.next_attempt_at(), failed[0].last_error if failed else None)
+
+
+def deliver(ctx: TaskContext, settings: Settings, paths: AppPaths, client_factory=None):
+    """Send whatever is due in the outbox (the one sender: desktop_app.delivery)."""
+    from ..delivery import send_pending
+
+    return send_pending(settings, paths, client_factory=client_factory)
+
+
+def send_report(ctx: TaskContext, settings: Settings, paths: AppPaths, day: dt.date, client_factory=None):
+    """'Send to Telegram' for a report already in history: queue it to every destination, then send."""
+    from ..outbox import Outbox
+
+    store = HistoryStore(paths.history_db)
+    report = store.get(day)
+    if report is None:
+        raise LookupError(f"there is no report for {day} to send")
+    with store.transaction() as conn:
+        Outbox.enqueue_in(conn, report, store.revisions(day), settings.telegram.destinations)
+    return deliver(ctx, settings, paths, client_factory)
+
+
+def release_held(ctx: TaskContext, settings: Settings, paths: AppPaths, ids: list[int], client_factory=None):
+    """The owner approved held reports (or pressed Send pending): release them and send now."""
+    from ..outbox import Outbox
+
+    outbox = Outbox(paths.history_db)
+    for delivery_id in ids:
+        outbox.release(delivery_id)
+    return deliver(ctx, settings, paths, client_factory)
+
+
+def skip_held(ctx: TaskContext, paths: AppPaths, ids: list[int]) -> None:
+    from ..outbox import Outbox
+
+    outbox = Outbox(paths.history_db)
+    for delivery_id in ids:
+        outbox.skip(delivery_id)
+
+
+def edit_held(ctx: TaskContext, paths: AppPaths, ids: list[int], text: str) -> None:
+    from ..outbox import Outbox
+
+    outbox = Outbox(paths.history_db)
+    for delivery_id in ids:
+        outbox.replace_text(delivery_id, text)
+
+
+def secret_status(ctx: TaskContext, secrets: list) -> dict:
+    """For each secret: 'stored', 'missing', 'env:VAR', or why the keyring cannot be used.
+
+    Runs on a worker: a locked keyring can block until the user unlocks it.
+    """
+    import os
+
+    from ..secrets import ENV_FALLBACK, SecretStoreUnavailable, get_secret
+
+    states = {}
+    for secret in secrets:
+        env = ENV_FALLBACK.get(secret)
+        if env and os.environ.get(env):
+            states[secret] = f"env:{env}"
+            continue
+        try:
+            states[secret] = "stored" if get_secret(secret) else "missing"
+        except SecretStoreUnavailable as exc:
+            states[secret] = str(exc)
+    return states
+
+
+def save_secrets(ctx: TaskContext, changes: dict) -> list[str]:
+    """Write (or delete, for None) each changed secret; returns the problems, if any, for the user."""
+    from ..secrets import SecretStoreUnavailable, delete_secret, set_secret
+
+    problems = []
+    for secret, value in changes.items():
+        try:
+            if value is None:
+                delete_secret(secret)
+            else:
+                set_secret(secret, value)
+        except SecretStoreUnavailable as exc:
+            problems.append(str(exc))
+    return problems
+
+
+PREVIEW_ROWS = 8
+
+
+@dataclass
+class SourcePreview:
+    """The settings dialog's live preview, already turned into text so the GUI thread never formats frames."""
+
+    connector: str
+    raw_columns: list[str]
+    raw_rows: list[list[str]]
+    parsed_columns: list[str]
+    parsed_rows: list[list[str]]
+    notes: list[str]
+
+
+def format_choices(domain: str) -> list[tuple[str, str]]:
+    """(key, label) of every connector that can read `domain`: the Format combo box."""
+    from connectors import connectors
+
+    return [(key, f"{c.label} ({key})") for key, c in connectors().items() if c.domain in (None, domain)]
+
+
+def preview_source(ctx: TaskContext, spec) -> SourcePreview:
+    """First rows as the file has them and as they were read; raises SourceReadError with the reason."""
+    from connectors import CONTACT_COLUMNS, preview, recognise
+
+    raw, read = preview(spec, rows=PREVIEW_ROWS)
+    label = recognise(spec).label
+    frame = read.frame.drop(columns=[c for c in read.frame.columns if c in CONTACT_COLUMNS], errors="ignore")
+    shown = [c for c in frame.columns if c != "_row"]
+
+    def cell(value) -> str:
+        if value is None or (isinstance(value, float) and value != value):
+            return "—"
+        if hasattr(value, "strftime"):
+            return value.strftime("%Y-%m-%d %H:%M") if getattr(value, "hour", 0) or getattr(value, "minute", 0) \
+                else value.strftime("%Y-%m-%d")
+        text = str(value)
+        return "—" if text in ("NaT", "nan", "<NA>") else text
+
+    return SourcePreview(
+        connector=label,
+        raw_columns=[str(c) for c in raw.columns],
+        raw_rows=[[str(v) for v in row] for row in raw.head(PREVIEW_ROWS).itertuples(index=False)],
+        parsed_columns=shown,
+        parsed_rows=[[cell(v) for v in row] for row in frame[shown].head(PREVIEW_ROWS).itertuples(index=False)],
+        notes=[str(issue) for issue in read.issues[:5]] + list(read.warnings),
+    )
+
+
+def test_source(ctx: TaskContext, spec) -> str:
+    """Read the whole file like a report would; one line saying what was found."""
+    from connectors import DATE_COLUMN, read_source
+
+    result = read_source(spec)
+    rows = len(result.frame)
+    parts = [f"{rows:,} rows read with {result.connector}"]
+    if result.has_dates:
+        dates = result.frame[DATE_COLUMN[spec.domain]].dropna()
+        if not dates.empty:
+            parts.append(f"dates {dates.min():%d %b %Y} → {dates.max():%d %b %Y}")
+    else:
+        parts.append("no dates: counts as today's file when changed today")
+    if result.issues:
+        parts.append(f"{len(result.issues)} unreadable cell(s), first: {result.issues[0]}")
+    return "; ".join(parts)
+
+
+def apply_start_at_login(ctx: TaskContext, enabled: bool) -> str:
+    from ..autostart import set_start_at_login
+
+    where = set_start_at_login(enabled)
+    log.info("start at login %s: %s", "on" if enabled else "off", where)
+    return where
+
+
+# -- Telegram sign-in and checks for the settings dialog (each blocks on the network: worker only) ---------
+
+
+def _typed_or_stored(secret, typed: str | None) -> str:
+    from ..secrets import get_secret
+
+    value = typed or get_secret(secret)
+    if not value:
+        raise ValueError(f"enter the {secret.value.replace('telegram_', '').replace('_', ' ')} first")
+    return value
+
+
+def telegram_sign_in_bot(ctx: TaskContext, api_id: str | None, api_hash: str | None, bot_token: str | None,
+                         history_db, client_factory=None) -> str:
+    from ..channels.telegram_auth import login_bot
+    from ..secrets import Secret
+
+    result = login_bot(int(_typed_or_stored(Secret.TELEGRAM_API_ID, api_id)),
+                       _typed_or_stored(Secret.TELEGRAM_API_HASH, api_hash),
+                       _typed_or_stored(Secret.TELEGRAM_BOT_TOKEN, bot_token),
+                       client_factory=client_factory, history_db=history_db)
+    return f"Signed in as {result.name}"
+
+
+def telegram_start_user(ctx: TaskContext, api_id: str | None, api_hash: str | None, phone: str, history_db,
+                        client_factory=None):
+    from ..channels.telegram_auth import start_user_login
+    from ..secrets import Secret
+
+    return start_user_login(int(_typed_or_stored(Secret.TELEGRAM_API_ID, api_id)),
+                            _typed_or_stored(Secret.TELEGRAM_API_HASH, api_hash), phone,
+                            client_factory=client_factory, history_db=history_db)
+
+
+def telegram_finish_user(ctx: TaskContext, login, code: str, password: str | None) -> str:
+    from ..channels.telegram_auth import finish_user_login
+
+    return f"Signed in as {finish_user_login(login, code, password).name}"
+
+
+def telegram_test(ctx: TaskContext, settings: Settings, client_factory=None) -> tuple[bool, str]:
+    from ..channels.telegram_auth import send_test_message
+
+    return send_test_message(settings, client_factory=client_factory)
+
+
+def telegram_check(ctx: TaskContext, settings: Settings, client_factory=None) -> tuple[bool, str]:
+    from ..channels.telegram_auth import telegram_status
+
+    return telegram_status(settings, client_factory=client_factory)
+
+
+# -- AI insights: prompt preview and endpoint test (the Insights tab) -------------------------------------
+
+
+def prompt_preview(ctx: TaskContext, settings: Settings, paths: AppPaths, history_path, templates: dict[str, str]):
+    """The exact messages and payload the LLM would get for the latest report, with the templates as edited
+    (not saved yet: they are rendered from a scratch folder, the owner's files stay untouched)."""
+    import tempfile
+    from pathlib import Path
+
+    from ..insights.prompts import owner_path, render_prompt
+
+    store = HistoryStore(history_path)
+    latest = store.latest_date()
+    if latest is None:
+        raise LookupError("there is no report yet to preview the prompt with: press Generate now first")
+    report = store.get(latest)
+    history = store.bodies(latest - dt.timedelta(days=21), latest - dt.timedelta(days=1))
+    with tempfile.TemporaryDirectory(prefix="bo-prompt-") as scratch:
+        scratch_paths = AppPaths(config=Path(scratch), data=paths.data, logs=paths.logs, cache=paths.cache)
+        for name, text in templates.items():
+            target = owner_path(scratch_paths, name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        return render_prompt(settings, scratch_paths, report, history)
+
+
+def endpoint_test(ctx: TaskContext, settings: Settings):
+    from ..insights.llm import check_endpoint
+
+    return check_endpoint(settings)

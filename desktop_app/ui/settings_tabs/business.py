@@ -1,0 +1,66 @@
+"""Business tab: who the business is, how its numbers are written, when it is open."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCompleter, QScrollArea, QVBoxLayout, QWidget
+
+from ...settings import AttendanceSettings, BusinessSettings, InsightsSettings, Settings
+from ..settings_form import ChoiceEditor, DateListEditor, FieldForm, WeekdayEditor
+
+CURRENCIES = [("INR", "INR — Indian rupee (₹)"), ("USD", "USD — US dollar ($)"), ("EUR", "EUR — euro (€)"),
+              ("GBP", "GBP — pound sterling (£)"), ("AED", "AED — UAE dirham")]
+LOCALES = [("en_IN", "English, India — ₹2,35,000"), ("hi_IN", "Hindi, India"), ("gu_IN", "Gujarati, India"),
+           ("en_US", "English, US — 235,000"), ("en_GB", "English, UK")]
+LANGUAGES = [(name, name) for name in ("English", "Hindi", "Gujarati", "Marathi", "Tamil")]
+
+
+def timezone_editor() -> ChoiceEditor:
+    names = sorted(zoneinfo.available_timezones())
+    editor = ChoiceEditor([(name, name) for name in names], editable=True)
+    completer = QCompleter(names, editor)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    editor.setCompleter(completer)
+    return editor
+
+
+class BusinessTab(QScrollArea):
+    title = "Business"
+    sections = ("business", "attendance", "insights.language")
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.business = FieldForm(
+            BusinessSettings, ["name", "currency", "locale", "timezone", "open_weekdays", "holidays"],
+            labels={"name": "Business name", "locale": "Number format", "timezone": "Time zone",
+                    "open_weekdays": "Open on", "holidays": "Holidays"},
+            editors={"currency": ChoiceEditor(CURRENCIES, editable=True),
+                     "locale": ChoiceEditor(LOCALES, editable=True), "timezone": timezone_editor(),
+                     "open_weekdays": WeekdayEditor(), "holidays": DateListEditor()},
+        )
+        self.business.add_field(InsightsSettings, "language", "Insight language",
+                                ChoiceEditor(LANGUAGES, editable=True))
+        self.business.add_heading("Attendance")
+        self.business.add_field(AttendanceSettings, "headcount", "Staff per day")
+        self.business.add_field(AttendanceSettings, "roster", "Roster file")
+        layout.addWidget(self.business)
+        layout.addStretch(1)
+        self.setWidget(body)
+
+    def load(self, settings: Settings) -> None:
+        self.business.set_model(settings.business)
+        self.business.set_model(settings.insights)
+        self.business.set_model(settings.attendance)
+
+    def apply(self, data: dict[str, Any]) -> None:
+        data["business"].update(self.business.values())
+        data["insights"].update(self.business.values(InsightsSettings))
+        data["attendance"].update(self.business.values(AttendanceSettings))

@@ -1,0 +1,411 @@
+"""Sources tab: the export files the report is built from, each with a live preview while editing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...settings import ReportSettings, Settings, SourceSettings
+from .. import jobs
+from ..settings_form import FieldForm, muted_label
+from ..worker import Task, run_in_background
+
+DOMAINS = [("sales", "Sales (orders, invoices)"), ("leads", "Leads (enquiries)"), ("attendance", "Attendance")]
+DOMAIN_LABELS = {"sales": "Sales", "leads": "Leads", "attendance": "Attendance"}
+AUTOMATIC = "(recognise automatically)"
+FILE_FILTER = "Exports (*.csv *.txt *.json *.xlsx *.xlsm *.dat);;All files (*)"
+MAPPED_KEYS = {
+    "sales": ["order_id", "date", "amount", "quantity", "unit_price", "status"],
+    "leads": ["date", "source", "status", "lead_id"],
+    "attendance": ["employee", "date", "status", "time"],
+}
+
+
+def _fill_table(table: QTableWidget, columns: list[str], rows: list[list[str]]) -> None:
+    table.clear()
+    table.setColumnCount(len(columns))
+    table.setRowCount(len(rows))
+    table.setHorizontalHeaderLabels(columns)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(value))
+    table.resizeColumnsToContents()
+
+
+def _preview_table() -> QTableWidget:
+    table = QTableWidget()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    table.setAlternatingRowColors(True)
+    return table
+
+
+class SourceEditor(QDialog):
+    """Add or edit one source; the preview follows every change (read on a worker thread)."""
+
+    preview_done = Signal(bool)  # True = read, False = could not be read
+
+    def __init__(self, source: SourceSettings | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Edit source" if source else "Add a source")
+        self.result_source: SourceSettings | None = None
+        self._task: Task | None = None
+        self._formats: dict[str, list[tuple[str, str]]] = {}
+        self._header: list[str] = []
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.name = QLineEdit()
+        self.domain = QComboBox()
+        for value, label in DOMAINS:
+            self.domain.addItem(label, value)
+        self.path = QLineEdit()
+        self.path.setPlaceholderText("The export file, e.g. C:/Exports/orders.csv")
+        browse = QPushButton("Browse…")
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        self.format = QComboBox()
+        self.date_format = QLineEdit()
+        self.date_format.setPlaceholderText("automatic; e.g. %d/%m/%Y %H:%M")
+        self.enabled = QPushButton("Used in reports", checkable=True, checked=True)
+        form.addRow("Name", self.name)
+        form.addRow("Holds", self.domain)
+        form.addRow("File", path_row)
+        form.addRow("Format", self.format)
+        form.addRow("Date format", self.date_format)
+        layout.addLayout(form)
+
+        self.mapping_group = QGroupBox("Columns (only when a header is not recognised)")
+        self.mapping_form = QGridLayout(self.mapping_group)
+        self.mapping_form.setColumnStretch(1, 1)
+        self.mapping_form.setColumnStretch(3, 1)
+        self.mapping: dict[str, QComboBox] = {}
+        layout.addWidget(self.mapping_group)
+
+        self.recognised = QLabel()
+        self.recognised.setWordWrap(True)
+        self.recognised.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.recognised)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        raw_box, parsed_box = QWidget(), QWidget()
+        for box, title in ((raw_box, "In the file (first rows)"), (parsed_box, "As read (what the report uses)")):
+            inner = QVBoxLayout(box)
+            inner.setContentsMargins(0, 0, 0, 0)
+            inner.addWidget(QLabel(f"<b>{title}</b>"))
+        self.raw_table, self.parsed_table = _preview_table(), _preview_table()
+        raw_box.layout().addWidget(self.raw_table)
+        parsed_box.layout().addWidget(self.parsed_table)
+        splitter.addWidget(raw_box)
+        splitter.addWidget(parsed_box)
+        layout.addWidget(splitter, 1)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setStyleSheet("color: #8D6E63;")
+        layout.addWidget(self.notes)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #C62828;")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        browse.clicked.connect(self._browse)
+
+        self._debounce = QTimer(self, singleShot=True, interval=300)
+        self._debounce.timeout.connect(self.refresh_preview)
+        self.domain.currentIndexChanged.connect(self._domain_changed)
+        for signal in (self.path.textChanged, self.format.currentIndexChanged, self.date_format.textChanged):
+            signal.connect(self._debounce.start)
+
+        if source is not None:
+            self.name.setText(source.name)
+            self.domain.setCurrentIndex(self.domain.findData(source.domain))
+            self.path.setText(source.path)
+            self.date_format.setText(str(source.options.get("date_format", "")))
+            self.enabled.setChecked(source.enabled)
+        self._extra_options = {k: v for k, v in (source.options if source else {}).items() if k != "date_format"}
+        self._domain_changed()
+        if source is not None:
+            self.format.setCurrentIndex(max(self.format.findData(source.format), 0))
+            self._set_mapping(source.columns)
+        self.resize(860, 720)
+        self.refresh_preview()
+
+    # -- building the spec ---------------------------------------------------------------------
+
+    def source(self) -> SourceSettings:
+        """The source as typed; raises pydantic's ValidationError when a field is unusable."""
+        options = dict(self._extra_options)
+        if self.date_format.text().strip():
+            options["date_format"] = self.date_format.text().strip()
+        columns = {key: combo.currentText() for key, combo in self.mapping.items()
+                   if combo.currentIndex() > 0 and combo.currentText()}
+        return SourceSettings(name=self.name.text().strip() or "Unnamed source", domain=self.domain.currentData(),
+                              path=self.path.text().strip(), format=self.format.currentData() or "auto",
+                              enabled=self.enabled.isChecked(), columns=columns, options=options)
+
+    def _domain_changed(self) -> None:
+        domain = self.domain.currentData()
+        current = self.format.currentData()
+        self.format.blockSignals(True)
+        self.format.clear()
+        self.format.addItem("Recognise automatically", "auto")
+        if domain not in self._formats:
+            self._formats[domain] = jobs.format_choices(domain)
+        for key, label in self._formats[domain]:
+            self.format.addItem(label, key)
+        self.format.setCurrentIndex(max(self.format.findData(current), 0))
+        self.format.blockSignals(False)
+        previous = {key: combo.currentText() for key, combo in self.mapping.items() if combo.currentIndex() > 0}
+        while self.mapping_form.count():
+            item = self.mapping_form.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.mapping = {}
+        for index, key in enumerate(MAPPED_KEYS[domain]):
+            combo = QComboBox()
+            combo.setObjectName(f"column_{key}")
+            self.mapping[key] = combo
+            row, column = divmod(index, 2)
+            label = QLabel(key.replace("_", " ").capitalize())
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.mapping_form.addWidget(label, row, column * 2)
+            self.mapping_form.addWidget(combo, row, column * 2 + 1)
+            combo.currentIndexChanged.connect(self._debounce.start)
+        self._fill_mapping_choices()
+        self._set_mapping(previous)
+        self._debounce.start()
+
+    def _fill_mapping_choices(self) -> None:
+        for combo in self.mapping.values():
+            chosen = combo.currentText() if combo.currentIndex() > 0 else None
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(AUTOMATIC)
+            combo.addItems(self._header)
+            if chosen:
+                if combo.findText(chosen) < 0:
+                    combo.addItem(chosen)
+                combo.setCurrentText(chosen)
+            combo.blockSignals(False)
+
+    def _set_mapping(self, columns: dict[str, str]) -> None:
+        for key, column in columns.items():
+            combo = self.mapping.get(key)
+            if combo is None:
+                continue
+            combo.blockSignals(True)
+            if combo.findText(column) < 0:
+                combo.addItem(column)
+            combo.setCurrentText(column)
+            combo.blockSignals(False)
+
+    def _browse(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, "Choose the export file", self.path.text(), FILE_FILTER)
+        if path:
+            self.path.setText(path)
+            if not self.name.text().strip():
+                from pathlib import Path
+
+                self.name.setText(Path(path).stem.replace("_", " ").capitalize())
+
+    # -- preview --------------------------------------------------------------------------------
+
+    def refresh_preview(self) -> None:
+        if not self.path.text().strip():
+            self.recognised.setText("Choose a file to see how it is read.")
+            return
+        try:
+            spec = self.source().spec()
+        except ValidationError as exc:
+            self.recognised.setText(str(exc.errors()[0]["msg"]))
+            return
+        if self._task is not None:
+            self._task.cancel()
+        self.recognised.setText("Reading…")
+        task = run_in_background("source preview", jobs.preview_source, spec, parent=self,
+                                 on_failure=lambda exc: None)
+        task.succeeded.connect(lambda preview: self._show_preview(preview, task))
+        task.failed.connect(lambda exc: self._preview_failed(exc, task))
+        self._task = task
+
+    def _show_preview(self, preview: jobs.SourcePreview, task: Task) -> None:
+        if task is not self._task:
+            return  # an older preview finishing late
+        self.recognised.setText(f"<span style='color:#2E7D32'>✓</span> Recognised as <b>{preview.connector}</b>")
+        if preview.raw_columns != self._header:
+            self._header = preview.raw_columns
+            self._fill_mapping_choices()
+        _fill_table(self.raw_table, preview.raw_columns, preview.raw_rows)
+        _fill_table(self.parsed_table, preview.parsed_columns, preview.parsed_rows)
+        self.notes.setText("\n".join(preview.notes))
+        self.preview_done.emit(True)
+
+    def _preview_failed(self, exc: BaseException, task: Task) -> None:
+        if task is not self._task:
+            return
+        self.recognised.setText(f"<span style='color:#C62828'>✗ {exc}</span>")
+        self.parsed_table.clear()
+        self.parsed_table.setRowCount(0)
+        self.parsed_table.setColumnCount(0)
+        self.preview_done.emit(False)
+
+    def _accept(self) -> None:
+        try:
+            source = self.source()
+        except ValidationError as exc:
+            self.error.setText("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+            return
+        self.result_source = source
+        self.accept()
+
+
+class SourcesTab(QWidget):
+    title = "Sources"
+    sections = ("sources", "report")
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.sources: list[SourceSettings] = []
+        self._test_task: Task | None = None
+        layout = QVBoxLayout(self)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Name", "Holds", "Format", "File"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self.edit_selected)
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("Add…")
+        self.edit_button = QPushButton("Edit…")
+        self.remove_button = QPushButton("Remove")
+        self.test_button = QPushButton("Test")
+        for button in (self.add_button, self.edit_button, self.remove_button, self.test_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.test_result)
+        group = QGroupBox("Reading")
+        self.report_form = FieldForm(ReportSettings, ["stale_after_hours", "write_csv_log"],
+                                     labels={"stale_after_hours": "Stale after (hours)",
+                                             "write_csv_log": "CSV log"})
+        QVBoxLayout(group).addWidget(self.report_form)
+        layout.addWidget(group)
+        layout.addWidget(muted_label("Exports are recognised from their header (Shopify, WooCommerce, ZKTeco, "
+                                     "Salesforce, HubSpot, Zoho, IndiaMART, or any file with common column names)."))
+        self.add_button.clicked.connect(self.add_source)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.test_button.clicked.connect(self.test_selected)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._selection_changed()
+
+    def load(self, settings: Settings) -> None:
+        self.sources = [source.model_copy() for source in settings.sources]
+        self.report_form.set_model(settings.report)
+        self._refresh()
+
+    def apply(self, data: dict[str, Any]) -> None:
+        data["sources"] = [source.model_dump(mode="json") for source in self.sources]
+        data["report"].update(self.report_form.values())
+
+    def _refresh(self) -> None:
+        self.table.setRowCount(len(self.sources))
+        for row, source in enumerate(self.sources):
+            cells = [source.name, DOMAIN_LABELS[source.domain], source.format, source.path]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if not source.enabled:
+                    item.setForeground(self.palette().placeholderText())
+                    item.setToolTip("Not used in reports (disabled)")
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self._selection_changed()
+
+    def _selected(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def _selection_changed(self) -> None:
+        chosen = self._selected() is not None
+        for button in (self.edit_button, self.remove_button, self.test_button):
+            button.setEnabled(chosen)
+
+    def _editor(self, source: SourceSettings | None) -> SourceEditor:
+        return SourceEditor(source, self)
+
+    def add_source(self) -> None:
+        editor = self._editor(None)
+        editor.accepted.connect(lambda: self._store(editor.result_source, None))
+        editor.open()
+
+    def edit_selected(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        editor = self._editor(self.sources[row])
+        editor.accepted.connect(lambda: self._store(editor.result_source, row))
+        editor.open()
+
+    def _store(self, source: SourceSettings | None, row: int | None) -> None:
+        if source is None:
+            return
+        if row is None:
+            self.sources.append(source)
+        else:
+            self.sources[row] = source
+        self._refresh()
+        self.table.selectRow(len(self.sources) - 1 if row is None else row)
+        self.changed.emit()
+
+    def remove_selected(self) -> None:
+        row = self._selected()
+        if row is not None:
+            del self.sources[row]
+            self._refresh()
+            self.changed.emit()
+
+    def test_selected(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        source = self.sources[row]
+        self.test_result.setText(f"Reading {source.name}…")
+        self._test_task = run_in_background(
+            "source test", jobs.test_source, source.spec(), parent=self,
+            on_success=lambda text: self.test_result.setText(f"<span style='color:#2E7D32'>✓</span> {text}"),
+            on_failure=lambda exc: self.test_result.setText(f"<span style='color:#C62828'>✗ {exc}</span>"),
+        )

@@ -1,0 +1,377 @@
+"""The summary window: one day's report, its trend, and the buttons to make or send another.
+
+It only shows what it is given and says what the user asked for (signals); the app decides
+what runs, and where (never here, never on the GUI thread).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from babel.dates import format_date, format_time
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..report import Report
+from .icons import app_icon
+from .jobs import DayView
+from .kpi_cards import KpiCard, kpi_cards
+from .trend_chart import TrendChart
+
+BADGE_STYLE = "border-radius: 9px; padding: 2px 9px; font-weight: 600; color: {fg}; background: {bg};"
+
+
+def insight_badge(report: Report) -> tuple[str, str]:
+    """The badge text and its tone: who wrote the insights, and why rules did if they did."""
+    if report.engine == "ai":
+        return "AI, numbers checked", "ai"
+    if report.engine == "imported":
+        return "Imported from the old log", "rules"
+    reason = report.engine_reason or "no AI configured"
+    return f"Rules: {reason}", "rules"
+
+
+def _section_title(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.1)
+    label.setFont(font)
+    return label
+
+
+STATUS_MARKS = {"ok": ("✓", "#2E7D32"), "stale": ("◷", "#EF6C00"), "failed": ("✗", "#C62828"),
+                "disabled": ("–", "#757575")}
+
+
+def _source_line(status) -> str:
+    mark, color = STATUS_MARKS.get(status.status, ("?", "#757575"))
+    detail = status.status
+    if status.status == "ok":
+        rows = f"{status.rows:,} rows" if status.rows is not None else ""
+        span = f"{status.first_date} → {status.last_date}" if status.first_date else ""
+        detail = ", ".join(part for part in (status.connector, rows, span) if part)
+    return (f"<span style='color:{color}'>{mark}</span> {escape(status.name)} "
+            f"<span style='color:palette(placeholder-text)'>· {escape(detail)}</span>")
+
+
+class SummaryWindow(QMainWindow):
+    generate_requested = Signal()
+    cancel_requested = Signal()
+    send_requested = Signal()
+    day_requested = Signal(object)  # dt.date
+    settings_requested = Signal()
+    approve_requested = Signal()  # preview and approve: Send now
+    edit_requested = Signal()
+    skip_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Business Orchestrator")
+        self.setWindowIcon(app_icon())
+        self.report: Report | None = None
+        self.hide_on_close = True  # with a tray, closing the window keeps the app running
+        self._steps: list[str] = []
+
+        central = QWidget()
+        self.setCentralWidget(central)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(18, 14, 18, 14)
+        outer.setSpacing(12)
+
+        # Header: business, date picker.
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        self.business_label = QLabel("Business Orchestrator")
+        font = self.business_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.45)
+        font.setBold(True)
+        self.business_label.setFont(font)
+        self.subtitle = QLabel("Loading…")
+        self.subtitle.setStyleSheet("color: palette(placeholder-text);")
+        titles.addWidget(self.business_label)
+        titles.addWidget(self.subtitle)
+        header.addLayout(titles, 1)
+        self.prev_button = QToolButton(text="◀", toolTip="Previous day (Alt+Left)", autoRaise=True)
+        self.next_button = QToolButton(text="▶", toolTip="Next day (Alt+Right)", autoRaise=True)
+        self.date_edit = QDateEdit(calendarPopup=True)
+        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.date_edit.setToolTip("Show the report of another day")
+        self.date_edit.setMinimumWidth(150)
+        header.addWidget(self.prev_button)
+        header.addWidget(self.date_edit)
+        header.addWidget(self.next_button)
+        outer.addLayout(header)
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.setOpenExternalLinks(False)
+        self.banner.setStyleSheet("background: #E8EAF6; color: #1A237E; border-radius: 6px; padding: 8px 10px;")
+        self.banner.linkActivated.connect(lambda _link: self.settings_requested.emit())
+        self.banner.hide()
+        outer.addWidget(self.banner)
+
+        # Preview and approve: shown while a scheduled report waits.
+        self.pending_bar = QFrame()
+        self.pending_bar.setStyleSheet("QFrame { background: #FFF8E1; border-radius: 6px; }")
+        pending_layout = QHBoxLayout(self.pending_bar)
+        pending_layout.setContentsMargins(10, 6, 10, 6)
+        self.pending_label = QLabel()
+        self.pending_label.setStyleSheet("color: #5D4037;")
+        self.pending_send = QPushButton("Send now")
+        self.pending_edit = QPushButton("Edit…")
+        self.pending_skip = QPushButton("Skip")
+        pending_layout.addWidget(self.pending_label, 1)
+        for button in (self.pending_send, self.pending_edit, self.pending_skip):
+            pending_layout.addWidget(button)
+        self.pending_bar.hide()
+        outer.addWidget(self.pending_bar)
+
+        # KPI cards.
+        self.cards_layout = QGridLayout()
+        self.cards_layout.setSpacing(10)
+        self.cards: dict[str, KpiCard] = {}
+        for column, key in enumerate(("sales", "orders", "avg_order", "leads", "attendance")):
+            card = KpiCard()
+            self.cards[key] = card
+            self.cards_layout.addWidget(card, 0, column)
+        outer.addLayout(self.cards_layout)
+
+        # Insights and trend side by side.
+        middle = QHBoxLayout()
+        middle.setSpacing(16)
+        left = QVBoxLayout()
+        insights_header = QHBoxLayout()
+        insights_header.addWidget(_section_title("Insights"))
+        self.badge = QLabel()
+        insights_header.addWidget(self.badge)
+        insights_header.addStretch(1)
+        left.addLayout(insights_header)
+        self.insights_label = QLabel()
+        self.insights_label.setWordWrap(True)
+        self.insights_label.setTextFormat(Qt.TextFormat.RichText)
+        self.insights_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.insights_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.insights_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        left.addWidget(self.insights_label)
+        self.warnings_label = QLabel()
+        self.warnings_label.setWordWrap(True)
+        self.warnings_label.setTextFormat(Qt.TextFormat.RichText)
+        self.warnings_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warnings_label.setStyleSheet("background: #FFF3E0; color: #6D4C41; border-radius: 6px; padding: 8px;")
+        left.addWidget(self.warnings_label)
+        self.sources_title = _section_title("Sources")
+        left.addSpacing(6)
+        left.addWidget(self.sources_title)
+        self.sources_label = QLabel()
+        self.sources_label.setTextFormat(Qt.TextFormat.RichText)
+        self.sources_label.setWordWrap(True)
+        left.addWidget(self.sources_label)
+        left.addStretch(1)
+        middle.addLayout(left, 5)
+        right = QVBoxLayout()
+        right.addWidget(_section_title("Last 30 days"))
+        self.trend = TrendChart()
+        right.addWidget(self.trend, 1)
+        middle.addLayout(right, 4)
+        outer.addLayout(middle, 1)
+
+        # Progress while generating.
+        self.progress_row = QWidget()
+        progress_layout = QHBoxLayout(self.progress_row)
+        progress_layout.setContentsMargins(0, 0, 0, 0)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setMaximumWidth(140)
+        self.progress_bar.setTextVisible(False)
+        self.step_label = QLabel()
+        self.step_label.setTextFormat(Qt.TextFormat.RichText)
+        self.cancel_button = QPushButton("Cancel")
+        progress_layout.addWidget(self.progress_bar)
+        progress_layout.addWidget(self.step_label, 1)
+        progress_layout.addWidget(self.cancel_button)
+        self.progress_row.hide()
+
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.setStyleSheet("background: #FFEBEE; color: #B71C1C; border-radius: 6px; padding: 8px;")
+        self.error_label.hide()
+        outer.addWidget(self.error_label)
+        outer.addWidget(self.progress_row)
+
+        # Buttons.
+        buttons = QHBoxLayout()
+        self.settings_button = QPushButton("Settings…")
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.setToolTip("Copy the report text (as sent to Telegram) to the clipboard")
+        self.send_button = QPushButton("Send to Telegram")
+        self.generate_button = QPushButton("Generate now")
+        self.generate_button.setDefault(True)
+        buttons.addWidget(self.settings_button)
+        buttons.addStretch(1)
+        for button in (self.copy_button, self.send_button, self.generate_button):
+            buttons.addWidget(button)
+        outer.addLayout(buttons)
+
+        self.generate_button.clicked.connect(self.generate_requested)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self.send_button.clicked.connect(self.send_requested)
+        self.settings_button.clicked.connect(self.settings_requested)
+        self.copy_button.clicked.connect(self.copy_report)
+        self.pending_send.clicked.connect(self.approve_requested)
+        self.pending_edit.clicked.connect(self.edit_requested)
+        self.pending_skip.clicked.connect(self.skip_requested)
+        self.prev_button.clicked.connect(lambda: self._step_day(-1))
+        self.next_button.clicked.connect(lambda: self._step_day(1))
+        self.date_edit.dateChanged.connect(self._date_picked)
+        QShortcut(QKeySequence("Alt+Left"), self, activated=lambda: self._step_day(-1))
+        QShortcut(QKeySequence("Alt+Right"), self, activated=lambda: self._step_day(1))
+        QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.generate_requested)
+        self.set_send_available(False, "Telegram is not set up: open Settings… → Telegram")
+        self.show_view(None)
+        self.resize(1060, 660)
+
+    # -- showing ------------------------------------------------------------------------------------
+
+    def show_view(self, view: DayView | None) -> None:
+        """Show one day. None = nothing loaded yet."""
+        report = view.report if view else None
+        self.report = report
+        self.copy_button.setEnabled(report is not None)
+        if view is not None:
+            self.date_edit.blockSignals(True)
+            self.date_edit.setDate(QDate(view.day.year, view.day.month, view.day.day))
+            self.date_edit.blockSignals(False)
+            self.next_button.setEnabled(view.day < dt.date.today())
+        if report is None:
+            for card in self.cards.values():
+                card.hide()
+            self.badge.hide()
+            when = format_date(view.day, "EEEE d MMMM y", locale="en_IN") if view else ""
+            self.subtitle.setText(f"No report for {when}" if view else "Loading…")
+            self.insights_label.setText(
+                "<p style='color:palette(placeholder-text)'>No report was made for this day. "
+                "Press <b>Generate now</b> to make one.</p>" if view else "")
+            self.warnings_label.hide()
+            self.sources_label.hide()
+            self.sources_title.hide()
+            if view:
+                self.trend.set_reports(view.trend, view.day, view.closed)
+            return
+        self.business_label.setText(report.business or "Business Orchestrator")
+        made = format_time(report.generated_at, "HH:mm", locale=report.locale)
+        made_day = report.generated_at.date()
+        made_text = f"made at {made}" if made_day == report.date else \
+            f"made {format_date(made_day, 'd MMM', locale=report.locale)} {made}"
+        status = "complete" if report.complete else "partial: see warnings"
+        subtitle = f"{format_date(report.date, 'EEEE d MMMM y', locale=report.locale)} · {made_text} · {status}"
+        self.subtitle.setText(subtitle + (" · DEMO DATA" if report.demo else ""))
+        for data in kpi_cards(report):
+            card = self.cards[data.key]
+            card.show_data(data)
+            card.show()
+        for key, card in self.cards.items():
+            if key in ("orders", "avg_order") and report.sales is None:
+                card.hide()
+        text, tone = insight_badge(report)
+        fg, bg = ("#1B5E20", "#E8F5E9") if tone == "ai" else ("#37474F", "#ECEFF1")
+        self.badge.setText(text)
+        self.badge.setStyleSheet(BADGE_STYLE.format(fg=fg, bg=bg))
+        self.badge.setToolTip("An AI wrote these; every number in them was checked against the report." if tone == "ai"
+                              else "Plain rules wrote these insights.")
+        self.badge.show()
+        bullets = "".join(f"<li style='margin-bottom:6px'>{escape(line)}</li>" for line in report.insights)
+        self.insights_label.setText(f"<ul style='margin-left:-20px'>{bullets}</ul>" if bullets else
+                                    "<p>No insights for this day.</p>")
+        problems = [status.message or f"{status.name}: {status.status}" for status in report.sources
+                    if status.status in ("failed", "stale")]
+        notes = problems + [w for w in report.warnings if w not in problems]
+        if notes:
+            self.warnings_label.setText("<b>⚠ Check these sources</b><ul style='margin-left:-20px'>" + "".join(
+                f"<li>{escape(note)}</li>" for note in notes) + "</ul>")
+            self.warnings_label.show()
+        else:
+            self.warnings_label.hide()
+        self.trend.set_reports(view.trend, view.day, view.closed)
+        self.sources_label.setText("<br>".join(_source_line(status) for status in report.sources))
+        self.sources_label.setVisible(bool(report.sources))
+        self.sources_title.setVisible(bool(report.sources))
+
+    def set_banner(self, html: str | None) -> None:
+        self.banner.setText(html or "")
+        self.banner.setVisible(bool(html))
+
+    def set_send_available(self, available: bool, reason: str = "") -> None:
+        self.send_button.setEnabled(available)
+        self.send_button.setToolTip(reason or "Send this report to your Telegram destinations now")
+
+    def set_pending(self, text: str | None) -> None:
+        """Preview and approve: a report waiting for Send / Edit / Skip (None hides the bar)."""
+        self.pending_label.setText(text or "")
+        self.pending_bar.setVisible(bool(text))
+
+    # -- progress ------------------------------------------------------------------------------------
+
+    def set_busy(self, busy: bool) -> None:
+        self.progress_row.setVisible(busy)
+        self.generate_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        if busy:
+            self._steps = []
+            self.error_label.hide()
+            self.step_label.setText("Starting…")
+
+    def add_step(self, step: str) -> None:
+        """Show the step now running, after the ones already done."""
+        self._steps.append(step)
+        tick = "<span style='color:#2E7D32'>✓</span>"
+        done = "".join(f"{tick} {escape(s.rstrip('…'))} &nbsp; " for s in self._steps[-4:-1])
+        self.step_label.setText(f"{done}<b>{escape(step)}</b>")
+
+    def show_error(self, message: str | None) -> None:
+        self.error_label.setText(message or "")
+        self.error_label.setVisible(bool(message))
+
+    # -- actions --------------------------------------------------------------------------------------
+
+    def copy_report(self) -> None:
+        if self.report is not None:
+            QGuiApplication.clipboard().setText(self.report.text)
+            self.statusBar().showMessage("Report copied to the clipboard", 3000)
+
+    def bring_forward(self) -> None:
+        self.show()
+        self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
+        self.raise_()
+        self.activateWindow()
+
+    def _step_day(self, delta: int) -> None:
+        self.date_edit.setDate(self.date_edit.date().addDays(delta))
+
+    def _date_picked(self, date: QDate) -> None:
+        self.day_requested.emit(dt.date(date.year(), date.month(), date.day()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.hide_on_close:
+            event.ignore()
+            self.hide()
+        else:
+            super().closeEvent(event)
