@@ -22,11 +22,11 @@ from typing import get_args
 
 from connectors.registry import ENTRY_POINT_GROUP
 from desktop_app import __version__
+from desktop_app.autostart import APP_ID, DISPLAY_NAME
 from desktop_app.locales import NAMES_LOCALE, OFFERED_LOCALES
 from desktop_app.resources import Bundle, bundle_dir
 
-APP_NAME = "business-orchestrator"  # the folder, the executable and the console script
-DISPLAY_NAME = "Business Orchestrator"
+APP_NAME = APP_ID  # the folder, the executable, the console script, the .desktop file and icon name
 BUNDLE_ID = "in.business-orchestrator.app"  # the same domain as the LaunchAgent label (autostart.py)
 ICON_PNG = "app-256.png"  # in resources/; converted to .ico/.icns on Windows/macOS (needs Pillow there)
 
