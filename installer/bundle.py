@@ -58,9 +58,9 @@ EXCLUDED_MODULES = [
 ]
 
 # Qt plug-ins by folder: the set of plug-in names kept, or None for the whole folder. Folders not
-# listed are dropped: tls and networkinformation (Qt does no network I/O here), generic input devices,
-# Wayland and EGL integrations (Qt runs through XWayland on a Wayland desktop), the X11 OpenGL
-# integrations (the widgets paint in software; nothing uses OpenGL).
+# listed are dropped: tls and networkinformation (Qt's only network use here is the single-instance
+# local socket), generic input devices, Wayland and EGL integrations (Qt runs through XWayland on a
+# Wayland desktop), the X11 OpenGL integrations (the widgets paint in software; nothing uses OpenGL).
 QT_PLUGINS_KEPT: dict[str, set[str] | None] = {
     "platforms": {"qxcb", "qoffscreen", "qminimal", "qwindows", "qcocoa"},
     "platformthemes": {"qxdgdesktopportal"},  # portal file dialogs; gtk3 would drag in GTK, cairo, pango
@@ -69,9 +69,8 @@ QT_PLUGINS_KEPT: dict[str, set[str] | None] = {
     "imageformats": {"qsvg", "qico"},
     "styles": None,  # Windows and macOS native styles
 }
-# Qt libraries no kept module or plug-in uses; some plug-ins drag them in and --exclude-module
-# does not remove a library.
-# opengl32sw.dll is Windows' 20 MB software OpenGL fallback (windeployqt --no-opengl-sw).
+# Qt libraries no kept module or plug-in uses (some plug-ins drag them in, and --exclude-module does not
+# remove a library), and opengl32sw.dll, Windows' 20 MB software OpenGL (windeployqt --no-opengl-sw).
 QT_LIBRARIES_DROPPED = re.compile(
     r"Qt6?(Qml|Quick|Pdf|WebEngine|Wayland|Wl|EglFs|VirtualKeyboard|OpenGL)|^opengl32sw\.dll$", re.I
 )
@@ -247,10 +246,11 @@ def strip_binaries(binaries: list[TocEntry], workdir: Path) -> list[TocEntry]:
     PyInstaller's own strip=True cannot be used. Copies are kept between builds while the source is
     unchanged, so a rebuild does not strip again.
     """
+    if not sys.platform.startswith("linux"):
+        return binaries
     strip = shutil.which("strip")
-    if not sys.platform.startswith("linux") or strip is None:
-        if strip is None:
-            log.warning("strip not found: binaries are bundled unstripped (install binutils)")
+    if strip is None:
+        log.warning("strip not found: binaries are bundled unstripped (install binutils)")
         return binaries
     result = []
     for dest, src, typecode in binaries:
@@ -258,15 +258,16 @@ def strip_binaries(binaries: list[TocEntry], workdir: Path) -> list[TocEntry]:
         if typecode not in ("BINARY", "EXTENSION") or any(part.endswith(".libs") for part in parts[:-1]):
             result.append((dest, src, typecode))
             continue
-        target = workdir / "stripped" / dest
-        source = Path(src)
-        if not target.exists() or target.stat().st_mtime_ns != source.stat().st_mtime_ns:
+        target, source = workdir / "stripped" / dest, Path(src)
+        stamp = source.stat().st_mtime_ns
+        if not target.exists() or target.stat().st_mtime_ns != stamp:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
             done = subprocess.run([strip, "--strip-unneeded", str(target)], capture_output=True, text=True)
             if done.returncode != 0:
                 log.warning("cannot strip %s (%s): bundled as is", dest, done.stderr.strip())
                 shutil.copy2(source, target)
+            os.utime(target, ns=(stamp, stamp))  # the source's time marks the copy as up to date
         result.append((dest, str(target), typecode))
     return result
 

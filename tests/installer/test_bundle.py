@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import textwrap
 from pathlib import Path
 
@@ -170,3 +172,34 @@ def test_pytz_zone_files_are_left_out_only_where_the_system_database_is_used():
     dest = "pytz/zoneinfo/Asia/Kolkata"
     assert bundle.keep_data(dest) is not sys.platform.startswith("linux")
     assert bundle.keep_data(dest, set(bundle.SAVINGS) - {"pytz"}) is True
+
+
+def _unstripped_library() -> Path | None:
+    """libpython of a Python built with --enable-shared and debug info (pyenv): something to strip."""
+    name = sysconfig.get_config_var("INSTSONAME")
+    path = Path(sysconfig.get_config_var("LIBDIR") or "", name or "")
+    if not (name and path.is_file()) or not shutil.which("objdump"):
+        return None
+    headers = subprocess.run(["objdump", "-h", str(path)], capture_output=True, text=True).stdout
+    return path if ".debug_info" in headers else None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or not shutil.which("strip") or not _unstripped_library(),
+                    reason="needs Linux, binutils and an unstripped libpython")
+def test_strip_makes_smaller_copies_once_and_leaves_wheel_libs_alone(tmp_path):
+    library = _unstripped_library()
+    work = tmp_path / "work"
+    entries = [("pkg/lib.so", str(library), "EXTENSION"), ("numpy.libs/lib.so", str(library), "BINARY"),
+               ("pkg/data.txt", str(library), "DATA")]
+    stripped = bundle.strip_binaries(entries, work)
+    copy = Path(stripped[0][1])
+    assert copy == work / "stripped" / "pkg" / "lib.so"
+    assert stripped[1:] == entries[1:]  # *.libs/ and data untouched
+    assert copy.stat().st_size < library.stat().st_size / 2
+    # The copy is reused while the source is unchanged: a mark left in it survives the next build.
+    stamp = copy.stat().st_mtime_ns
+    with copy.open("ab") as handle:
+        handle.write(b"cached")
+    os.utime(copy, ns=(stamp, stamp))
+    assert bundle.strip_binaries(entries, work)[0][1] == str(copy)
+    assert copy.read_bytes().endswith(b"cached")
