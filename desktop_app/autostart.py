@@ -39,14 +39,18 @@ def mac_agent_path() -> Path:
 
 
 def _desktop_exec(command: list[str]) -> str:
-    """Quote per the Desktop Entry spec: arguments with reserved characters go in double quotes."""
+    """Quote per the Desktop Entry spec: arguments with reserved characters go in double quotes.
+
+    The spec's string escaping applies on top of its quoting rule, so every backslash the quoting
+    adds is written twice: a literal dollar sign in a quoted argument is backslash, backslash, dollar.
+    """
     def quote(arg: str) -> str:
         if arg and not any(ch in arg for ch in ' \t\n"\'\\><~|&;$*?#()`'):
             return arg
         escaped = arg.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`").replace("$", "\\$")
         return f'"{escaped}"'
 
-    return " ".join(quote(arg) for arg in command).replace("%", "%%")
+    return " ".join(quote(arg) for arg in command).replace("\\", "\\\\").replace("%", "%%")
 
 
 def linux_entry(command: list[str]) -> str:

@@ -11,11 +11,11 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing
 from pathlib import Path
 from typing import Any
 
+from .db import connect, create_schema, write_transaction
 from .report import Report
 
 SCHEMA_VERSION = 1
@@ -44,29 +44,16 @@ class HistoryStore:
     def __init__(self, path: Path):
         self.path = path
         self._write_lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
+        create_schema(path, _SCHEMA)
+        with self.transaction() as conn:
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.row_factory = sqlite3.Row
-        return conn
+        return connect(self.path)
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction; other tables (the outbox) can join it so both land or neither."""
-        with self._write_lock, closing(self._connect()) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        return write_transaction(self.path, self._write_lock)
 
     @staticmethod
     def save_in(conn: sqlite3.Connection, report: Report) -> int:

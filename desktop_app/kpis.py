@@ -56,6 +56,19 @@ def _past(history: Mapping[dt.date, dict[str, Any]], day: dt.date, domain: str, 
     return None if not block else block.get(key)
 
 
+def _day_values(per_day: pd.Series, data: DomainData, history: Mapping[dt.date, dict[str, Any]], key: str,
+                cast: Callable[[Any], Any]) -> Callable[[dt.date], Any]:
+    """A day's value: from the source inside its coverage (0 on a day with no rows), else from history."""
+    domain, _, field = key.partition(".")
+
+    def on(when: dt.date) -> Any:
+        if data.covers(when):
+            return cast(per_day.get(when, 0))
+        return _past(history, when, domain, field)
+
+    return on
+
+
 MIN_DAYS_FOR_AVERAGE = 3
 
 
@@ -82,15 +95,8 @@ def compute_sales(
     per_order = rows.groupby(["day", "order_id"])["amount"].sum()
     orders = (per_order > 0).groupby(level="day").sum()
 
-    def total_on(when: dt.date) -> float | None:
-        if data.covers(when):
-            return round(float(totals.get(when, 0.0)), 2)
-        return _past(history, when, "sales", "total")
-
-    def orders_on(when: dt.date) -> int | None:
-        if data.covers(when):
-            return int(orders.get(when, 0))
-        return _past(history, when, "sales", "orders")
+    total_on = _day_values(totals, data, history, "sales.total", lambda value: round(float(value), 2))
+    orders_on = _day_values(orders, data, history, "sales.orders", int)
 
     total, count = total_on(day) or 0.0, orders_on(day) or 0
     prev_total, prev_orders = total_on(prev), orders_on(prev)
@@ -125,10 +131,7 @@ def compute_leads(
     rows = _window(data.frame, "received_at", _days_back(day, prev), day)
     counts = rows.groupby("day").size()
 
-    def count_on(when: dt.date) -> int | None:
-        if data.covers(when):
-            return int(counts.get(when, 0))
-        return _past(history, when, "leads", "count")
+    count_on = _day_values(counts, data, history, "leads.count", int)
 
     today = rows[rows["day"] == day]
     mix = today["source"].fillna("Unknown").astype(str).str.strip().replace("", "Unknown").value_counts()

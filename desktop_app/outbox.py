@@ -18,13 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Literal
 
+from .db import connect, create_schema, write_transaction
 from .report import Report
 
 Status = Literal["pending", "sending", "sent", "failed", "held", "skipped"]
@@ -120,27 +121,13 @@ class Outbox:
 
     def __init__(self, history_db_path: Path):
         self.path = Path(history_db_path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as conn:
-            conn.executescript(_SCHEMA)
+        create_schema(self.path, _SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.row_factory = sqlite3.Row
-        return conn
+        return connect(self.path)
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with closing(self._connect()) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self.path)
 
     def _row(self, conn: sqlite3.Connection, delivery_id: int) -> sqlite3.Row:
         row = conn.execute("SELECT * FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()

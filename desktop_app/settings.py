@@ -22,6 +22,8 @@ from tomlkit.exceptions import ParseError
 
 from connectors.base import SourceSpec
 
+from .locales import NAMES_LOCALE, OFFERED_LOCALES
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SECRET_WORDS = ("key", "token", "password", "secret", "hash", "session")
 
@@ -47,7 +49,9 @@ class _Section(BaseModel):
 class BusinessSettings(_Section):
     name: str = Field("My Business", description="Business name shown in the report header.")
     currency: str = Field("INR", description="ISO currency code of the amounts in your exports (INR, USD, EUR...).")
-    locale: str = Field("en_IN", description="Number format: en_IN writes 2,35,000; en_US writes 235,000.")
+    locale: str = Field(
+        "en_IN", description="Number format: en_IN writes 2,35,000; en_US writes 235,000 (also hi_IN, gu_IN, en_GB)."
+    )
     timezone: str = Field("Asia/Kolkata", description="Time zone that decides what 'today' is.")
     open_weekdays: list[str] = Field(
         default_factory=lambda: ["mon", "tue", "wed", "thu", "fri", "sat"],
@@ -61,19 +65,15 @@ class BusinessSettings(_Section):
         from babel.numbers import get_currency_name
 
         code = value.strip().upper()
-        if len(code) != 3 or get_currency_name(code, locale="en") == code:
+        if len(code) != 3 or get_currency_name(code, locale=NAMES_LOCALE) == code:
             raise ValueError(f"'{value}' is not an ISO currency code such as INR, USD or EUR")
         return code
 
     @field_validator("locale")
     @classmethod
     def _locale(cls, value: str) -> str:
-        from babel import Locale, UnknownLocaleError
-
-        try:
-            Locale.parse(value)
-        except (ValueError, UnknownLocaleError) as exc:
-            raise ValueError(f"'{value}' is not a known locale such as en_IN or hi_IN") from exc
+        if value not in OFFERED_LOCALES:
+            raise ValueError(f"'{value}' is not an offered number format; use one of {', '.join(OFFERED_LOCALES)}")
         return value
 
     @field_validator("timezone")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -23,3 +24,15 @@ def shared_sample(name: str) -> Path:
             pytest.fail(reason + " and REQUIRE_SHARED_DATA=1")
         pytest.skip(reason)
     return path
+
+
+def write_seed_files(folder: Path) -> dict[str, Path]:
+    """The seed script's three undated files: sales ₹5,500.50 from 3 orders, 3 leads (2 IndiaMART), 3 of 4 present."""
+    sales = folder / "sales_today.csv"
+    sales.write_text("order_id,amount\n1,1200\n2,3500.50\n3,800\n", encoding="utf-8")
+    leads = folder / "leads_today.json"
+    leads.write_text(json.dumps([{"name": "Ravi", "source": "IndiaMART"}, {"name": "Sita", "source": "Website"},
+                                 {"name": "Kiran", "source": "IndiaMART"}]), encoding="utf-8")
+    attendance = folder / "attendance_today.csv"
+    attendance.write_text("employee,present\nAsha,yes\nBina,no\nChetan,yes\nDev,yes\n", encoding="utf-8")
+    return {"sales": sales, "leads": leads, "attendance": attendance}

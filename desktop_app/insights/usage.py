@@ -14,6 +14,7 @@ import threading
 from contextlib import closing
 from pathlib import Path
 
+from ..db import connect
 from ..paths import AppPaths
 from .llm import Usage
 
@@ -55,9 +56,7 @@ class UsageLedger:
         return cls(usage_db(paths))
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        return conn
+        return connect(self.path)
 
     def record(self, model: str, usage: Usage, when: dt.datetime | None = None) -> None:
         when = when or dt.datetime.now().astimezone()

@@ -45,7 +45,7 @@ def test_linux_entry_is_written_and_removed(xdg: Path):
 def test_linux_exec_escapes_reserved_characters(xdg: Path):
     autostart.set_start_at_login(True, ["/home/me/50% off$/bo"], platform="linux")
     exec_line = read_entry(xdg / "autostart" / "business-orchestrator.desktop")["Exec"]
-    assert exec_line == '"/home/me/50%% off\\$/bo"'
+    assert exec_line == '"/home/me/50%% off\\\\$/bo"'  # quoting adds \$, string escaping doubles the \
 
 
 def test_default_command_starts_the_gui(xdg: Path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from zoneinfo import ZoneInfo
 
@@ -14,7 +13,7 @@ from desktop_app.history import HistoryStore
 from desktop_app.paths import app_paths
 from desktop_app.pipeline import Cancelled, run_report
 from desktop_app.settings import Settings
-from tests.samples import shared_sample
+from tests.samples import shared_sample, write_seed_files
 
 DAY = dt.date(2026, 11, 24)
 IST = ZoneInfo("Asia/Kolkata")
@@ -28,14 +27,7 @@ def touch(path, day: dt.date, hour: int = 12):
 
 @pytest.fixture
 def seed_files(tmp_path):
-    sales = tmp_path / "sales_today.csv"
-    sales.write_text("order_id,amount\n1,1200\n2,3500.50\n3,800\n", encoding="utf-8")
-    leads = tmp_path / "leads_today.json"
-    leads.write_text(json.dumps([{"name": "Ravi", "source": "IndiaMART"}, {"name": "Sita", "source": "Website"},
-                                 {"name": "Kiran", "source": "IndiaMART"}]), encoding="utf-8")
-    attendance = tmp_path / "attendance_today.csv"
-    attendance.write_text("employee,present\nAsha,yes\nBina,no\nChetan,yes\nDev,yes\n", encoding="utf-8")
-    return {"sales": sales, "leads": leads, "attendance": attendance}
+    return write_seed_files(tmp_path)
 
 
 def specs(files):

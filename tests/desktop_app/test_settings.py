@@ -23,6 +23,8 @@ def test_first_run_writes_a_commented_file_that_reads_back(app_home):
     ("toml", "expected"),
     [
         ('[business]\ncurrency = "RUPEES"\n', "key 'business.currency': 'RUPEES' is not an ISO currency code"),
+        ('[business]\nlocale = "de_DE"\n',
+         "key 'business.locale': 'de_DE' is not an offered number format; use one of en_IN, hi_IN, gu_IN"),
         ('[business]\ntimezone = "India/Ahmedabad"\n', "key 'business.timezone': 'India/Ahmedabad' is not a time zone"),
         ('[schedule]\ntime = "7pm"\n', "key 'schedule.time': '7pm' is not a time like 19:00"),
         ('[[sources]]\nname = "x"\ndomain = "sale"\npath = "a.csv"\n', "key 'sources[0].domain'"),

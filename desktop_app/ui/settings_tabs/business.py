@@ -8,13 +8,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QScrollArea, QVBoxLayout, QWidget
 
+from ...locales import OFFERED_LOCALES
 from ...settings import AttendanceSettings, BusinessSettings, InsightsSettings, Settings
 from ..settings_form import ChoiceEditor, DateListEditor, FieldForm, WeekdayEditor
 
 CURRENCIES = [("INR", "INR — Indian rupee (₹)"), ("USD", "USD — US dollar ($)"), ("EUR", "EUR — euro (€)"),
               ("GBP", "GBP — pound sterling (£)"), ("AED", "AED — UAE dirham")]
-LOCALES = [("en_IN", "English, India — ₹2,35,000"), ("hi_IN", "Hindi, India"), ("gu_IN", "Gujarati, India"),
-           ("en_US", "English, US — 235,000"), ("en_GB", "English, UK")]
+LOCALES = list(OFFERED_LOCALES.items())  # the only number formats the settings accept
 LANGUAGES = [(name, name) for name in ("English", "Hindi", "Gujarati", "Marathi", "Tamil")]
 
 
@@ -43,7 +43,7 @@ class BusinessTab(QScrollArea):
             labels={"name": "Business name", "locale": "Number format", "timezone": "Time zone",
                     "open_weekdays": "Open on", "holidays": "Holidays"},
             editors={"currency": ChoiceEditor(CURRENCIES, editable=True),
-                     "locale": ChoiceEditor(LOCALES, editable=True), "timezone": timezone_editor(),
+                     "locale": ChoiceEditor(LOCALES), "timezone": timezone_editor(),
                      "open_weekdays": WeekdayEditor(), "holidays": DateListEditor()},
         )
         self.business.add_field(InsightsSettings, "language", "Insight language",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from desktop_app.pipeline import run_report
 from desktop_app.report import Report
 from desktop_app.settings import InsightsSettings, Settings
 from tests.llm_server import LLMServer
+from tests.samples import write_seed_files
 
 DAY = dt.date(2026, 11, 24)  # a Tuesday
 IST = ZoneInfo("Asia/Kolkata")
@@ -53,17 +53,11 @@ def touch(path: Path, day: dt.date = DAY) -> Path:
 
 @pytest.fixture
 def seed_files(tmp_path: Path) -> dict[str, Path]:
-    """The seed script's three undated files, fresh for DAY: sales ₹5,500.50 from 3 orders, 3 leads, 3 of 4."""
-    sales = tmp_path / "sales_today.csv"
-    sales.write_text("order_id,amount\n1,1200\n2,3500.50\n3,800\n", encoding="utf-8")
-    leads = tmp_path / "leads_today.json"
-    leads.write_text(json.dumps([{"name": "Ravi", "source": "IndiaMART"}, {"name": "Sita", "source": "Website"},
-                                 {"name": "Kiran", "source": "IndiaMART"}]), encoding="utf-8")
-    attendance = tmp_path / "attendance_today.csv"
-    attendance.write_text("employee,present\nAsha,yes\nBina,no\nChetan,yes\nDev,yes\n", encoding="utf-8")
-    for path in (sales, leads, attendance):
+    """The seed script's three undated files, fresh for DAY."""
+    files = write_seed_files(tmp_path)
+    for path in files.values():
         touch(path)
-    return {"sales": sales, "leads": leads, "attendance": attendance}
+    return files
 
 
 def specs(files: dict[str, Path]) -> list[SourceSpec]:

@@ -1,0 +1,195 @@
+"""Smoke test of the frozen app, run by scripts/build after PyInstaller: does the program the owner
+installs start, make a report in every offered number format, and bring up its tray?
+
+Usage: python -m installer.smoke dist/business-orchestrator
+
+Everything runs in a throw-away app home, offscreen, with the null keyring, offline and without
+sending: nothing here can reach a public address.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from desktop_app import __version__
+
+from .bundle import APP_NAME, babel_locales, bundled_folders
+
+REPORT_KEYS = {"date", "currency", "sales", "leads", "attendance", "insights", "engine", "warnings", "text"}
+# Must never be in the bundle: a plaintext keyring, test and bench tools, a data library the app does not use.
+FORBIDDEN = ("keyrings.alt", "pytest", "_pytest", "pytestqt", "pyarrow", "duckdb", "pyinstrument")
+TIMEOUT = 180
+
+
+class SmokeFailure(Exception):
+    pass
+
+
+def _run(executable: Path, *args: str, env: dict[str, str], note: str = "") -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([str(executable), *args], env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    print(f"  $ {APP_NAME} {' '.join(args)}{note}  -> exit {done.returncode}")
+    return done
+
+
+def _fail(message: str, done: subprocess.CompletedProcess[str]) -> SmokeFailure:
+    return SmokeFailure(f"{message}\n--- stdout ---\n{done.stdout[-3000:]}\n--- stderr ---\n{done.stderr[-3000:]}")
+
+
+def check_contents(folder: Path, executable: Path) -> None:
+    """Bundled folders where bundle_dir() looks, only the Babel locales the app offers, none of FORBIDDEN."""
+    from PyInstaller.archive.readers import pkg_archive_contents
+
+    internal = folder / "_internal"
+    for _source, name in bundled_folders():
+        if not (internal / name).is_dir():
+            raise SmokeFailure(f"bundled folder {name}/ is missing from {internal}")
+    locales = {path.stem for path in (internal / "babel" / "locale-data").glob("*.dat")}
+    if locales != babel_locales():
+        raise SmokeFailure(f"Babel locales bundled {sorted(locales)}, expected {sorted(babel_locales())}")
+    modules = set(pkg_archive_contents(str(executable)))
+    for name in FORBIDDEN:
+        if any(module == name or module.startswith(name + ".") for module in modules):
+            raise SmokeFailure(f"{name} must not be bundled")
+
+
+def check_x11_libraries(folder: Path) -> None:
+    """Qt's X11 plug-in finds every library it links to, in the bundle or on this system (Linux)."""
+    qt = folder / "_internal" / "PySide6"
+    plugin = qt / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not sys.platform.startswith("linux") or not shutil.which("ldd") or not qt.is_dir():
+        return  # no Qt in a build without the tray app
+    if not plugin.is_file():
+        raise SmokeFailure(f"Qt's X11 plug-in is missing: {plugin}")
+    env = {**os.environ, "LD_LIBRARY_PATH": str(folder / "_internal")}
+    done = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, env=env, check=True)
+    missing = [line.split()[0] for line in done.stdout.splitlines() if "not found" in line]
+    if missing:
+        raise SmokeFailure(f"Qt's X11 plug-in cannot find {', '.join(missing)}: install them and build again")
+
+
+def check_version(executable: Path, env: dict[str, str]) -> None:
+    done = _run(executable, "--version", env=env)
+    if done.returncode != 0 or done.stdout.strip() != f"{APP_NAME} {__version__}":
+        raise _fail(f"--version should print '{APP_NAME} {__version__}'", done)
+
+
+def _report(done: subprocess.CompletedProcess[str], what: str) -> dict:
+    if done.returncode not in (0, 3):
+        raise _fail(f"{what} failed", done)
+    try:
+        report = json.loads(done.stdout)
+    except ValueError as exc:
+        raise _fail(f"{what} did not print JSON ({exc})", done) from exc
+    missing = REPORT_KEYS - set(report)
+    if missing:
+        raise _fail(f"{what}: report has no {', '.join(sorted(missing))}", done)
+    return report
+
+
+def check_demo(executable: Path, env: dict[str, str]) -> None:
+    done = _run(executable, "generate", "--demo", "--no-send", "--json", env=env)
+    report = _report(done, "generate --demo")
+    if done.returncode != 0 or not report["sales"] or "₹" not in report["text"]:
+        raise _fail("the demo report should be complete, with sales in ₹", done)
+
+
+def check_locales(executable: Path, env: dict[str, str], home: Path) -> None:
+    """A report in each offered number format, from the demo's sales file (Babel data is trimmed)."""
+    from desktop_app.locales import OFFERED_LOCALES
+
+    settings = home / "config" / "settings.toml"
+    sales = home / "data" / "demo" / "sales.csv"
+    for locale in OFFERED_LOCALES:
+        settings.write_text(f'[business]\nlocale = "{locale}"\n', encoding="utf-8")
+        done = _run(executable, "generate", "--source", f"sales={sales}", "--no-send", "--offline", "--json",
+                    env=env, note=f"  (locale {locale})")
+        report = _report(done, f"generate in {locale}")
+        if not report["sales"] or "₹" not in report["text"]:
+            raise _fail(f"the {locale} report has no sales in ₹", done)
+    settings.unlink()
+
+
+def check_ai(executable: Path, env: dict[str, str], home: Path) -> None:
+    """AI insights from an OpenAI-compatible server on 127.0.0.1: the frozen openai client, the bundled
+    prompt templates and the number guard, end to end."""
+    from tests.llm_server import LLMServer, Reply
+
+    settings = home / "config" / "settings.toml"
+    bullets = ["Sales were lower than last week.", "Website brought the most leads.",
+               "Nearly everyone came to work."]
+    with LLMServer() as server:
+        server.reply(Reply.json_insights(bullets))
+        settings.write_text(f'[insights]\nprovider = "custom"\nbase_url = "{server.base_url}"\n'
+                            f'model = "test-model"\n', encoding="utf-8")
+        done = _run(executable, "generate", "--demo", "--no-send", "--json", env=env, note="  (AI on 127.0.0.1)")
+        report = _report(done, "generate with AI insights")
+        prompt = server.completions[0].json["messages"][0]["content"] if server.completions else ""
+    settings.unlink()
+    if report["engine"] != "ai" or report["insights"] != bullets:
+        raise _fail(f"the insights should come from the test server (engine {report['engine']!r})", done)
+    if "Shree Ganesh Traders" not in prompt:
+        raise _fail("the prompt sent should be the bundled template filled in for the demo shop", done)
+
+
+def check_gui(executable: Path, env: dict[str, str]) -> None:
+    """The tray app offscreen; and on a real X server too when Xvfb is installed (the plug-in users get)."""
+    done = _run(executable, "gui", "--smoke", env={**env, "QT_QPA_PLATFORM": "offscreen"})
+    if done.returncode != 0:
+        raise _fail("gui --smoke should bring up the tray and window, make a report and exit 0", done)
+    xvfb = shutil.which("xvfb-run") if sys.platform.startswith("linux") else None
+    if xvfb is None:
+        print("  (gui --smoke on X11 skipped: no xvfb-run)")
+        return
+    command = [xvfb, "-a", str(executable), "gui", "--smoke"]
+    done = subprocess.run(command, env={**env, "QT_QPA_PLATFORM": "xcb"}, capture_output=True, text=True,
+                          timeout=TIMEOUT)
+    print(f"  $ xvfb-run {APP_NAME} gui --smoke  (X11)  -> exit {done.returncode}")
+    if done.returncode != 0:
+        raise _fail("gui --smoke on X11 (Xvfb) should exit 0", done)
+
+
+def smoke(folder: Path, *, gui: bool = True) -> None:
+    executable = folder / (APP_NAME + (".exe" if sys.platform == "win32" else ""))
+    # Windows: the tray app is a GUI program with no console output; the commands have their own .exe.
+    cli = folder / f"{APP_NAME}-cli.exe" if sys.platform == "win32" else executable
+    if not executable.is_file() or not cli.is_file():
+        raise SmokeFailure(f"no executable at {executable} or {cli}")
+    check_contents(folder, executable)
+    check_x11_libraries(folder)
+    with tempfile.TemporaryDirectory(prefix="bo-smoke-") as tmp:
+        home = Path(tmp)
+        # A fresh app home, no secrets, the null keyring (never a D-Bus prompt), offscreen Qt.
+        env = {key: value for key, value in os.environ.items() if not key.startswith("BO_")}
+        env.update(BUSINESS_ORCHESTRATOR_HOME=str(home), QT_QPA_PLATFORM="offscreen",
+                   PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+        check_version(cli, env)
+        check_demo(cli, env)
+        check_locales(cli, env, home)
+        check_ai(cli, env, home)
+        if gui:
+            check_gui(executable, env)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m installer.smoke", description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="the one-folder build, e.g. dist/business-orchestrator")
+    parser.add_argument("--no-gui", action="store_true", help="skip gui --smoke (no tray app in this checkout)")
+    args = parser.parse_args(argv)
+    try:
+        smoke(args.folder, gui=not args.no_gui)
+    except (SmokeFailure, subprocess.TimeoutExpired) as exc:
+        print(f"SMOKE FAILED: {exc}", file=sys.stderr)
+        return 1
+    print("smoke test passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
