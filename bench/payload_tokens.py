@@ -1,6 +1,6 @@
 """How big is what we send? The demo day's payload and prompts, in characters and tokens.
 
-Run: `python bench/payload_tokens.py [YYYY-MM-DD]`. Token counts use a tiktoken-compatible
+Run: `python -m bench.payload_tokens [--date YYYY-MM-DD] [--json]`. Token counts use a tiktoken-compatible
 tokenizer when one is importable (`bpe-openai` ships the o200k/cl100k tables and works offline;
 `tiktoken` needs to download them once), else only the app's own estimate (UTF-8 bytes / 3).
 Measured on 2026-11-24: payload 1,177 chars, 452 o200k tokens; system + user prompts 781 tokens,
@@ -9,7 +9,9 @@ estimated 837. Budget: the payload stays under 700 tokens on a normal day.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -38,8 +40,12 @@ def tokenizer():
         return None, None
 
 
-def main() -> None:
-    day = dt.date.fromisoformat(sys.argv[1]) if len(sys.argv) > 1 else dt.date(2026, 11, 24)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Characters and tokens of the demo day's LLM prompt")
+    parser.add_argument("--date", type=dt.date.fromisoformat, default=dt.date(2026, 11, 24))
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    day = args.date
     with tempfile.TemporaryDirectory() as home:
         root = Path(home)
         paths = AppPaths(root / "config", root / "data", root / "logs", root / "cache").ensure()
@@ -48,10 +54,16 @@ def main() -> None:
         report, history = report_without_insights(settings, paths, day, demo=True, store=store)
         prompt = render_prompt(settings, paths, report, history)
     name, encode = tokenizer()
+    parts = {label: {"chars": len(text), "estimate": estimate_tokens(text),
+                     "tokens": len(encode(text)) if encode else None}
+             for label, text in (("payload", prompt.payload_json), ("system", prompt.system), ("user", prompt.user))}
+    if args.json:
+        print(json.dumps({"day": day.isoformat(), "tokenizer": name, **parts}))
+        return
     print(f"demo day {day}")
-    for label, text in (("payload", prompt.payload_json), ("system", prompt.system), ("user", prompt.user)):
-        counted = f", {len(encode(text))} tokens ({name})" if encode else ""
-        print(f"  {label:8} {len(text):6,} chars, estimate {estimate_tokens(text):5}{counted}")
+    for label, part in parts.items():
+        counted = f", {part['tokens']} tokens ({name})" if encode else ""
+        print(f"  {label:8} {part['chars']:6,} chars, estimate {part['estimate']:5}{counted}")
 
 
 if __name__ == "__main__":

@@ -7,8 +7,9 @@
 Benchmarks: `generate --demo` end to end; the report on a large cumulative export, first run (empty
 cache) and repeat (files unchanged), each against DuckDB computing the same aggregates from the same
 CSVs in its own process; peak RSS of each (from the kernel's rusage of the child); the prompt size of
-the demo day when the LLM prompt module exists; tray start-up against a bare PySide6 tray when the
-tray app exists. Times are wall-clock seconds; ratios are taken within one repeat, then the median.
+the demo day (bench/payload_tokens.py); tray start-up against a bare PySide6 tray (bench/bare_tray.py);
+idle RSS of the tray app and its growth over 1,000 scheduled runs (bench/tray_soak.py). Times are
+wall-clock seconds; ratios are taken within one repeat, then the median.
 """
 
 from __future__ import annotations
@@ -57,10 +58,17 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, child.returncode, text)
 
 
+PYCACHE = Path(tempfile.gettempdir()) / "bo-bench-pycache"
+
+
 def app_env(home: Path) -> dict[str, str]:
+    """A child's environment: its own app home, offscreen Qt, no keyring, and compiled bytecode kept
+    (in a folder of its own) as an installed app has it, even where PYTHONDONTWRITEBYTECODE is set."""
     env = dict(os.environ)
-    env.update({"BUSINESS_ORCHESTRATOR_HOME": str(home), "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-                "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)})
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.update({"PYTHONPYCACHEPREFIX": str(PYCACHE), "BUSINESS_ORCHESTRATOR_HOME": str(home),
+                "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring", "QT_QPA_PLATFORM": "offscreen",
+                "PYTHONPATH": str(ROOT)})
     return env
 
 
@@ -149,30 +157,81 @@ def bench_demo(repeats: int, work: Path) -> dict:
     return {"repeats": runs, "median": _medians(runs)}
 
 
-def bench_prompt() -> dict:
-    """Tokens of the demo day's LLM prompt, once the LLM issue's prompt module is on this branch."""
-    if not (ROOT / "desktop_app" / "insights" / "prompts.py").is_file():
-        return {"available": False, "note": "desktop_app.insights.prompts.render_prompt is not on this branch yet"}
-    return {"available": False, "note": "desktop_app.insights.prompts exists but this benchmark does not call it yet"}
+def bench_prompt(work: Path) -> dict:
+    """Characters and tokens of the demo day's LLM prompt (bench/payload_tokens.py)."""
+    run = measure([PYTHON, "-m", "bench.payload_tokens", "--json"], app_env(work / "home-prompt"))
+    if run.returncode != 0:
+        raise SystemExit(f"payload_tokens failed with exit code {run.returncode}")
+    return json.loads(run.stdout)
 
 
 def gui_available() -> bool:
-    help_text = _in_child("from desktop_app.cli import build_parser; print(build_parser().format_help())")
-    return " gui" in help_text and (ROOT / "desktop_app" / "ui").is_dir()
+    """The tray app exists on this branch (without Qt installed the children would fail loudly instead)."""
+    return (ROOT / "desktop_app" / "ui" / "app.py").is_file()
+
+
+def time_to_ready(cmd: list[str], env: dict[str, str], ready: Path, timeout: float = 60.0) -> float:
+    """Seconds from starting `cmd` to the moment it wrote to `ready` (its "tray ready" time, see
+    bench/bare_tray.py); a child still running then (the app) is terminated."""
+    ready.unlink(missing_ok=True)
+    start = time.time()
+    child = subprocess.Popen([*cmd, "--ready-file", str(ready)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
+    try:
+        while not ready.exists():
+            if child.poll() is not None and not ready.exists():
+                raise SystemExit(f"{cmd} exited with {child.returncode} before it was ready")
+            if time.time() - start > timeout:
+                raise SystemExit(f"{cmd} was not ready after {timeout} s")
+            time.sleep(0.002)
+        return float(ready.read_text()) - start
+    finally:
+        if child.poll() is None:
+            child.terminate()
+        child.wait(timeout=30)
 
 
 def bench_startup(repeats: int, work: Path) -> dict:
-    """Process start to tray ready (offscreen): the app's `gui --smoke` against a bare PySide6 tray."""
+    """Process start to tray ready (offscreen): `gui --force-tray` against a bare PySide6 tray, alternating.
+
+    One unmeasured start of each first, so both read warm files and compiled bytecode. Every app start
+    gets a fresh home, as on a first launch after installing.
+    """
     if not gui_available():
-        return {"available": False, "note": "the tray app (gui --smoke, desktop_app/ui) is not on this branch yet"}
+        return {"available": False, "note": "the tray app is not on this branch"}
+    bare_cmd = [PYTHON, "-m", "bench.bare_tray"]
+    app_cmd = [PYTHON, "-m", "desktop_app", "gui", "--force-tray"]
+    ready = work / "ready"
+    rows = []
+    for index in range(-1, repeats):
+        env = app_env(work / f"home-gui-{index}")
+        bare = time_to_ready(bare_cmd, env, ready)
+        app = time_to_ready(app_cmd, env, ready)
+        if index >= 0:
+            rows.append({"bare_seconds": bare, "app_seconds": app, "ratio": app / bare})
+    return {"available": True, "commands": {"bare": " ".join(bare_cmd), "app": " ".join(app_cmd)},
+            "repeats": rows, "median": _medians(rows)}
+
+
+def bench_tray(repeats: int, work: Path, quick: bool) -> dict:
+    """Idle RSS of the tray app and its growth over 1,000 scheduled runs (bench/tray_soak.py)."""
+    if not gui_available():
+        return {"available": False, "note": "the tray app is not on this branch"}
+    cmd = [PYTHON, "-m", "bench.tray_soak", *(["--runs", "3", "--settle", "0.2"] if quick else ["--runs", "1000"])]
     rows = []
     for index in range(repeats):
-        home = work / f"home-gui-{index}"
-        bare = measure([PYTHON, "-m", "bench.bare_tray"], app_env(home))
-        app = measure([PYTHON, "-m", "desktop_app", "gui", "--smoke"], app_env(home))
-        rows.append({"bare": asdict(bare) | {"stdout": None}, "app": asdict(app) | {"stdout": None},
-                     "ratio": app.seconds / bare.seconds})
-    return {"available": True, "repeats": rows, "median": _medians(rows)}
+        home = work / f"home-tray-{index}"
+        shutil.rmtree(home, ignore_errors=True)
+        run = measure(cmd, app_env(home))
+        if run.returncode != 0:
+            raise SystemExit(f"tray soak failed with exit code {run.returncode}:\n{run.stdout[-2000:]}")
+        soak = json.loads(run.stdout.strip().splitlines()[-1])
+        rows.append({"idle_rss_mb": soak["idle_rss_mb"], "rss_run_1_mb": soak["rss_run_1_mb"],
+                     "rss_last_mb": soak["rss_last_mb"], "growth": soak["growth"], "runs": soak["runs"],
+                     "median_run_seconds": soak["median_run_seconds"], "peak_rss_mb": run.peak_rss_mb,
+                     "seconds": run.seconds, "samples_mb": soak["samples_mb"]})
+        shutil.rmtree(home, ignore_errors=True)
+    return {"available": True, "command": " ".join(cmd), "repeats": rows, "median": _medians(rows)}
 
 
 def _medians(rows: list[dict]) -> dict:
@@ -239,9 +298,20 @@ def summary(results: dict) -> str:
                  f"(<= 1.5), repeat peak RSS {large['repeat_rss_ratio']:.2f}x")
     lines.append(f"totals equal DuckDB's to the paisa: {results['large']['totals_match']}")
     lines += [f"  MISMATCH {m}" for m in results["large"]["mismatches"]]
-    lines.append(f"prompt: {results['prompt']}")
+    prompt = results["prompt"]
+    lines.append(f"prompt ({prompt['tokenizer'] or 'no tokenizer: estimate'}): payload "
+                 f"{prompt['payload']['tokens'] or prompt['payload']['estimate']} tokens (<= 700), system "
+                 f"{prompt['system']['tokens']}, user {prompt['user']['tokens']}")
     startup = results["startup"]
-    lines.append(f"startup: {startup['median'] if startup.get('available') else startup['note']}")
+    if startup.get("available"):
+        m = startup["median"]
+        lines.append(f"tray ready: app {m['app_seconds']:.3f} s, bare PySide6 {m['bare_seconds']:.3f} s, "
+                     f"ratio {m['ratio']:.2f}x (<= 1.3)")
+    tray = results["tray"]
+    if tray.get("available"):
+        m = tray["median"]
+        lines.append(f"tray RSS: idle {m['idle_rss_mb']:.0f} MB (<= 150), run 1 {m['rss_run_1_mb']:.1f} MB, run "
+                     f"{m['runs']:.0f} {m['rss_last_mb']:.1f} MB, growth {m['growth']:+.1%} (<= 5%)")
     return "\n".join(lines)
 
 
@@ -267,8 +337,9 @@ def main(argv: list[str] | None = None) -> int:
             "commands": {"app": " ".join(generate_cmd(data)), "duckdb": " ".join(duckdb_cmd(data))},
             "demo": bench_demo(repeats, work),
             "large": bench_large(data, repeats, work),
-            "prompt": bench_prompt(),
+            "prompt": bench_prompt(work),
             "startup": bench_startup(repeats, work),
+            "tray": bench_tray(repeats, work, args.quick),
         }
     print(summary(results))
     if args.json:

@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--demo", action="store_true", help="show the built-in demo shop instead of your sources")
     gui.add_argument("--smoke", action="store_true",
                      help="bring up the tray and the window, make one demo report, quit (exit 0 if it worked)")
+    gui.add_argument("--ready-file", type=Path, metavar="PATH",
+                     help="write the time (Unix seconds) to PATH once the tray icon is up (for benchmarks)")
+    gui.add_argument("--force-tray", action="store_true",
+                     help="use a tray icon even where Qt reports no system tray (headless benchmarks and tests)")
 
     seed = commands.add_parser("import-seed", help="adopt a folder from the original script")
     seed.add_argument("folder", type=Path, help="folder with data/, .env and business_summary_log.csv")
@@ -389,7 +393,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
         from .ui.app import run_gui
     except ImportError as exc:  # a headless install without PySide6
         raise UsageError(f"the tray app needs PySide6 ({exc}); the other commands work without it") from exc
-    return run_gui(demo=args.demo, smoke=args.smoke)
+    return run_gui(demo=args.demo, smoke=args.smoke, ready_file=args.ready_file,
+                   use_tray=True if args.force_tray else None)
 
 
 def cmd_import_seed(args: argparse.Namespace) -> int:
@@ -424,21 +429,29 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from .settings import SettingsError
+def _is_settings_error(exc: BaseException) -> bool:
+    """SettingsError without importing settings (pydantic): the tray's start-up path must not pay for it.
+    If one was raised, its module is loaded."""
+    settings = sys.modules.get(f"{__package__}.settings")
+    return settings is not None and isinstance(exc, settings.SettingsError)
 
+
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
         args = parser.parse_args(["gui"])
     try:
         return COMMANDS[args.command](args)
-    except (SettingsError, UsageError) as exc:
+    except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
+        if _is_settings_error(exc):
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
         log.exception("unexpected error in %s", args.command)
         print(f"error: {exc.__class__.__name__}: {exc} (details in {app_paths().logs / 'app.log'})", file=sys.stderr)
         return EXIT_UNEXPECTED

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
+import time
 from collections import deque
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
@@ -17,9 +19,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..paths import AppPaths
-from . import jobs
-from .jobs import DayView, Startup, Workspace
-from .summary import SummaryWindow
 from .tray import Tray
 from .worker import Task, run_in_background, wait_for_all
 
@@ -27,12 +26,23 @@ if TYPE_CHECKING:
     from ..report import Report
     from ..scheduler import ReportScheduler, Run
     from ..settings import Settings
+    from . import jobs
+    from .jobs import DayView, Startup, Workspace
+    from .summary import SummaryWindow
 
 log = logging.getLogger("business_orchestrator.ui")
 FAILURES_BEFORE_DIALOG = 3
 DEMO_BANNER = ("<b>This is a demo shop.</b> Add your own exports in "
                "<a href='settings'>Settings… → Sources</a> and the next report uses them. "
                "Scheduled reports start once a source is set up.")
+
+
+def _jobs():
+    """The background functions. Imported on first use, after the icon is up (they bring in the history
+    store and the report model)."""
+    from . import jobs
+
+    return jobs
 
 
 class TrayApp(QObject):
@@ -56,8 +66,7 @@ class TrayApp(QObject):
         self.force_demo = demo
         self.use_tray = Tray.available() if use_tray is None else use_tray
         self.tray: Tray | None = Tray(self) if self.use_tray else None
-        self.summary = SummaryWindow()
-        self.summary.hide_on_close = self.use_tray
+        self._summary: SummaryWindow | None = None  # built on first use: see `summary`
         self.settings: Settings | None = None
         self.workspace: Workspace | None = None
         self.scheduler: ReportScheduler | None = None
@@ -75,16 +84,29 @@ class TrayApp(QObject):
 
     # -- start-up -------------------------------------------------------------------------------------
 
+    @property
+    def summary(self) -> SummaryWindow:
+        """The summary window, built the first time anything needs it.
+
+        With a tray that is after the icon is up and the settings are loaded: the window's module
+        (Babel, the KPI cards, the chart) is the largest part of start-up otherwise.
+        """
+        if self._summary is None:
+            from .summary import SummaryWindow
+
+            s = self._summary = SummaryWindow()
+            s.hide_on_close = self.use_tray
+            s.generate_requested.connect(self.generate_now)
+            s.cancel_requested.connect(self.cancel)
+            s.settings_requested.connect(self.open_settings)
+            s.day_requested.connect(self.show_day)
+            s.send_requested.connect(self.send_shown_report)
+            s.approve_requested.connect(self.approve_held)
+            s.edit_requested.connect(self.edit_held)
+            s.skip_requested.connect(self.skip_held)
+        return self._summary
+
     def _wire(self) -> None:
-        s = self.summary
-        s.generate_requested.connect(self.generate_now)
-        s.cancel_requested.connect(self.cancel)
-        s.settings_requested.connect(self.open_settings)
-        s.day_requested.connect(self.show_day)
-        s.send_requested.connect(self.send_shown_report)
-        s.approve_requested.connect(self.approve_held)
-        s.edit_requested.connect(self.edit_held)
-        s.skip_requested.connect(self.skip_held)
         if self.tray is not None:
             a = self.tray.actions
             a["generate"].triggered.connect(self.generate_now)
@@ -97,9 +119,10 @@ class TrayApp(QObject):
             self.tray.activated_summary.connect(self.show_summary)
 
     def start(self) -> None:
-        """Show something at once, then load the rest in the background."""
+        """Show something at once, then load the rest in the background once the event loop runs
+        (so the icon is drawn before a worker competes with it for the interpreter)."""
         self.show_now()
-        self.load_in_background()
+        QTimer.singleShot(0, self.load_in_background)
 
     def show_now(self) -> None:
         """The start-up path: only Qt and small modules, so the icon appears at once."""
@@ -109,6 +132,8 @@ class TrayApp(QObject):
             self.summary.bring_forward()  # no system tray: the window is the app
 
     def load_in_background(self) -> None:
+        from . import jobs
+
         run_in_background("start-up", jobs.load_startup, self.paths, parent=self,
                           on_success=self._started, on_failure=self._startup_failed)
 
@@ -137,6 +162,8 @@ class TrayApp(QObject):
 
     def _apply_settings(self, settings: Settings) -> None:
         self.settings = settings
+        from .jobs import Workspace
+
         demo = self.force_demo or not settings.sources
         self.workspace = Workspace(settings, self.paths, demo)
         self.summary.set_banner(DEMO_BANNER if demo else None)
@@ -206,7 +233,7 @@ class TrayApp(QObject):
         factory = self.client_factory
 
         def job(ctx, workspace, day):
-            return jobs.generate(ctx, workspace, day, send=send, hold_until=hold_until, client_factory=factory)
+            return _jobs().generate(ctx, workspace, day, send=send, hold_until=hold_until, client_factory=factory)
 
         return job
 
@@ -274,7 +301,7 @@ class TrayApp(QObject):
     def show_day(self, day: dt.date | None) -> None:
         if self.workspace is None:
             return
-        run_in_background("load day", jobs.load_day, self.workspace, day, parent=self, on_success=self._loaded)
+        run_in_background("load day", _jobs().load_day, self.workspace, day, parent=self, on_success=self._loaded)
 
     def _loaded(self, view: DayView) -> None:
         if view.report is not None and self.last_report is None and view.day == view.report.date:
@@ -297,7 +324,7 @@ class TrayApp(QObject):
 
     def refresh_outbox(self) -> None:
         """Read the outbox off the GUI thread; send what has come due (retries, approvals that timed out)."""
-        run_in_background("outbox state", jobs.outbox_state, self.paths, parent=self,
+        run_in_background("outbox state", _jobs().outbox_state, self.paths, parent=self,
                           on_success=self._outbox_state)
 
     def _outbox_state(self, state: jobs.OutboxState) -> None:
@@ -330,14 +357,14 @@ class TrayApp(QObject):
         if self.settings is None or (self.sending is not None and self.sending.running):
             return
         ids = [d.id for d in self.outbox.held] if release_held and self.outbox else []
-        self._start_sending(jobs.release_held, self.settings, self.paths, ids, self.client_factory)
+        self._start_sending(_jobs().release_held, self.settings, self.paths, ids, self.client_factory)
 
     def approve_held(self) -> None:
         self.send_pending_now(release_held=True)
 
     def skip_held(self) -> None:
         ids = [d.id for d in self.outbox.held] if self.outbox else []
-        run_in_background("skip", jobs.skip_held, self.paths, ids, parent=self,
+        run_in_background("skip", _jobs().skip_held, self.paths, ids, parent=self,
                           on_success=lambda _none: self.refresh_outbox())
 
     def edit_held(self) -> None:
@@ -350,7 +377,7 @@ class TrayApp(QObject):
                                                    "The message as it will be sent:", text)
         if ok and edited.strip():
             ids = [d.id for d in self.outbox.held]
-            run_in_background("edit", jobs.edit_held, self.paths, ids, edited, parent=self,
+            run_in_background("edit", _jobs().edit_held, self.paths, ids, edited, parent=self,
                               on_success=lambda _none: self.refresh_outbox())
 
     def send_shown_report(self) -> None:
@@ -359,7 +386,7 @@ class TrayApp(QObject):
         if report is None or self.settings is None or report.demo:
             return
         self.summary.add_step("Sending to Telegram…")
-        self._start_sending(jobs.send_report, self.settings, self.paths, report.date, self.client_factory)
+        self._start_sending(_jobs().send_report, self.settings, self.paths, report.date, self.client_factory)
 
     def _start_sending(self, fn, *args) -> None:
         if self.tray is not None:
@@ -473,8 +500,20 @@ def _excepthook(exc_type, exc, tb) -> None:
     sys.__excepthook__(exc_type, exc, tb)
 
 
-def run_gui(*, demo: bool = False, smoke: bool = False) -> int:
-    """The tray app's main loop. `smoke`: show tray and window, make one demo report, quit (0 = it worked)."""
+def mark_ready(path: Path) -> None:
+    """Write the current time to `path`: the start-up benchmark's "tray ready" moment (see bench/bare_tray.py)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(f"{time.time():.6f}\n", encoding="ascii")
+    partial.replace(path)  # whoever polls for `path` never reads half a number
+
+
+def run_gui(*, demo: bool = False, smoke: bool = False, ready_file: Path | None = None,
+            use_tray: bool | None = None) -> int:
+    """The tray app's main loop. `smoke`: show tray and window, make one demo report, quit (0 = it worked).
+
+    `ready_file`: once the icon (or, with no tray, the window) is shown and the event loop has run once,
+    write the time there; `use_tray=True` shows the icon even where Qt reports no system tray.
+    """
     from ..logs import setup_logging
     from ..paths import app_paths
     from .gc_guard import MainThreadGarbageCollector
@@ -494,7 +533,7 @@ def run_gui(*, demo: bool = False, smoke: bool = False) -> int:
     if not smoke and instance.listen():
         log.info("single instance: listening as %s", name)
     collector = MainThreadGarbageCollector(app)
-    tray_app = TrayApp(paths, demo=demo or smoke)
+    tray_app = TrayApp(paths, demo=demo or smoke, use_tray=use_tray)
     app.setQuitOnLastWindowClosed(not tray_app.use_tray)
     instance.show_requested.connect(tray_app.another_launch)
     sys.excepthook = _excepthook
@@ -509,6 +548,8 @@ def run_gui(*, demo: bool = False, smoke: bool = False) -> int:
         tray_app.generation_failed.connect(lambda message: (print(message, file=sys.stderr), finish(1)))
         tray_app.summary.bring_forward()
     tray_app.start()
+    if ready_file is not None:
+        QTimer.singleShot(0, lambda: mark_ready(ready_file))  # runs once the event loop has started
     code = app.exec()
     instance.close()
     collector.stop()

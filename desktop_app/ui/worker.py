@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 log = logging.getLogger("business_orchestrator.ui.worker")
 
@@ -52,7 +52,6 @@ class Task(QObject):
             owner.destroyed.connect(self._orphan)
         self.context = TaskContext(report=self._progress_from_worker.emit)
         self.running = True
-        self.runnable: QRunnable | None = None
         self._progress_from_worker.connect(self._on_progress)
         self._done_from_worker.connect(self._on_done)
 
@@ -76,7 +75,6 @@ class Task(QObject):
     @Slot(bool, object)
     def _on_done(self, ok: bool, value: object) -> None:
         self.running = False
-        self.runnable = None
         if self.orphaned:
             if not ok:
                 log.info("background task %r ended after its window closed: %s", self.name, value)
@@ -87,23 +85,26 @@ class Task(QObject):
         self.deleteLater()  # one task per tick would otherwise pile up as children of the app
 
 
-class _Runnable(QRunnable):
-    def __init__(self, task: Task, fn: Callable[..., Any], args: tuple[Any, ...]):
-        super().__init__()
-        # Python owns this object (the task keeps it until the result is delivered): with auto-delete,
-        # Qt and Python's garbage collector could both end its life, and a collected runnable never runs.
-        self.setAutoDelete(False)
-        self._task, self._fn, self._args = task, fn, args
+def _job(task: Task, fn: Callable[..., Any], args: tuple[Any, ...]) -> Callable[[], None]:
+    """What the pool runs: `fn`, its result or error handed to the task's (GUI) thread by a signal.
 
-    def run(self) -> None:
+    A plain callable, not a QRunnable subclass: PySide6 takes a reference to a Python QRunnable passed to
+    `QThreadPool.start` and, with auto-delete off, never gives it back, so every task, its arguments and
+    its callbacks stayed in memory for good (bench/tray_soak.py: +30 KB a scheduled run). PySide6 wraps a
+    callable in a runnable of its own and drops its reference once the call has returned.
+    """
+
+    def run() -> None:
         try:
-            result = self._fn(self._task.context, *self._args)
+            result = fn(task.context, *args)
         except BaseException as exc:  # handed to the GUI thread, which logs and shows it
             if not isinstance(exc, Exception):
-                log.error("background task %r stopped by %r", self._task.name, exc)
-            self._task._done_from_worker.emit(False, exc)
+                log.error("background task %r stopped by %r", task.name, exc)
+            task._done_from_worker.emit(False, exc)
         else:
-            self._task._done_from_worker.emit(True, result)
+            task._done_from_worker.emit(True, result)
+
+    return run
 
 
 _pool: QThreadPool | None = None
@@ -133,8 +134,7 @@ def run_in_background(name: str, fn: Callable[..., Any], *args: Any, parent: QOb
     else:
         task.failed.connect(lambda exc: log.error("background task %r failed", name, exc_info=exc))
     _live_tasks.add(task)
-    task.runnable = _Runnable(task, fn, args)
-    pool().start(task.runnable)
+    pool().start(_job(task, fn, args))
     return task
 
 

@@ -57,3 +57,43 @@ def test_quick_run_of_every_benchmark_agrees_with_duckdb(tmp_path):
         assert results["large"]["median"][name]["peak_rss_mb"] > 0
     assert results["demo"]["median"]["seconds"] > 0
     assert "first" in done.stdout and "repeat" in done.stdout
+    startup = results["startup"]["median"]
+    assert startup["bare_seconds"] > 0 and startup["app_seconds"] > 0 and "tray ready" in done.stdout
+    tray = results["tray"]["median"]
+    assert tray["runs"] == 3 and tray["idle_rss_mb"] > 0 and tray["rss_last_mb"] > 0
+    payload = results["prompt"]["payload"]
+    assert payload["chars"] > 0 and payload["estimate"] > 0
+
+
+@pytest.mark.parametrize("cmd", [["bench.bare_tray"], ["desktop_app", "gui", "--force-tray"]],
+                         ids=["bare", "app"])
+def test_ready_file_holds_the_moment_the_tray_was_up(tmp_path, cmd):
+    """The start-up benchmark's one definition of "tray ready", in the bare script and in the app."""
+    from bench.run import app_env, time_to_ready
+
+    seconds = time_to_ready([sys.executable, "-m", *cmd], app_env(tmp_path / "home"), tmp_path / "ready")
+    assert 0 < seconds < 60
+    assert not (tmp_path / "ready.partial").exists()
+
+
+def test_tray_soak_runs_scheduled_reports_through_the_app(tmp_path):
+    """Three scheduled runs under the fake clock: each is a report in the owner's history, none is skipped."""
+    from bench.run import app_env
+
+    done = subprocess.run([sys.executable, "-m", "bench.tray_soak", "--runs", "3", "--settle", "0.1"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, env=app_env(tmp_path / "home"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    soak = json.loads(done.stdout.strip().splitlines()[-1])
+    assert soak["reports_in_history"] == 4  # "Generate now" plus three scheduled runs
+    assert soak["rss_run_1_mb"] > 0 and soak["rss_run_3_mb"] > 0
+
+
+def test_payload_tokens_reports_every_part_of_the_prompt(tmp_path):
+    from bench.run import app_env
+
+    done = subprocess.run([sys.executable, "-m", "bench.payload_tokens", "--json"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env=app_env(tmp_path / "home"))
+    assert done.returncode == 0, done.stderr
+    prompt = json.loads(done.stdout)
+    assert {"payload", "system", "user"} <= prompt.keys()
+    assert all(prompt[part]["estimate"] > 0 for part in ("payload", "system", "user"))

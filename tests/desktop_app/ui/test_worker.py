@@ -53,3 +53,29 @@ def test_cancel_sets_the_flag_the_work_checks(qtbot):
     with qtbot.waitSignal(task.succeeded, timeout=5000) as blocker:
         pass
     assert blocker.args == [True]
+
+
+def test_finished_tasks_are_freed_with_their_arguments(qtbot):
+    """A task, its arguments and callbacks must not outlive the delivered result: the tray starts several
+    per scheduled report (bench/tray_soak.py found every one of them kept for good)."""
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    class Payload:
+        pass
+
+    payloads, tasks = [], []
+    for _ in range(5):
+        payload = Payload()
+        payloads.append(weakref.ref(payload))
+        task = run_in_background("noop", lambda ctx, p: None, payload, on_success=lambda value: None)
+        tasks.append(weakref.ref(task))
+        with qtbot.waitSignal(task.finished, timeout=5000):
+            pass
+        del payload, task
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    gc.collect()
+    assert [ref() for ref in payloads] == [None] * 5
+    assert [ref() for ref in tasks] == [None] * 5
