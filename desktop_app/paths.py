@@ -7,8 +7,8 @@ under one folder instead (tests, portable installs).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from platformdirs import PlatformDirs
 
@@ -16,8 +16,9 @@ APP_NAME = "BusinessOrchestrator"
 HOME_ENV = "BUSINESS_ORCHESTRATOR_HOME"
 
 
-@dataclass(frozen=True)
-class AppPaths:
+class AppPaths(NamedTuple):
+    """A NamedTuple, not a dataclass: this is on the tray's start-up path and `dataclasses` costs ~4 ms there."""
+
     config: Path
     data: Path
     logs: Path
