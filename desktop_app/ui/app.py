@@ -514,29 +514,24 @@ def run_gui(*, demo: bool = False, smoke: bool = False, ready_file: Path | None 
     `ready_file`: once the icon (or, with no tray, the window) is shown and the event loop has run once,
     write the time there; `use_tray=True` shows the icon even where Qt reports no system tray.
     """
+    from ..logs import setup_logging
     from ..paths import app_paths
     from .gc_guard import MainThreadGarbageCollector
     from .single_instance import SingleInstance, ask_running_instance, server_name
 
-    def start_logging(listening: bool = False) -> None:
-        from ..logs import setup_logging  # the rotating file handler costs start-up time: after the icon
-
-        setup_logging(paths.logs)
-        if listening:
-            log.info("single instance: listening as %s", name)
-
     paths = app_paths().ensure()
+    setup_logging(paths.logs)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Business Orchestrator")
     app.setOrganizationName("BusinessOrchestrator")
     app.setDesktopFileName("business-orchestrator")
     name = server_name(str(paths.config))
     if not smoke and ask_running_instance(name):
-        start_logging()
         log.info("another instance is running; asked it to show its window")
         return 0
     instance = SingleInstance(name)
-    listening = not smoke and instance.listen()
+    if not smoke and instance.listen():
+        log.info("single instance: listening as %s", name)
     collector = MainThreadGarbageCollector(app)
     tray_app = TrayApp(paths, demo=demo or smoke, use_tray=use_tray)
     app.setQuitOnLastWindowClosed(not tray_app.use_tray)
@@ -555,7 +550,6 @@ def run_gui(*, demo: bool = False, smoke: bool = False, ready_file: Path | None 
     tray_app.start()
     if ready_file is not None:
         QTimer.singleShot(0, lambda: mark_ready(ready_file))  # runs once the event loop has started
-    QTimer.singleShot(0, lambda: start_logging(listening))  # after the icon is up; earlier records reach stderr only
     code = app.exec()
     instance.close()
     collector.stop()
