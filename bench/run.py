@@ -229,6 +229,7 @@ def bench_tray(repeats: int, work: Path, quick: bool) -> dict:
         rows.append({"idle_rss_mb": soak["idle_rss_mb"], "rss_run_1_mb": soak["rss_run_1_mb"],
                      "rss_last_mb": soak["rss_last_mb"], "growth": soak["growth"], "runs": soak["runs"],
                      "median_run_seconds": soak["median_run_seconds"], "peak_rss_mb": run.peak_rss_mb,
+                     "child_peak_rss_mb": soak.get("child_peak_rss_mb") or 0.0,  # the report processes
                      "seconds": run.seconds, "samples_mb": soak["samples_mb"]})
         shutil.rmtree(home, ignore_errors=True)
     return {"available": True, "command": " ".join(cmd), "repeats": rows, "median": _medians(rows)}
@@ -311,7 +312,8 @@ def summary(results: dict) -> str:
     if tray.get("available"):
         m = tray["median"]
         lines.append(f"tray RSS: idle {m['idle_rss_mb']:.0f} MB (<= 150), run 1 {m['rss_run_1_mb']:.1f} MB, run "
-                     f"{m['runs']:.0f} {m['rss_last_mb']:.1f} MB, growth {m['growth']:+.1%} (<= 5%)")
+                     f"{m['runs']:.0f} {m['rss_last_mb']:.1f} MB, growth {m['growth']:+.1%} (<= 5%); a scheduled run "
+                     f"{m['median_run_seconds']:.2f} s, report process peak {m['child_peak_rss_mb']:.0f} MB")
     return "\n".join(lines)
 
 

@@ -3,7 +3,8 @@
     python -m bench.tray_soak --runs 1000            # QT_QPA_PLATFORM=offscreen on a headless machine
 
 In one process, exactly as `business-orchestrator gui` wires it (TrayApp, the GUI-thread garbage
-collector, the worker pool, `desktop_app.ui.jobs.generate` for every report):
+collector, the worker pool, each report made in a short-lived child process by
+`desktop_app.ui.generation_process.generate_in_child`, as the tray does):
 
 1. The demo shop's exports become the owner's sources (settings.toml, schedule every minute), so the
    scheduler is live (the demo workspace itself never runs scheduled reports).
@@ -14,6 +15,8 @@ collector, the worker pool, `desktop_app.ui.jobs.generate` for every report):
    the same settle, and every `--every` runs in between.
 
 Prints one JSON object. Current RSS is read from /proc/self/statm (Linux), else from psutil when installed.
+The tray's RSS excludes the report processes; `child_peak_rss_mb` is the largest of them (the kernel's
+rusage of waited-for children, Linux/macOS).
 """
 
 from __future__ import annotations
@@ -142,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs": args.runs, "idle_rss_mb": idle, "rss_run_1_mb": first, f"rss_run_{args.runs}_mb": last,
         "rss_last_mb": last, "growth": (last - first) / first, "samples_mb": samples,
         "first_generation_seconds": first_seconds, "median_run_seconds": sorted(run_seconds)[len(run_seconds) // 2],
-        "reports_in_history": _history_rows(paths.history_db),
+        "reports_in_history": _history_rows(paths.history_db), "child_peak_rss_mb": _child_peak_rss_mb(),
     }))
     return 0
 
@@ -152,6 +155,15 @@ def _snapshot():
 
     gc.collect()
     return tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
+
+
+def _child_peak_rss_mb() -> float | None:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, KiB on Linux
 
 
 def _history_rows(path: Path) -> int:

@@ -1,5 +1,10 @@
 import sys
 
-from desktop_app.cli import main
+if __name__ == "__main__":
+    if getattr(sys, "frozen", False):  # PyInstaller: a report child process starts here and must stop here
+        import multiprocessing
 
-sys.exit(main())
+        multiprocessing.freeze_support()
+    from desktop_app.cli import main
+
+    sys.exit(main())

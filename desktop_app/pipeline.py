@@ -18,6 +18,7 @@ import pandas as pd
 from connectors import read_source
 from connectors.base import DATE_COLUMN, DOMAINS, CellIssue, Domain, SourceFrame, SourceReadError, SourceSpec
 
+from .cancel import Cancelled
 from .history import HistoryStore, append_csv_log
 from .insights.engine import write_insights
 from .kpis import DomainData, Headcount, compute_attendance, compute_leads, compute_sales
@@ -31,10 +32,6 @@ from .source_cache import SourceCache
 log = logging.getLogger("business_orchestrator.pipeline")
 KPI_WINDOW_DAYS = 8  # unreadable cells on these days (or on unknown days) make a domain fail
 MAX_LISTED_ISSUES = 3
-
-
-class Cancelled(Exception):
-    """The user cancelled the run (tray: Cancel while generating)."""
 
 
 class CancelToken(Protocol):

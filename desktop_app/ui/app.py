@@ -232,8 +232,10 @@ class TrayApp(QObject):
     def _generate_job(self, send: bool, hold_until: dt.datetime | None):
         factory = self.client_factory
 
-        def job(ctx, workspace, day):
-            return _jobs().generate(ctx, workspace, day, send=send, hold_until=hold_until, client_factory=factory)
+        def job(ctx, workspace, day):  # in a child process: pandas never loads into the tray
+            from .generation_process import generate_in_child
+
+            return generate_in_child(ctx, workspace, day, send=send, hold_until=hold_until, client_factory=factory)
 
         return job
 
@@ -264,8 +266,9 @@ class TrayApp(QObject):
         self._next_waiting()
 
     def _generation_error(self, exc: BaseException, run: Run | None) -> None:
-        pipeline = sys.modules.get("desktop_app.pipeline")  # loaded by the worker if it got that far
-        cancelled = pipeline is not None and isinstance(exc, pipeline.Cancelled)
+        from ..cancel import Cancelled
+
+        cancelled = isinstance(exc, Cancelled)
         self.summary.set_busy(False)
         if self.tray is not None:
             self.tray.set_state("normal")
@@ -274,8 +277,13 @@ class TrayApp(QObject):
             self.generation_cancelled.emit()
         else:
             self.failures += 1
-            log.error("report generation failed", exc_info=exc)
-            message = f"The report could not be made: {exc.__class__.__name__}: {exc}"
+            details = getattr(exc, "details", "")  # GenerationFailed: the child's traceback, as text
+            if details:
+                log.error("report generation failed:\n%s", details.rstrip())
+            else:
+                log.error("report generation failed", exc_info=exc)
+            kind = getattr(exc, "kind", exc.__class__.__name__)
+            message = f"The report could not be made: {kind + ': ' if kind else ''}{exc}"
             self.summary.show_error(message + f"\nDetails are in {self.paths.logs / 'app.log'}")
             if self.tray is not None:
                 self.tray.notify("Report failed", message, error=True)

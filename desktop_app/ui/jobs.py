@@ -93,14 +93,13 @@ class Generated:
     delivery: object | None = None  # desktop_app.delivery.DrainResult
 
 
-def generate(ctx: TaskContext, workspace: Workspace, day: dt.date | None, *, send: bool = False,
-             hold_until: dt.datetime | None = None, client_factory=None) -> Generated:
-    """Run the one pipeline (demo data prepared first when the workspace is the demo), reload the day, and
-    send the report when asked (held back for approval until `hold_until` when that is given)."""
+def make_report(ctx: TaskContext, workspace: Workspace, day: dt.date, *, send: bool = False,
+                hold_until: dt.datetime | None = None) -> tuple[Report, Settings, bool]:
+    """Run the one pipeline (demo data prepared first when the workspace is the demo). Returns the report,
+    the settings it was made with, and whether it is to be sent now (asked for, Telegram set up, not held)."""
     from ..pipeline import run_report
 
     settings, store = workspace.settings, None
-    day = day or today(settings)
     if workspace.demo:
         from ..demo import backfill_history, prepare_demo
 
@@ -110,10 +109,20 @@ def generate(ctx: TaskContext, workspace: Workspace, day: dt.date | None, *, sen
     send = send and not workspace.demo and settings.telegram.enabled and bool(settings.telegram.destinations)
     report = run_report(settings, workspace.paths, day, demo=workspace.demo, store=store,
                         progress=ctx.progress, cancel=ctx.cancel, send=send, hold_until=hold_until)
+    return report, settings, send and hold_until is None
+
+
+def generate(ctx: TaskContext, workspace: Workspace, day: dt.date | None, *, send: bool = False,
+             hold_until: dt.datetime | None = None, client_factory=None) -> Generated:
+    """`make_report` in this process, reload the day, and send the report when asked (held back for approval
+    until `hold_until` when that is given). The tray runs the same steps in a child process instead
+    (`desktop_app.ui.generation_process`); this in-process form is for tests and tools."""
+    day = day or today(workspace.settings)
+    report, settings, send_now = make_report(ctx, workspace, day, send=send, hold_until=hold_until)
     view = load_day(ctx, workspace, day)
     view.report = report
     delivery = None
-    if send and hold_until is None:
+    if send_now:
         ctx.progress("Sending to Telegram…")
         delivery = deliver(ctx, settings, workspace.paths, client_factory)
     return Generated(view, delivery)

@@ -100,11 +100,18 @@ def _job(task: Task, fn: Callable[..., Any], args: tuple[Any, ...]) -> Callable[
         except BaseException as exc:  # handed to the GUI thread, which logs and shows it
             if not isinstance(exc, Exception):
                 log.error("background task %r stopped by %r", task.name, exc)
-            task._done_from_worker.emit(False, exc)
+            _deliver(task, False, exc)
         else:
-            task._done_from_worker.emit(True, result)
+            _deliver(task, True, result)
 
     return run
+
+
+def _deliver(task: Task, ok: bool, value: object) -> None:
+    try:
+        task._done_from_worker.emit(ok, value)
+    except RuntimeError:  # the app quit and Qt deleted the task before this late task ended: nobody to tell
+        log.info("background task %r ended after the app quit", task.name)
 
 
 _pool: QThreadPool | None = None

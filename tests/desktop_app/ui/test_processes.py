@@ -75,3 +75,39 @@ def test_a_second_launch_brings_the_first_window_forward(qtbot, app_home):
         except subprocess.TimeoutExpired:
             first.kill()
             pytest.fail("the first instance did not stop when asked")
+
+
+GENERATE_PROBE = f"""
+import json, sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from desktop_app.paths import app_paths
+from desktop_app.logs import setup_logging
+from desktop_app.ui.app import TrayApp
+paths = app_paths().ensure()
+setup_logging(paths.logs)
+tray_app = TrayApp(paths, demo=True, use_tray=True)
+outcome = {{}}
+tray_app.ready.connect(tray_app.generate_now)
+tray_app.report_ready.connect(lambda view: (outcome.update(day=str(view.report.date)), app.quit()))
+tray_app.generation_failed.connect(lambda message: (outcome.update(error=message), app.quit()))
+tray_app.start()
+app.exec()
+tray_app.shutdown()
+heavy = sorted(name for name in sys.modules
+               if name.split(".")[0] in {HEAVY_PACKAGES!r} or name in {HEAVY_MODULES!r})
+print(json.dumps({{**outcome, "modules": heavy}}))
+"""
+
+
+def test_generate_now_leaves_pandas_numpy_and_openai_out_of_the_tray_process(app_home):
+    result = subprocess.run([sys.executable, "-c", GENERATE_PROBE], capture_output=True, text=True, timeout=180,
+                            env=child_env(app_home), cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "error" not in seen and seen["day"]
+    # pydantic and the settings come with reading settings.toml; the report itself was made in a child process
+    assert [m for m in seen["modules"] if m.split(".")[0] in ("pandas", "numpy", "openai", "telethon")] == []
+    assert "desktop_app.pipeline" not in seen["modules"] and "desktop_app.insights" not in seen["modules"]
+    log = (app_home / "logs" / "app.log").read_text(encoding="utf-8")
+    assert "report for" in log  # the child's log records reach the tray's log file

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from desktop_app.ui.worker import run_in_background
@@ -79,3 +80,16 @@ def test_finished_tasks_are_freed_with_their_arguments(qtbot):
     gc.collect()
     assert [ref() for ref in payloads] == [None] * 5
     assert [ref() for ref in tasks] == [None] * 5
+
+
+def test_a_task_ending_after_the_app_deleted_it_is_dropped_quietly(qtbot, caplog):
+    from shiboken6 import Shiboken
+
+    from desktop_app.ui.worker import Task, _job
+
+    task = Task("late")
+    run = _job(task, lambda ctx: 42, ())
+    Shiboken.delete(task)  # what quitting does to a task whose work is still on a pool thread
+    with caplog.at_level(logging.INFO, logger="business_orchestrator.ui.worker"):
+        run()  # raised "Signal source has been deleted" on the pool thread before
+    assert "ended after the app quit" in caplog.text

@@ -1,0 +1,73 @@
+"""Report generation in a child process: errors, a killed child, and cancelling come back to the tray."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import multiprocessing
+import threading
+
+import pytest
+
+from desktop_app.cancel import Cancelled
+from desktop_app.settings import Settings
+from desktop_app.ui import jobs
+from desktop_app.ui.generation_process import GenerationFailed, generate_in_child
+from desktop_app.ui.worker import TaskContext
+
+from .conftest import GENERATION_TIMEOUT_MS
+
+DAY = dt.date(2026, 11, 24)
+
+
+def context(steps: list[str]) -> TaskContext:
+    return TaskContext(report=steps.append)
+
+
+def test_the_demo_report_is_made_in_a_child_and_steps_come_back(paths):
+    steps: list[str] = []
+    done = generate_in_child(context(steps), jobs.Workspace(Settings(), paths, demo=True), DAY)
+    assert done.view.report.date == DAY and done.view.day == DAY
+    assert done.view.trend  # read back from the history the child wrote
+    assert steps[0] == "Preparing the demo shop…" and "Computing KPIs…" in steps
+    assert multiprocessing.active_children() == []
+
+
+def test_an_error_in_the_child_comes_back_with_its_class_and_traceback(paths, caplog):
+    paths.history_db.mkdir(parents=True)  # SQLite cannot open a folder: the save fails in the child
+    with pytest.raises(GenerationFailed) as failed:
+        generate_in_child(context([]), jobs.Workspace(Settings(), paths, demo=False), DAY)
+    assert failed.value.kind == "OperationalError"
+    assert "Traceback" in failed.value.details and "sqlite3" in failed.value.details
+
+
+def test_a_killed_child_is_a_clear_error_not_a_hang(paths):
+    steps: list[str] = []
+    first_step = threading.Event()
+    ctx = TaskContext(report=lambda step: (steps.append(step), first_step.set()))
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            generate_in_child(ctx, jobs.Workspace(Settings(), paths, demo=True), DAY)
+        except Exception as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    assert first_step.wait(GENERATION_TIMEOUT_MS / 1000)
+    for child in multiprocessing.active_children():
+        child.kill()
+    worker.join(GENERATION_TIMEOUT_MS / 1000)
+    assert not worker.is_alive()
+    assert isinstance(outcome.get("error"), GenerationFailed)
+    assert "killed" in str(outcome["error"]) or "exited" in str(outcome["error"])
+
+
+def test_cancel_reaches_the_child_through_its_event(paths, caplog):
+    ctx = context([])
+    ctx.cancel.set()  # before the first checkpoint: the pipeline stops there, cooperatively
+    with caplog.at_level(logging.WARNING), pytest.raises(Cancelled):
+        generate_in_child(ctx, jobs.Workspace(Settings(), paths, demo=True), DAY)
+    assert "terminating" not in caplog.text
+    assert multiprocessing.active_children() == []
