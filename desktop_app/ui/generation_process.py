@@ -136,12 +136,8 @@ def generate_in_child(ctx: TaskContext, workspace: Workspace, day: dt.date | Non
             child.join(EXIT_WAIT_SECONDS)
         child.close()
     _, report, delivery, send_here = answer
-    view = jobs.load_day(ctx, workspace, day)
-    view.report = report
-    if send_here:
-        ctx.progress("Sending to Telegram…")
-        delivery = jobs.deliver(ctx, workspace.settings, workspace.paths, client_factory)
-    return jobs.Generated(view, delivery)
+    return jobs.present(ctx, workspace, day, report, workspace.settings, send_now=send_here,
+                        client_factory=client_factory, delivery=delivery)
 
 
 def _wait(ctx: TaskContext, child, conn: Connection, cancel) -> tuple:

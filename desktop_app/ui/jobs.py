@@ -119,9 +119,14 @@ def generate(ctx: TaskContext, workspace: Workspace, day: dt.date | None, *, sen
     (`desktop_app.ui.generation_process`); this in-process form is for tests and tools."""
     day = day or today(workspace.settings)
     report, settings, send_now = make_report(ctx, workspace, day, send=send, hold_until=hold_until)
+    return present(ctx, workspace, day, report, settings, send_now=send_now, client_factory=client_factory)
+
+
+def present(ctx: TaskContext, workspace: Workspace, day: dt.date, report: Report, settings: Settings, *,
+            send_now: bool, client_factory=None, delivery=None) -> Generated:
+    """After a report is made (here or in the report process): the day for the summary, and the send if due."""
     view = load_day(ctx, workspace, day)
     view.report = report
-    delivery = None
     if send_now:
         ctx.progress("Sending to Telegram…")
         delivery = deliver(ctx, settings, workspace.paths, client_factory)
