@@ -9,7 +9,7 @@ block the caller, so call them from a worker, never from the GUI thread.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -321,6 +321,31 @@ async def _open(factory: ClientFactory, credentials: Credentials) -> TelegramCli
     return client
 
 
+def _with_client(settings: Settings, client_factory: ClientFactory | None,
+                 work: Callable[[TelegramClientLike], Awaitable[tuple[bool, str]]]) -> tuple[bool, str]:
+    """Open the stored session on the Telegram thread, run `work`, and turn sign-in and connection
+    problems into the sentence the owner reads (status and test message share this)."""
+    try:
+        credentials = load_credentials()
+    except (NotSignedIn, SecretStoreUnavailable) as exc:
+        return False, str(exc)
+    factory = _factory(client_factory)
+
+    async def run() -> tuple[bool, str]:
+        client = await _open(factory, credentials)
+        try:
+            return await work(client)
+        finally:
+            await client.disconnect()
+
+    try:
+        return run_on_telegram_thread(run())
+    except NotSignedIn as exc:
+        return False, str(exc)
+    except (errors.RPCError, *TRANSIENT) as exc:
+        return False, classify(exc, "", settings.telegram.account).sentence
+
+
 def telegram_status(settings: Settings, *, client_factory: ClientFactory | None = None) -> tuple[bool, str]:
     """For `doctor` and the settings dialog: is the session authorised and every chat reachable?"""
     telegram = settings.telegram
@@ -328,36 +353,21 @@ def telegram_status(settings: Settings, *, client_factory: ClientFactory | None 
         return True, "off ([telegram] enabled = false)"
     if not telegram.destinations:
         return False, "enabled but no destination: set [telegram] destinations (a chat id, @username or me)"
-    try:
-        credentials = load_credentials()
-    except (NotSignedIn, SecretStoreUnavailable) as exc:
-        return False, str(exc)
-    factory = _factory(client_factory)
 
-    async def check() -> list[str]:
-        client = await _open(factory, credentials)
-        try:
-            me = await client.get_me()  # type: ignore[attr-defined]
-            lines = [f"signed in as {_display_name(me)}"]
-            for destination in telegram.destinations:
-                problem = not_allowed_destination(destination, telegram.account)
-                if problem is None:
-                    try:
-                        await client.get_input_entity(chat_entity(destination))  # type: ignore[attr-defined]
-                    except (errors.RPCError, ValueError) as exc:
-                        problem = classify(exc, destination, telegram.account).sentence
-                lines.append(f"{destination}: " + (problem or "reachable"))
-            return lines
-        finally:
-            await client.disconnect()
+    async def check(client: TelegramClientLike) -> tuple[bool, str]:
+        me = await client.get_me()  # type: ignore[attr-defined]
+        lines = [f"signed in as {_display_name(me)}"]
+        for destination in telegram.destinations:
+            problem = not_allowed_destination(destination, telegram.account)
+            if problem is None:
+                try:
+                    await client.get_input_entity(chat_entity(destination))  # type: ignore[attr-defined]
+                except (errors.RPCError, ValueError) as exc:
+                    problem = classify(exc, destination, telegram.account).sentence
+            lines.append(f"{destination}: " + (problem or "reachable"))
+        return all(line.endswith(("reachable",)) for line in lines[1:]), "; ".join(lines)
 
-    try:
-        lines = run_on_telegram_thread(check())
-    except NotSignedIn as exc:
-        return False, str(exc)
-    except (errors.RPCError, *TRANSIENT) as exc:
-        return False, classify(exc, "", telegram.account).sentence
-    return all(line.endswith(("reachable",)) for line in lines[1:]), "; ".join(lines)
+    return _with_client(settings, client_factory, check)
 
 
 def send_test_message(settings: Settings, *, client_factory: ClientFactory | None = None) -> tuple[bool, str]:
@@ -365,38 +375,23 @@ def send_test_message(settings: Settings, *, client_factory: ClientFactory | Non
     telegram = settings.telegram
     if not telegram.destinations:
         return False, "no destination: set [telegram] destinations first"
-    try:
-        credentials = load_credentials()
-    except (NotSignedIn, SecretStoreUnavailable) as exc:
-        return False, str(exc)
-    factory = _factory(client_factory)
 
-    async def send() -> list[tuple[bool, str]]:
-        client = await _open(factory, credentials)
+    async def send(client: TelegramClientLike) -> tuple[bool, str]:
         results = []
-        try:
-            for destination in telegram.destinations:
-                problem = not_allowed_destination(destination, telegram.account)
-                if problem:
-                    results.append((False, f"{destination}: {problem}"))
-                    continue
-                try:
-                    await client.send_message(chat_entity(destination), "✅ Business Orchestrator can post here.",
-                                              parse_mode="html", link_preview=False)
-                    results.append((True, f"{destination}: sent"))
-                except (errors.RPCError, ValueError, *TRANSIENT) as exc:
-                    results.append((False, f"{destination}: {classify(exc, destination, telegram.account).sentence}"))
-        finally:
-            await client.disconnect()
-        return results
+        for destination in telegram.destinations:
+            problem = not_allowed_destination(destination, telegram.account)
+            if problem:
+                results.append((False, f"{destination}: {problem}"))
+                continue
+            try:
+                await client.send_message(chat_entity(destination), "✅ Business Orchestrator can post here.",
+                                          parse_mode="html", link_preview=False)
+                results.append((True, f"{destination}: sent"))
+            except (errors.RPCError, ValueError, *TRANSIENT) as exc:
+                results.append((False, f"{destination}: {classify(exc, destination, telegram.account).sentence}"))
+        return all(ok for ok, _ in results), "; ".join(text for _, text in results)
 
-    try:
-        results = run_on_telegram_thread(send())
-    except NotSignedIn as exc:
-        return False, str(exc)
-    except (errors.RPCError, *TRANSIENT) as exc:
-        return False, classify(exc, "", telegram.account).sentence
-    return all(ok for ok, _ in results), "; ".join(text for _, text in results)
+    return _with_client(settings, client_factory, send)
 
 
 __all__ = [
