@@ -3,23 +3,53 @@
 from __future__ import annotations
 
 import logging
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 ROOT_LOGGER = "business_orchestrator"
+MAX_BYTES = 1_000_000
+BACKUPS = 5
 
 
-def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
-    """Send the app's log records to `app.log` (1 MB x 5). Returns the file's path for error messages."""
+def setup_logging(log_dir: Path, level: int = logging.INFO, *, rotate: bool = True) -> Path:
+    """Send the app's log records to `app.log` (1 MB x 5). Returns the file's path for error messages.
+
+    `rotate=False` appends to the same file through a plain FileHandler, which spares the tray's start-up
+    the import of logging.handlers (and socket, pickle, queue) while still logging from the first line;
+    start_rotating(), later and from a background thread, swaps the rotating handler in.
+    """
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / "app.log"
     root = logging.getLogger(ROOT_LOGGER)
-    if not any(isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path for h in root.handlers):
-        for handler in [h for h in root.handlers if isinstance(h, RotatingFileHandler)]:
-            root.removeHandler(handler)
-            handler.close()
-        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    ours = [h for h in root.handlers if getattr(h, "_app_log", False)]
+    if not any(_fits(h, path, rotate) for h in ours):
+        handler = _rotating(path) if rotate else logging.FileHandler(path, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
+        handler._app_log = True  # type: ignore[attr-defined]
+        root.addHandler(handler)  # the new one first: no record falls between the two
+        for old in ours:
+            root.removeHandler(old)
+            old.close()
     root.setLevel(level)
     return path
+
+
+def start_rotating() -> None:
+    """Swap the plain handler of setup_logging(rotate=False) for the rotating one; nothing if there is none."""
+    root = logging.getLogger(ROOT_LOGGER)
+    for handler in root.handlers:
+        if getattr(handler, "_app_log", False) and not hasattr(handler, "doRollover"):
+            setup_logging(Path(handler.baseFilename).parent, root.level)
+            return
+
+
+def _rotating(path: Path) -> logging.Handler:
+    from logging.handlers import RotatingFileHandler
+
+    return RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+
+
+def _fits(handler: logging.Handler, path: Path, rotate: bool) -> bool:
+    """`handler` already writes `path` the requested way (a rotating handler also serves rotate=False)."""
+    if not isinstance(handler, logging.FileHandler) or Path(handler.baseFilename) != path:
+        return False
+    return not rotate or hasattr(handler, "doRollover")

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..paths import AppPaths
 from .tray import Tray
-from .worker import Task, run_in_background, wait_for_all
+from .worker import Task, TaskContext, run_in_background, wait_for_all
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -132,9 +132,7 @@ class TrayApp(QObject):
             self.summary.bring_forward()  # no system tray: the window is the app
 
     def load_in_background(self) -> None:
-        from . import jobs
-
-        run_in_background("start-up", jobs.load_startup, self.paths, parent=self,
+        run_in_background("start-up", _load_startup, self.paths, parent=self,
                           on_success=self._started, on_failure=self._startup_failed)
 
     def _started(self, startup: Startup) -> None:
@@ -503,6 +501,16 @@ class TrayApp(QObject):
         self.tray.set_tooltip("\n".join(lines))
 
 
+def _load_startup(ctx: TaskContext, paths: AppPaths) -> Startup:
+    """On the worker: import the jobs (history, sqlite3) there, not on the GUI thread, and start rotating
+    the log file (run_gui starts with a plain one, see setup_logging)."""
+    from ..logs import start_rotating
+    from . import jobs
+
+    start_rotating()
+    return jobs.load_startup(ctx, paths)
+
+
 def _excepthook(exc_type, exc, tb) -> None:
     log.error("unhandled exception", exc_info=(exc_type, exc, tb))
     sys.__excepthook__(exc_type, exc, tb)
@@ -528,7 +536,7 @@ def run_gui(*, demo: bool = False, smoke: bool = False, ready_file: Path | None 
     from .single_instance import SingleInstance, ask_running_instance, server_name
 
     paths = app_paths().ensure()
-    setup_logging(paths.logs)
+    setup_logging(paths.logs, rotate=False)  # rotating from the start-up job on (_load_startup)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Business Orchestrator")
     app.setOrganizationName("BusinessOrchestrator")

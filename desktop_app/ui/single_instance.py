@@ -7,10 +7,9 @@ and the config folder, so a test (or a portable install) with its own home is it
 from __future__ import annotations
 
 import getpass
-import hashlib
 import logging
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCryptographicHash, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger("business_orchestrator.ui")
@@ -19,7 +18,9 @@ CONNECT_TIMEOUT_MS = 500
 
 
 def server_name(config_dir: str) -> str:
-    digest = hashlib.sha256(f"{getpass.getuser()}\0{config_dir}".encode()).hexdigest()[:16]
+    """SHA-256 from QtCore, already loaded: hashlib would load OpenSSL on the start-up path."""
+    key = f"{getpass.getuser()}\0{config_dir}".encode()
+    digest = QCryptographicHash.hash(key, QCryptographicHash.Algorithm.Sha256).toHex().data().decode()[:16]
     return f"business-orchestrator-{digest}"
 
 

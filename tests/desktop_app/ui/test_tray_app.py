@@ -152,3 +152,22 @@ def test_without_a_system_tray_the_window_is_the_app(qtbot, make_app):
     with qtbot.waitSignal(app.report_ready, timeout=GENERATION_TIMEOUT_MS):
         app.summary.generate_button.click()
     assert app.summary.cards["sales"].isVisible()
+
+
+def test_start_up_swaps_the_plain_log_file_for_the_rotating_one(make_app, paths):
+    """run_gui starts with a plain FileHandler (no logging.handlers on the start-up path); the start-up job
+    on the worker swaps in the rotating one, on the same file."""
+    import logging
+
+    from desktop_app.logs import ROOT_LOGGER, setup_logging
+
+    root = logging.getLogger(ROOT_LOGGER)
+    setup_logging(paths.logs, rotate=False)
+    try:
+        make_app()
+        (handler,) = [h for h in root.handlers if getattr(h, "_app_log", False)]
+        assert hasattr(handler, "doRollover") and handler.baseFilename == str(paths.logs / "app.log")
+    finally:
+        for handler in [h for h in root.handlers if getattr(h, "_app_log", False)]:
+            root.removeHandler(handler)
+            handler.close()
