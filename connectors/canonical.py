@@ -162,10 +162,13 @@ def _sales(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[
         out["amount"] = qty * price
     else:
         raise _no_column(spec, "the amount", ("amount",), raw)
-    row_ids = pd.Series("row " + raw.index.astype(str), index=raw.index, dtype="str")
     if "order_id" not in mapping:
         warnings.append("no order id column: each row is counted as one order")
-    out["order_id"] = text_column(raw, mapping, "order_id").fillna(row_ids)
+    order_id = text_column(raw, mapping, "order_id")
+    missing = order_id.isna()
+    if missing.any():  # a row without an id is an order of its own, named by its row
+        order_id[missing] = "row " + raw.index[missing.to_numpy()].astype(str)
+    out["order_id"] = order_id
     out["ordered_at"], has_dates = _dates_or_nat(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt)
     out["status"] = (canonical_status(raw[mapping["status"]]) if "status" in mapping
                      else pd.Series(pd.NA, index=raw.index, dtype="str"))

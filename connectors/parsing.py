@@ -295,7 +295,23 @@ def _is_char(codes: np.ndarray, position: int, chars: str) -> np.ndarray:
     return np.isin(codes[:, position], [ord(c) for c in chars])
 
 
+ISO_BLOCK = 65_536  # values per numpy pass: the code-point copies of a million stamps would cost ~100 MB
+
+
 def _iso_fast(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """`_iso_block` over blocks of `ISO_BLOCK` values, so its scratch arrays stay small on big columns."""
+    if len(text) <= ISO_BLOCK:
+        return _iso_block(text)
+    out = np.full(len(text), np.datetime64("NaT"), dtype=DATETIME_DTYPE)
+    handled = np.zeros(len(text), dtype=bool)
+    for start in range(0, len(text), ISO_BLOCK):
+        values, mask = _iso_block(text.iloc[start:start + ISO_BLOCK])
+        out[start:start + ISO_BLOCK] = values.to_numpy()
+        handled[start:start + ISO_BLOCK] = mask.to_numpy()
+    return pd.Series(out, index=text.index), pd.Series(handled, index=text.index)
+
+
+def _iso_block(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Timestamps in the one shape most exports use, parsed with numpy instead of regexes.
 
     Takes exactly "YYYY-MM-DD", "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM:SS" (space or T) and the last

@@ -101,6 +101,12 @@ class ShopifyConnector:
         is_order = filled(raw["Financial Status"]) | filled(raw["Total"])
         orders = raw[is_order]
         orders = orders[~orders["Name"].duplicated()]
+        first_item = None
+        if "Lineitem name" in raw:
+            items = raw[filled(raw["Lineitem name"])]
+            first_item = items.groupby("Name", sort=False)["Lineitem name"].first()
+            del items
+        del raw  # orders is a copy: parsing below peaks lower without the raw rows beside it
         issues, warnings = IssueLog(spec.name), []
         refunded = (amount_column(orders, "Refunded Amount", issues).fillna(0.0)
                     if "Refunded Amount" in orders else 0.0)
@@ -115,9 +121,7 @@ class ShopifyConnector:
         if "Cancelled at" in orders:
             status = status.where(~filled(orders["Cancelled at"]), "cancelled")
         out["status"] = status.to_numpy()
-        if "Lineitem name" in raw:
-            items = raw[filled(raw["Lineitem name"])]
-            first_item = items.groupby("Name", sort=False)["Lineitem name"].first()
+        if first_item is not None:
             out["product"] = orders["Name"].map(first_item).astype("str").to_numpy()
         frame.currencies = _currencies(orders, "Currency")
         return frame

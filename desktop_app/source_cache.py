@@ -140,12 +140,13 @@ class SourceCache:
             partial.unlink(missing_ok=True)
 
 
-def _split(blob: bytes) -> tuple[str, int, bytes]:
+def _split(blob: bytes) -> tuple[str, int, memoryview]:
+    """(key, CRC, payload); the payload is a view, not a copy of a file that may hold 100 MB."""
     if not blob.startswith(MAGIC):
         raise ValueError("not a cache file")
     end = blob.index(b"\n", len(MAGIC))
     header = json.loads(blob[len(MAGIC):end])
-    payload = blob[end + 1:]
+    payload = memoryview(blob)[end + 1:]
     if len(payload) != header["length"]:
         raise ValueError("truncated")
     return header["key"], int(header["crc"]), payload

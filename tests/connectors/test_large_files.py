@@ -102,3 +102,15 @@ def test_the_iso_fast_path_agrees_with_the_general_parser_on_every_shape():
     pd.testing.assert_series_equal(fast, general)
     assert fast_notes == general_notes
     assert fast[0] == pd.Timestamp("2025-12-31 21:52:42") and fast[17] == pd.Timestamp("2000-01-01")
+
+
+def test_the_iso_fast_path_reads_a_long_column_in_blocks_with_the_same_answer(monkeypatch):
+    import connectors.parsing as parsing
+
+    text = pd.Series(EDGE_DATES * 5, dtype="str", index=range(100, 100 + 5 * len(EDGE_DATES)))
+    whole = parsing._iso_fast(text)
+    monkeypatch.setattr(parsing, "ISO_BLOCK", 7)  # blocks that split the edge cases at odd places
+    blocked = parsing._iso_fast(text)
+    for one, other in zip(whole, blocked, strict=True):
+        pd.testing.assert_series_equal(one, other)
+    assert blocked[1].sum() == 5 * whole[1].iloc[:len(EDGE_DATES)].sum() > 0
