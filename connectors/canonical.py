@@ -77,7 +77,8 @@ def canonical_status(series: pd.Series) -> pd.Series:
         text = text.str.replace(r"[^0-9a-z]+", "_", regex=True).str.strip("_")
         return text.map(STATUS_SYNONYMS).fillna(text)
 
-    (mapped,) = by_unique(as_text(series), one_each)
+    text = series.fillna("") if isinstance(series.dtype, pd.StringDtype) else as_text(series)
+    (mapped,) = by_unique(text, lambda unique: one_each(as_text(unique)))  # strip the distinct ones only
     return mapped.where(mapped != "", None).astype("str")
 
 
