@@ -3,6 +3,7 @@
     python -m bench.run                 # full sizes (generates ~240 MB of exports once), median of 3
     python -m bench.run --quick         # tiny files, one repeat: a smoke run in seconds
     python -m bench.run --json out.json # also write the numbers
+    python -m bench.run --only large startup   # some of them
 
 Benchmarks: `generate --demo` end to end; the report on a large cumulative export, first run (empty
 cache) and repeat (files unchanged), each against DuckDB computing the same aggregates from the same
@@ -33,6 +34,7 @@ from .generate import Dataset, Sizes
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 SALES_KEYS = ("total", "orders", "prev_total", "prev_orders", "week_ago_total")
+BENCHMARKS = ("demo", "large", "prompt", "startup", "tray")  # in the order they run
 
 
 @dataclass
@@ -289,26 +291,29 @@ def summary(results: dict) -> str:
     size = results["data"]
     lines.append(f"data: orders {size['orders_mb']:.1f} MB ({size['line_items']} line items), leads "
                  f"{size['leads_mb']:.1f} MB, attendance {size['attendance_mb']:.2f} MB")
-    demo = results["demo"]["median"]
-    lines.append(f"demo generate: {demo['seconds']:.2f} s, peak {demo['peak_rss_mb']:.0f} MB")
-    large = results["large"]["median"]
-    for name in ("duckdb", "first", "repeat"):
-        lines.append(f"{name:>7}: {large[name]['seconds']:.2f} s, peak {large[name]['peak_rss_mb']:.0f} MB")
-    lines.append(f"ratios (median of per-run ratios): first {large['first_ratio']:.2f}x (target <= 2), "
-                 f"repeat {large['repeat_ratio']:.2f}x (<= 1), first peak RSS {large['first_rss_ratio']:.2f}x "
-                 f"(<= 1.5), repeat peak RSS {large['repeat_rss_ratio']:.2f}x")
-    lines.append(f"totals equal DuckDB's to the paisa: {results['large']['totals_match']}")
-    lines += [f"  MISMATCH {m}" for m in results["large"]["mismatches"]]
-    prompt = results["prompt"]
-    lines.append(f"prompt ({prompt['tokenizer'] or 'no tokenizer: estimate'}): payload "
-                 f"{prompt['payload']['tokens'] or prompt['payload']['estimate']} tokens (<= 700), system "
-                 f"{prompt['system']['tokens']}, user {prompt['user']['tokens']}")
-    startup = results["startup"]
+    if "demo" in results:
+        demo = results["demo"]["median"]
+        lines.append(f"demo generate: {demo['seconds']:.2f} s, peak {demo['peak_rss_mb']:.0f} MB")
+    if "large" in results:
+        large = results["large"]["median"]
+        for name in ("duckdb", "first", "repeat"):
+            lines.append(f"{name:>7}: {large[name]['seconds']:.2f} s, peak {large[name]['peak_rss_mb']:.0f} MB")
+        lines.append(f"ratios (median of per-run ratios): first {large['first_ratio']:.2f}x (target <= 2), "
+                     f"repeat {large['repeat_ratio']:.2f}x (<= 1), first peak RSS {large['first_rss_ratio']:.2f}x "
+                     f"(<= 1.5), repeat peak RSS {large['repeat_rss_ratio']:.2f}x")
+        lines.append(f"totals equal DuckDB's to the paisa: {results['large']['totals_match']}")
+        lines += [f"  MISMATCH {m}" for m in results["large"]["mismatches"]]
+    if "prompt" in results:
+        prompt = results["prompt"]
+        lines.append(f"prompt ({prompt['tokenizer'] or 'no tokenizer: estimate'}): payload "
+                     f"{prompt['payload']['tokens'] or prompt['payload']['estimate']} tokens (<= 700), system "
+                     f"{prompt['system']['tokens']}, user {prompt['user']['tokens']}")
+    startup = results.get("startup", {})
     if startup.get("available"):
         m = startup["median"]
         lines.append(f"tray ready: app {m['app_seconds']:.3f} s, bare PySide6 {m['bare_seconds']:.3f} s, "
                      f"ratio {m['ratio']:.2f}x (<= 1.3)")
-    tray = results["tray"]
+    tray = results.get("tray", {})
     if tray.get("available"):
         m = tray["median"]
         lines.append(f"tray RSS: idle {m['idle_rss_mb']:.0f} MB (<= 150), run 1 {m['rss_run_1_mb']:.1f} MB, run "
@@ -323,7 +328,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, help="repeats per benchmark (default 3, or 1 with --quick)")
     parser.add_argument("--data", type=Path, help="folder for the generated exports (default: a temp folder)")
     parser.add_argument("--json", type=Path, help="write all numbers to this file")
+    parser.add_argument("--only", nargs="+", choices=BENCHMARKS, metavar="NAME",
+                        help=f"run only these benchmarks (of {', '.join(BENCHMARKS)}; default: all)")
     args = parser.parse_args(argv)
+    chosen = args.only or list(BENCHMARKS)
     sizes = Sizes.quick() if args.quick else Sizes()
     repeats = args.repeats or (1 if args.quick else 3)
     with tempfile.TemporaryDirectory(prefix="bo-bench-") as tmp:
@@ -337,16 +345,17 @@ def main(argv: list[str] | None = None) -> int:
                      "leads_mb": data.leads.stat().st_size / 1e6,
                      "attendance_mb": data.attendance.stat().st_size / 1e6},
             "commands": {"app": " ".join(generate_cmd(data)), "duckdb": " ".join(duckdb_cmd(data))},
-            "demo": bench_demo(repeats, work),
-            "large": bench_large(data, repeats, work),
-            "prompt": bench_prompt(work),
-            "startup": bench_startup(repeats, work),
-            "tray": bench_tray(repeats, work, args.quick),
         }
+        runners = {"demo": lambda: bench_demo(repeats, work), "large": lambda: bench_large(data, repeats, work),
+                   "prompt": lambda: bench_prompt(work), "startup": lambda: bench_startup(repeats, work),
+                   "tray": lambda: bench_tray(repeats, work, args.quick)}
+        for name in BENCHMARKS:
+            if name in chosen:
+                results[name] = runners[name]()
     print(summary(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str))
-    return 0 if results["large"]["totals_match"] else 1
+    return 0 if results.get("large", {"totals_match": True})["totals_match"] else 1
 
 
 if __name__ == "__main__":

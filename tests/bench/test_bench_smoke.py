@@ -65,6 +65,17 @@ def test_quick_run_of_every_benchmark_agrees_with_duckdb(tmp_path):
     assert payload["chars"] > 0 and payload["estimate"] > 0
 
 
+def test_only_runs_the_named_benchmarks(tmp_path):
+    out = tmp_path / "results.json"
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--quick", "--only", "prompt", "--data",
+                           str(tmp_path / "data"), "--json", str(out)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads(out.read_text())
+    assert "prompt" in results and not {"demo", "large", "startup", "tray"} & results.keys()
+    assert "payload" in done.stdout and "first" not in done.stdout
+
+
 @pytest.mark.parametrize("cmd", [["bench.bare_tray"], ["desktop_app", "gui", "--force-tray"]],
                          ids=["bare", "app"])
 def test_ready_file_holds_the_moment_the_tray_was_up(tmp_path, cmd):
