@@ -65,6 +65,19 @@ def test_quick_run_of_every_benchmark_agrees_with_duckdb(tmp_path):
     assert payload["chars"] > 0 and payload["estimate"] > 0
 
 
+def test_readers_benchmark_reads_the_orders_with_every_installed_reader(tmp_path):
+    data = generate(tmp_path / "data", TINY)
+    out = tmp_path / "readers.json"
+    done = subprocess.run([sys.executable, "-m", "bench.readers", "--data", str(data.orders.parent), "--repeats", "1",
+                           "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    readers = json.loads(out.read_text())["readers"]
+    for name in ("pandas-c-all", "pandas-c-usecols"):
+        assert readers[name]["available"] and readers[name]["rows"] == TINY.line_items
+        assert readers[name]["adds_mb"] == 0 and readers[name]["peak_rss_mb"] > 0
+    assert all(row["available"] or "not installed" in row["note"] for row in readers.values())
+
+
 def test_only_runs_the_named_benchmarks(tmp_path):
     out = tmp_path / "results.json"
     done = subprocess.run([sys.executable, "-m", "bench.run", "--quick", "--only", "prompt", "--data",
