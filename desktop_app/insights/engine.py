@@ -39,10 +39,10 @@ def _rules(report: Report, reason: str, **extra) -> InsightResult:
 def write_insights(report: Report, *, settings: Settings | None = None, paths: AppPaths | None = None,
                    history: History | None = None, offline: bool = False) -> InsightResult:
     """Bullets for `report`: AI-written and number-checked when possible, else the rules and why."""
-    from .llm import not_configured_reason
-
     if offline:
         return _rules(report, "offline (--offline)")
+    from .llm import not_configured_reason  # the openai client and the keyring: not needed offline
+
     if settings is None or paths is None:
         return _rules(report, "no LLM configured")
     why_not = not_configured_reason(settings.insights)
