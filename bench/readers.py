@@ -6,7 +6,7 @@ The issue asks to choose the reader "with both in view" (the first-run target an
 and to measure rather than guess. Each reader runs in a child process of its own (start-up and imports
 included, as in bench/run.py) and reads the nine columns the Shopify connector reads, as strings, into a
 pandas frame: nothing else, so the times are a floor for an app built on that reader. "pandas-c-all"
-reads all 79 columns. DuckDB runs in the same loop as the yardstick of bench/run.py. A reader whose
+reads all 79 columns. DuckDB's whole report (bench/run.py's yardstick) is timed in the same run. A reader whose
 library is not installed in this Python is reported as such (pyarrow and polars are not dependencies;
 run this script with another venv's Python to measure them).
 
@@ -23,7 +23,8 @@ import statistics
 import sys
 from pathlib import Path
 
-from .run import PYTHON, measure
+from .generate import Dataset
+from .run import PYTHON, duckdb_cmd, measure
 
 SHOPIFY_COLUMNS = ("Name", "Financial Status", "Total", "Refunded Amount", "Cancelled at", "Created at",
                    "Source", "Lineitem name", "Currency")  # connectors/presets.py: ShopifyConnector.COLUMNS
@@ -66,6 +67,18 @@ def child_code(reader: str, orders: Path) -> str:
             "assert len(frame) > 0 and len(frame.columns) >= len(COLUMNS)\nprint(len(frame))")
 
 
+def bench_yardstick(data: Dataset, repeats: int) -> dict | None:
+    """DuckDB's whole report (bench/duckdb_report.py), timed in the same run; None without duckdb."""
+    if installed_mb(("duckdb",)) is None:
+        return None
+    cmd = duckdb_cmd(data)
+    runs = [measure(cmd) for _ in range(repeats)]
+    if any(run.returncode != 0 for run in runs):
+        raise SystemExit("the DuckDB report failed")
+    return {"seconds": statistics.median(run.seconds for run in runs),
+            "peak_rss_mb": statistics.median(run.peak_rss_mb for run in runs)}
+
+
 def bench_readers(orders: Path, repeats: int) -> dict:
     results: dict[str, dict] = {}
     for reader, (extra, _) in READERS.items():
@@ -93,11 +106,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path, help="write the numbers to this file")
     args = parser.parse_args(argv)
-    orders = args.data / "orders_export.csv"
-    if not orders.is_file():
-        raise SystemExit(f"{orders} not found: run `python -m bench.generate {args.data}` first")
+    data = Dataset(args.data / "orders_export.csv", args.data / "leads.csv", args.data / "attendance.csv")
+    orders = data.orders
+    if not all(path.is_file() for path in (data.orders, data.leads, data.attendance)):
+        raise SystemExit(f"the exports are not all in {args.data}: run `python -m bench.generate {args.data}` first")
+    yardstick = bench_yardstick(data, args.repeats)
     results = bench_readers(orders, args.repeats)
     print(f"{orders} ({orders.stat().st_size / 1e6:.0f} MB), {sys.version.split()[0]}, median of {args.repeats}")
+    if yardstick is not None:
+        print(f"{'DuckDB, the whole report':>24}: {yardstick['seconds']:.2f} s, peak {yardstick['peak_rss_mb']:.0f} MB "
+              f"(so 2x is {2 * yardstick['seconds']:.2f} s for the app's whole first run)")
     for reader, row in results.items():
         if row["available"]:
             print(f"{reader:>24}: {row['seconds']:.2f} s, peak {row['peak_rss_mb']:.0f} MB, "
@@ -105,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"{reader:>24}: not measured ({row['note']})")
     if args.json:
-        args.json.write_text(json.dumps({"orders": str(orders), "python": PYTHON, "readers": results}, indent=2))
+        args.json.write_text(json.dumps({"orders": str(orders), "python": PYTHON, "duckdb_report": yardstick,
+                                         "readers": results}, indent=2))
     return 0
 
 
