@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT_LOGGER = "business_orchestrator"
 MAX_BYTES = 1_000_000
 BACKUPS = 5
+KIND = "_app_log"  # set on the app's own file handler: "plain" or "rotating"
 
 
 def setup_logging(log_dir: Path, level: int = logging.INFO, *, rotate: bool = True) -> Path:
@@ -20,11 +21,11 @@ def setup_logging(log_dir: Path, level: int = logging.INFO, *, rotate: bool = Tr
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / "app.log"
     root = logging.getLogger(ROOT_LOGGER)
-    ours = [h for h in root.handlers if getattr(h, "_app_log", False)]
+    ours = [h for h in root.handlers if getattr(h, KIND, None)]
     if not any(_fits(h, path, rotate) for h in ours):
         handler = _rotating(path) if rotate else logging.FileHandler(path, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        handler._app_log = True  # type: ignore[attr-defined]
+        setattr(handler, KIND, "rotating" if rotate else "plain")
         root.addHandler(handler)  # the new one first: no record falls between the two
         for old in ours:
             root.removeHandler(old)
@@ -37,7 +38,7 @@ def start_rotating() -> None:
     """Swap the plain handler of setup_logging(rotate=False) for the rotating one; nothing if there is none."""
     root = logging.getLogger(ROOT_LOGGER)
     for handler in root.handlers:
-        if getattr(handler, "_app_log", False) and not hasattr(handler, "doRollover"):
+        if getattr(handler, KIND, None) == "plain":
             setup_logging(Path(handler.baseFilename).parent, root.level)
             return
 
@@ -52,4 +53,4 @@ def _fits(handler: logging.Handler, path: Path, rotate: bool) -> bool:
     """`handler` already writes `path` the requested way (a rotating handler also serves rotate=False)."""
     if not isinstance(handler, logging.FileHandler) or Path(handler.baseFilename) != path:
         return False
-    return not rotate or hasattr(handler, "doRollover")
+    return not rotate or getattr(handler, KIND) == "rotating"

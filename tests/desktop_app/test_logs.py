@@ -22,7 +22,7 @@ def root() -> Iterator[logging.Logger]:
 
 
 def ours(logger: logging.Logger) -> list[logging.Handler]:
-    return [h for h in logger.handlers if getattr(h, "_app_log", False)]
+    return [h for h in logger.handlers if getattr(h, logs.KIND, None)]
 
 
 def test_plain_handler_becomes_rotating_and_keeps_every_record(root: logging.Logger, tmp_path: Path) -> None:

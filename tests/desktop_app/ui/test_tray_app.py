@@ -159,15 +159,15 @@ def test_start_up_swaps_the_plain_log_file_for_the_rotating_one(make_app, paths)
     on the worker swaps in the rotating one, on the same file."""
     import logging
 
-    from desktop_app.logs import ROOT_LOGGER, setup_logging
+    from desktop_app.logs import KIND, ROOT_LOGGER, setup_logging
 
     root = logging.getLogger(ROOT_LOGGER)
     setup_logging(paths.logs, rotate=False)
     try:
         make_app()
-        (handler,) = [h for h in root.handlers if getattr(h, "_app_log", False)]
+        (handler,) = [h for h in root.handlers if getattr(h, KIND, None)]
         assert hasattr(handler, "doRollover") and handler.baseFilename == str(paths.logs / "app.log")
     finally:
-        for handler in [h for h in root.handlers if getattr(h, "_app_log", False)]:
+        for handler in [h for h in root.handlers if getattr(h, KIND, None)]:
             root.removeHandler(handler)
             handler.close()
