@@ -8,6 +8,7 @@ block the caller, so call them from a worker, never from the GUI thread.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -138,11 +139,11 @@ def _store_login(api_id: int, api_hash: str, session: str, bot_token: str | None
         delete_secret(Secret.TELEGRAM_BOT_TOKEN)
 
 
-def _requeue_after_login(history_db: Path | None) -> None:
+def _requeue_after_login(history_db: Path | None, now: dt.datetime | None) -> None:
     from ..outbox import Outbox
     from ..paths import app_paths
 
-    count = Outbox(history_db or app_paths().history_db).requeue_auth_failures()
+    count = Outbox(history_db or app_paths().history_db).requeue_auth_failures(now=now)
     if count:
         log.info("%d delivery(ies) that failed for want of a sign-in are queued again", count)
 
@@ -155,8 +156,11 @@ def _display_name(me: Any) -> str:
 
 
 def login_bot(api_id: int, api_hash: str, bot_token: str, *, client_factory: ClientFactory | None = None,
-              history_db: Path | None = None) -> LoginResult:
-    """Sign a bot in once and keep its session in the keyring; failed-for-auth reports are queued again."""
+              history_db: Path | None = None, now: dt.datetime | None = None) -> LoginResult:
+    """Sign a bot in once and keep its session in the keyring; failed-for-auth reports are queued again.
+
+    `now` is when the re-queued reports become due (the wall clock unless a caller runs on another).
+    """
     _require_keyring()
     factory = _factory(client_factory)
 
@@ -175,7 +179,7 @@ def login_bot(api_id: int, api_hash: str, bot_token: str, *, client_factory: Cli
     except (errors.RPCError, *TRANSIENT) as exc:
         raise _login_error(exc) from exc
     _store_login(int(api_id), api_hash, session, bot_token)
-    _requeue_after_login(history_db)
+    _requeue_after_login(history_db, now)
     return LoginResult("bot", _display_name(me))
 
 
@@ -186,10 +190,10 @@ class UserLogin:
     """
 
     def __init__(self, api_id: int, api_hash: str, phone: str, *, client_factory: ClientFactory | None = None,
-                 history_db: Path | None = None):
+                 history_db: Path | None = None, now: dt.datetime | None = None):
         self.api_id, self.api_hash, self.phone = int(api_id), api_hash, phone.strip()
         self._factory = _factory(client_factory)
-        self._history_db = history_db
+        self._history_db, self._now = history_db, now
         self._client: TelegramClientLike | None = None
         self.needs_password = False
         self.result: LoginResult | None = None
@@ -255,7 +259,7 @@ class UserLogin:
         session, me = self._run(step)
         self._client = None
         _store_login(self.api_id, self.api_hash, session, None)
-        _requeue_after_login(self._history_db)
+        _requeue_after_login(self._history_db, self._now)
         self.result = LoginResult("user", _display_name(me))
         return self.result
 

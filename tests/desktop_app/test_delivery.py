@@ -183,7 +183,7 @@ def test_revoked_session_fails_every_waiting_report_until_a_new_sign_in():
     assert result.failed == 2 and fake.calls.count("send_message") == 1
     for row in (first, second):
         assert outbox().get(row).status == "failed" and "telegram login" in outbox().get(row).last_error
-    login_bot(123456, API_HASH, BOT_TOKEN, client_factory=fake)
+    login_bot(123456, API_HASH, BOT_TOKEN, client_factory=fake, now=clock.now())
     assert drain(telegram_settings(), fake, clock).sent == 2
 
 
