@@ -135,7 +135,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         specs = [SourceSpec(name=Path(path).name, domain=domain, path=path) for domain, path in args.source]
     if getattr(args, "show_prompt", False):
         return _show_prompt(settings, paths, day, specs=specs, demo=args.demo, store=store, as_json=args.json)
-    send = not args.no_send and not args.demo and settings.telegram.enabled
+    send = not args.no_send and not args.demo and _any_channel(settings)
     report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline, store=store,
                         send=send)
     if args.json:
@@ -145,6 +145,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if send:
         _print_drain(_send_pending(settings, paths))
     return report.exit_code
+
+
+def _any_channel(settings) -> bool:
+    from .channels.registry import any_enabled
+
+    return any_enabled(settings)
 
 
 def _show_prompt(settings, paths, day, *, specs, demo, store, as_json: bool) -> int:

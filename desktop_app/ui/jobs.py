@@ -56,6 +56,7 @@ class DayView:
     report: Report | None
     trend: list[Report] = field(default_factory=list)
     closed: frozenset[dt.date] = frozenset()  # closed days in the trend window: no line to zero there
+    deliveries: list = field(default_factory=list)  # desktop_app.outbox.Delivery rows of this day, every channel
 
 
 def load_startup(ctx: TaskContext, paths: AppPaths) -> Startup:
@@ -82,7 +83,10 @@ def load_day(ctx: TaskContext, workspace: Workspace, day: dt.date | None) -> Day
     day = day or store.latest_date() or today(workspace.settings)
     window = [day - dt.timedelta(days=offset) for offset in range(TREND_DAYS)]
     closed = frozenset(d for d in window if not workspace.settings.business.is_open(d))
-    return DayView(day, store.get(day), store.recent(TREND_DAYS, until=day), closed)
+    from ..outbox import Outbox
+
+    return DayView(day, store.get(day), store.recent(TREND_DAYS, until=day), closed,
+                   Outbox(store.path).for_day(day))
 
 
 @dataclass
@@ -106,7 +110,9 @@ def make_report(ctx: TaskContext, workspace: Workspace, day: dt.date, *, send: b
         ctx.progress("Preparing the demo shop…")
         settings, store = prepare_demo(workspace.paths, settings, day)
         backfill_history(settings, store, day)
-    send = send and not workspace.demo and settings.telegram.enabled and bool(settings.telegram.destinations)
+    from ..channels.registry import delivery_targets
+
+    send = send and not workspace.demo and bool(delivery_targets(settings))
     report = run_report(settings, workspace.paths, day, demo=workspace.demo, store=store,
                         progress=ctx.progress, cancel=ctx.cancel, send=send, hold_until=hold_until)
     return report, settings, send and hold_until is None
@@ -143,6 +149,7 @@ class OutboxState:
     held: list  # desktop_app.outbox.Delivery rows waiting for the owner's Send / Edit / Skip
     next_attempt_at: dt.datetime | None
     last_error: str | None = None
+    problems: dict[str, str] = field(default_factory=dict)  # channel -> what only the owner can fix
 
 
 def outbox_state(ctx: TaskContext, paths: AppPaths) -> OutboxState:
@@ -152,7 +159,7 @@ def outbox_state(ctx: TaskContext, paths: AppPaths) -> OutboxState:
     recent = outbox.deliveries(50)
     failed = [d for d in recent if d.status == "failed"]
     return OutboxState(outbox.pending_count(), outbox.failed_count(), [d for d in recent if d.status == "held"],
-                       outbox.next_attempt_at(), failed[0].last_error if failed else None)
+                       outbox.next_attempt_at(), failed[0].last_error if failed else None, outbox.owner_problems())
 
 
 def deliver(ctx: TaskContext, settings: Settings, paths: AppPaths, client_factory=None):
@@ -163,7 +170,8 @@ def deliver(ctx: TaskContext, settings: Settings, paths: AppPaths, client_factor
 
 
 def send_report(ctx: TaskContext, settings: Settings, paths: AppPaths, day: dt.date, client_factory=None):
-    """'Send to Telegram' for a report already in history: queue it to every destination, then send."""
+    """'Send' for a report already in history: queue it to every channel's destinations, then send."""
+    from ..channels.registry import delivery_targets
     from ..outbox import Outbox
 
     store = HistoryStore(paths.history_db)
@@ -171,7 +179,7 @@ def send_report(ctx: TaskContext, settings: Settings, paths: AppPaths, day: dt.d
     if report is None:
         raise LookupError(f"there is no report for {day} to send")
     with store.transaction() as conn:
-        Outbox.enqueue_in(conn, report, store.revisions(day), settings.telegram.destinations)
+        Outbox.enqueue_in(conn, report, store.revisions(day), delivery_targets(settings))
     return deliver(ctx, settings, paths, client_factory)
 
 
