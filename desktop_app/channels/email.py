@@ -268,10 +268,7 @@ class EmailChannel:
         report = context.report
         notes = context.notes
         text = "\n".join([*notes, "", delivery.text]) if notes else delivery.text
-        if delivery.edited or report is None:
-            html = text_html(delivery.text, notes)
-        else:
-            html = report_html(report, notes)
+        html = text_html(delivery.text, notes) if delivery.edited or report is None else report_html(report, notes)
         subject = subject_line(report) if report else f"Daily Business Summary — {delivery.report_date}"
         domain = sender_of(settings.email).rpartition("@")[2] or None
         return [json.dumps({"subject": subject, "text": text, "html": html, "message_id": make_msgid(domain=domain),

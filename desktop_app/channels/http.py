@@ -49,7 +49,7 @@ def post_json(url: str, payload: Any, *, timeout: float, what: str, headers: dic
     request = urllib.request.Request(url, data=body, method="POST", headers={
         "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT, **(headers or {})})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked above)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return Answer(response.status, response.headers, response.read().decode("utf-8", "replace"))
     except urllib.error.HTTPError as exc:
         return Answer(exc.code, exc.headers, exc.read().decode("utf-8", "replace"))

@@ -135,7 +135,7 @@ def statuses(settings: Settings, outbox: Outbox | None) -> list[ChannelStatus]:
     return result
 
 
-def test_channel(name: str, settings: Settings, client_factory=None) -> tuple[bool, str]:
+def send_test(name: str, settings: Settings, client_factory=None) -> tuple[bool, str]:
     """Send a short test message now (blocks on the network: never on the GUI thread)."""
     if name == "telegram":
         from .telegram_auth import send_test_message

@@ -48,11 +48,16 @@ def clean_param(text: str, limit: int = PARAM_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def body_length(params: list[str]) -> int:
+def fill_template(params: list[str]) -> str:
+    """The template body as the recipient reads it."""
     body = TEMPLATE_BODY
     for index, value in enumerate(params, start=1):
-        body = body.replace("{{%d}}" % index, value)
-    return len(body)
+        body = body.replace("{{" + str(index) + "}}", value)
+    return body
+
+
+def body_length(params: list[str]) -> int:
+    return len(fill_template(params))
 
 
 def template_params(report: Report, notes: list[str]) -> list[str]:
@@ -238,10 +243,7 @@ class WhatsAppChannel:
         payload = json.loads(part)
         if payload.get("type") == "template":
             values = [item["text"] for item in payload["template"]["components"][0]["parameters"]]
-            body = TEMPLATE_BODY
-            for index, value in enumerate(values, start=1):
-                body = body.replace("{{%d}}" % index, value)
-            return f"[template {payload['template']['name']}]\n{body}"
+            return f"[template {payload['template']['name']}]\n{fill_template(values)}"
         return payload.get("text", {}).get("body", "")
 
     def test(self, settings: Settings) -> str:
