@@ -48,13 +48,13 @@ class _Handler:
     def __init__(self, behaviour: SmtpBehaviour, received: list[Received]):
         self.behaviour, self.received = behaviour, received
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's name)
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.behaviour.refuse:
             return self.behaviour.refuse[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         if self.behaviour.drop_after_data > 0:
@@ -127,7 +127,7 @@ class HttpServer:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 request = Request(self.path, dict(self.headers), self.rfile.read(length))
                 outer.requests.append(request)
@@ -135,12 +135,15 @@ class HttpServer:
                     outer.before_reply(request)
                 status, headers, body = outer.replies.pop(0) if len(outer.replies) > 1 else outer.replies[0]
                 data = body.encode()
-                self.send_response(status)
-                for key, value in {"Content-Type": "text/plain", **headers}.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    for key, value in {"Content-Type": "text/plain", **headers}.items():
+                        self.send_header(key, value)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:  # the client was killed while we held the answer back
+                    pass
 
             def log_message(self, *args) -> None:
                 pass

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from desktop_app.channels.registry import delivery_targets, delivered_text, send_test
+from desktop_app.channels.registry import delivered_text, delivery_targets, send_test
 from desktop_app.channels.slack import FIELD_LIMIT, HEADER_LIMIT, SECTION_LIMIT, report_blocks
 from desktop_app.delivery import send_pending
 from desktop_app.outbox import Outbox
