@@ -45,6 +45,24 @@ def _jobs():
     return jobs
 
 
+def _any_channel(settings) -> bool:
+    from ..channels.registry import any_enabled
+
+    return any_enabled(settings)
+
+
+def _any_target(settings) -> bool:
+    from ..channels.registry import delivery_targets
+
+    return bool(delivery_targets(settings))
+
+
+def _label(name: str) -> str:
+    from ..channels.base import label
+
+    return label(name)
+
+
 class TrayApp(QObject):
     """The running app. Signals exist so tests (and the smoke run) can wait on what happened."""
 
@@ -346,12 +364,16 @@ class TrayApp(QObject):
                                      f"to {chats}{when}.")
         else:
             self.summary.set_pending(None)
-        if state.failed and not self.delivery_problem:
+        if state.problems:  # what only the owner can fix stays on the tray until it is fixed
+            from ..channels.registry import problem_note
+
+            self.delivery_problem = " · ".join(problem_note(c, text) for c, text in state.problems.items())
+        elif state.failed and not self.delivery_problem:
             self.delivery_problem = state.last_error or "a report could not be delivered"
         self._show_delivery_state()
         due = state.next_attempt_at
         if due is not None and due <= dt.datetime.now(dt.UTC) and self.settings is not None \
-                and self.settings.telegram.enabled:
+                and _any_channel(self.settings):
             self.send_pending_now(release_held=False)
         self.outbox_refreshed.emit(state)
 
@@ -402,7 +424,8 @@ class TrayApp(QObject):
 
     def _delivered(self, result) -> None:
         if result.sent and self.tray is not None:
-            self.tray.notify("Sent to Telegram", f"{result.sent} message(s) delivered")
+            where = ", ".join(_label(name) for name, part in result.channels.items() if part.sent) or "Telegram"
+            self.tray.notify(f"Sent to {where}", f"{result.sent} message(s) delivered")
         if result.ok:
             self.delivery_problem = None
         else:
@@ -429,10 +452,9 @@ class TrayApp(QObject):
         self._update_tooltip()
 
     def _update_send_button(self) -> None:
-        telegram = self.settings.telegram if self.settings else None
         report = self.summary.report
-        if telegram is None or not telegram.enabled or not telegram.destinations:
-            self.summary.set_send_available(False, "Telegram is not set up: open Settings… → Telegram")
+        if self.settings is None or not _any_target(self.settings):
+            self.summary.set_send_available(False, "No channel is set up: open Settings… → Channels")
         elif report is None or report.demo or (self.workspace is not None and self.workspace.demo):
             self.summary.set_send_available(False, "Demo reports are never sent")
         else:

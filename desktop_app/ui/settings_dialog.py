@@ -21,10 +21,10 @@ from ..settings import Settings, SettingsError, save_settings
 from . import jobs
 from .icons import app_icon
 from .settings_tabs.business import BusinessTab
+from .settings_tabs.channels import ChannelsTab
 from .settings_tabs.insights import InsightsTab
 from .settings_tabs.schedule import ScheduleTab
 from .settings_tabs.sources import SourcesTab
-from .settings_tabs.telegram import TelegramTab
 from .worker import run_in_background
 
 log = logging.getLogger("business_orchestrator.ui.settings")
@@ -54,9 +54,10 @@ class SettingsDialog(QDialog):
         self.insights = InsightsTab(paths=paths, history_path=history_path or paths.history_db,
                                     current_settings=self.validated)
         self.schedule = ScheduleTab()
-        self.telegram = TelegramTab(history_db=paths.history_db, client_factory=telegram_client_factory,
+        self.channels = ChannelsTab(history_db=paths.history_db, client_factory=telegram_client_factory,
                                     current_settings=self.validated)
-        self.pages = [self.business, self.sources, self.insights, self.telegram, self.schedule]
+        self.telegram = self.channels.telegram  # Telegram lives in the Channels tab
+        self.pages = [self.business, self.sources, self.insights, self.channels, self.schedule]
         for page in self.pages:
             self.tabs.addTab(page, page.title)
             page.load(settings)
@@ -78,7 +79,7 @@ class SettingsDialog(QDialog):
         self._load_secret_status()
 
     def _secret_fields(self) -> dict:
-        return {**self.insights_fields(), **self.telegram.secrets}
+        return {**self.insights_fields(), **self.channels.secrets}
 
     def insights_fields(self) -> dict:
         return {Secret.LLM_API_KEY: self.insights.api_key}
@@ -136,7 +137,7 @@ class SettingsDialog(QDialog):
             self.error.setText(f"settings.toml could not be written: {exc}")
             self.error.show()
             return
-        changes = {**self.insights.secret_changes(), **self.telegram.secret_changes()}
+        changes = {**self.insights.secret_changes(), **self.channels.secret_changes()}
         if changes:
             run_in_background("save secrets", jobs.save_secrets, changes,
                               on_success=self.secrets_saved.emit)
