@@ -432,10 +432,13 @@ class TrayApp(QObject):
             self.delivery_problem = "; ".join(result.messages) or "a report could not be delivered"
             if self.tray is not None:
                 self.tray.notify("Delivery failed", self.delivery_problem, error=True)
-            self.summary.show_error(f"Telegram: {self.delivery_problem}")
+            failing = [_label(name) for name, part in result.channels.items() if not part.ok]
+            self.summary.show_error(f"{', '.join(failing) or 'Delivery'}: {self.delivery_problem}")
         self._show_delivery_state()
         self.delivered.emit(result)
         self.refresh_outbox()
+        if self.summary.report is not None and not self.summary.report.demo:
+            self.show_day(self.summary.report.date)  # each channel's new state under the report
 
     def _delivery_error(self, exc: BaseException) -> None:
         log.error("sending failed", exc_info=exc)
