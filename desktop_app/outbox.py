@@ -217,8 +217,9 @@ class Outbox:
                                (delivery.report_date.isoformat(), delivery.report_revision)).fetchone()
         return Report.from_dict(json.loads(row["body"])) if row else None
 
-    def owner_problems(self) -> dict[str, str]:
-        """Channel -> why its newest delivery did not go out, for failures only the owner can fix.
+    def owner_problems(self) -> dict[str, tuple[str, str]]:
+        """Channel -> (sentence, error kind): why its newest delivery did not go out, for failures only the
+        owner can fix.
 
         A channel's problem lasts until a later delivery on it is sent (or the failed one is skipped
         or retried): the tray shows it, and the other channels' messages carry a one-line note.
@@ -233,7 +234,7 @@ class Outbox:
             stuck = row["status"] == "failed" or (row["status"] in ("pending", "held")
                                                   and row["error_kind"] == "credentials")
             if stuck and row["error_kind"] in OWNER_KINDS and row["last_error"]:
-                problems.setdefault(row["channel"], row["last_error"])
+                problems.setdefault(row["channel"], (row["last_error"], row["error_kind"]))
         return problems
 
     def next_attempt_at(self) -> dt.datetime | None:

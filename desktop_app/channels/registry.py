@@ -54,13 +54,34 @@ def any_enabled(settings: Settings) -> bool:
     return any(enabled(settings, name) for name in NAMES)
 
 
-def problem_note(channel: str, sentence: str) -> str:
-    """The one line the other channels carry: 'Telegram could not deliver: … '."""
-    return quoted(f"{label(channel)} could not deliver: {sentence}", NOTE_LIMIT)
+SHORT = {  # (channel, error kind) -> what happened and what to do, in a few words
+    ("telegram", "auth"): "signed out — sign in again (Settings → Channels → Telegram)",
+    ("telegram", "credentials"): "not signed in — sign in (Settings → Channels → Telegram)",
+    ("telegram", "destination"): "the chat refused the bot — open it in Telegram and press Start",
+    ("email", "auth"): "the mail server refused the sign-in — check the (app) password in Settings → Channels",
+    ("email", "credentials"): "email is not fully set up — see Settings → Channels → Email",
+    ("email", "destination"): "a recipient address was refused — check it in Settings → Channels",
+    ("slack", "auth"): "the webhook was revoked — paste a new one in Settings → Channels → Slack",
+    ("slack", "credentials"): "no webhook is set — paste one in Settings → Channels → Slack",
+    ("slack", "destination"): "its channel is archived or gone — make a new webhook",
+    ("whatsapp", "auth"): "the access token expired — paste a new one in Settings → Channels → WhatsApp",
+    ("whatsapp", "credentials"): "the template or number ID is wrong — see Settings → Channels → WhatsApp",
+    ("whatsapp", "destination"): "the number cannot receive WhatsApp — check it in Settings → Channels",
+}
 
 
-def notes_for(channel: str, problems: dict[str, str]) -> list[str]:
-    return [problem_note(other, sentence) for other, sentence in problems.items() if other != channel]
+def problem_note(channel: str, sentence: str, kind: str | None = None) -> str:
+    """The one line the other channels carry: 'Telegram could not deliver: signed out — sign in again'."""
+    reason = SHORT.get((channel, kind or "")) or sentence
+    return quoted(f"{label(channel)} could not deliver: {reason}", NOTE_LIMIT)
+
+
+def notes_for(channel: str, problems: dict[str, tuple[str, str]] | dict[str, str]) -> list[str]:
+    return [problem_note(other, *_pair(problem)) for other, problem in problems.items() if other != channel]
+
+
+def _pair(problem: tuple[str, str] | str) -> tuple[str, str | None]:
+    return (problem, None) if isinstance(problem, str) else problem
 
 
 def delivered_text(delivery: Delivery) -> str:
@@ -126,7 +147,7 @@ def statuses(settings: Settings, outbox: Outbox | None) -> list[ChannelStatus]:
     result = []
     for name in NAMES:
         on = enabled(settings, name)
-        problem = (readiness(settings, name) if on else None) or problems.get(name)
+        problem = (readiness(settings, name) if on else None) or (problems[name][0] if name in problems else None)
         mine = [row for row in rows if row.channel == name]
         result.append(ChannelStatus(
             name=name, enabled=on, targets=targets(settings, name) if on else [], ready=on and problem is None,

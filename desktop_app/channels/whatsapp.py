@@ -81,7 +81,7 @@ def template_params(report: Report, notes: list[str]) -> list[str]:
         attendance = f"{rate} ({att.present}/{att.headcount} present)"
     else:
         attendance = "no data"
-    headline = " ".join([*notes, report.insights[0] if report.insights else "The full report follows."])
+    headline = " · ".join([*notes, report.insights[0] if report.insights else "The full report follows."])
     params = [clean_param(report.business, 60), clean_param(day, 40), clean_param(sales), clean_param(orders),
               clean_param(lead_text), clean_param(attendance), clean_param(headline, 600)]
     room = BODY_LIMIT - body_length(params)

@@ -367,7 +367,7 @@ class TrayApp(QObject):
         if state.problems:  # what only the owner can fix stays on the tray until it is fixed
             from ..channels.registry import problem_note
 
-            self.delivery_problem = " · ".join(problem_note(c, text) for c, text in state.problems.items())
+            self.delivery_problem = " · ".join(problem_note(c, *p) for c, p in state.problems.items())
         elif state.failed and not self.delivery_problem:
             self.delivery_problem = state.last_error or "a report could not be delivered"
         self._show_delivery_state()

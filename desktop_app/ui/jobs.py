@@ -149,7 +149,7 @@ class OutboxState:
     held: list  # desktop_app.outbox.Delivery rows waiting for the owner's Send / Edit / Skip
     next_attempt_at: dt.datetime | None
     last_error: str | None = None
-    problems: dict[str, str] = field(default_factory=dict)  # channel -> what only the owner can fix
+    problems: dict[str, tuple[str, str]] = field(default_factory=dict)  # channel -> (sentence, kind) to fix
 
 
 def outbox_state(ctx: TaskContext, paths: AppPaths) -> OutboxState:

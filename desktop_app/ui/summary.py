@@ -73,7 +73,13 @@ def delivery_line(delivery) -> str:
         state = f"sent {delivery.sent_at.astimezone():%H:%M}"
     if delivery.possible_duplicate:
         state += ", possible duplicate"
-    note = f" — {escape(delivery.last_error[:140])}" if delivery.last_error and delivery.status != "skipped" else ""
+    note = ""
+    if delivery.last_error and delivery.status != "skipped":
+        from ..channels.base import quoted
+        from ..channels.registry import SHORT
+
+        short = SHORT.get((delivery.channel, delivery.error_kind or "")) if delivery.status != "sent" else None
+        note = f" — {escape(short or quoted(delivery.last_error, 140))}"
     return (f"<span style='color:{color}'>{mark}</span> <b>{label(delivery.channel)}</b> → "
             f"{escape(delivery.destination)} <span style='color:palette(placeholder-text)'>· {escape(state)}"
             f"{note}</span> <a href='delivery:{delivery.id}'>text</a>")
@@ -250,7 +256,7 @@ class SummaryWindow(QMainWindow):
         self.settings_button = QPushButton("Settings…")
         self.copy_button = QPushButton("Copy")
         self.copy_button.setToolTip("Copy the report text (as sent to Telegram) to the clipboard")
-        self.send_button = QPushButton("Send to Telegram")
+        self.send_button = QPushButton("Send report")
         self.generate_button = QPushButton("Generate now")
         self.generate_button.setDefault(True)
         buttons.addWidget(self.settings_button)
@@ -273,7 +279,7 @@ class SummaryWindow(QMainWindow):
         QShortcut(QKeySequence("Alt+Left"), self, activated=lambda: self._step_day(-1))
         QShortcut(QKeySequence("Alt+Right"), self, activated=lambda: self._step_day(1))
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.generate_requested)
-        self.set_send_available(False, "Telegram is not set up: open Settings… → Telegram")
+        self.set_send_available(False, "No channel is set up: open Settings… → Channels")
         self.show_view(None)
         self.resize(1060, 660)
 
@@ -380,7 +386,7 @@ class SummaryWindow(QMainWindow):
 
     def set_send_available(self, available: bool, reason: str = "") -> None:
         self.send_button.setEnabled(available)
-        self.send_button.setToolTip(reason or "Send this report to your Telegram destinations now")
+        self.send_button.setToolTip(reason or "Send this report now to every channel that is on")
 
     def set_pending(self, text: str | None) -> None:
         """Preview and approve: a report waiting for Send / Edit / Skip (None hides the bar)."""

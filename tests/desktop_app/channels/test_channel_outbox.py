@@ -86,7 +86,7 @@ def test_a_failure_only_the_owner_can_fix_is_noted_on_the_other_channels_until_i
         assert (result.channels["slack"].sent, result.channels["whatsapp"].sent) == (1, 1)
         context = [block for block in slack.requests[0].json()["blocks"] if block["type"] == "context"]
         note = context[0]["elements"][0]["text"]
-        assert note.startswith("Telegram could not deliver: Telegram no longer accepts this app")
+        assert note.startswith("Telegram could not deliver: signed out — sign in again")
         template = graph.requests[0].json()["template"]["components"][0]["parameters"]
         assert template[6]["text"].startswith("Telegram could not deliver:")
         outbox = Outbox(paths().history_db)

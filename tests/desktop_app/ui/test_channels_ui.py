@@ -103,7 +103,7 @@ def test_when_telegram_is_signed_out_slack_carries_the_note_and_the_tray_keeps_s
             result = delivered.args[0]
             assert result.channels["telegram"].failed == 1 and result.channels["slack"].sent == 1
             body = server.requests[0].body.decode()
-            assert "Telegram could not deliver: Telegram no longer accepts this app" in body
+            assert "Telegram could not deliver: signed out — sign in again" in body
             qtbot.waitUntil(lambda: "Telegram could not deliver" in app.tray.icon.toolTip(), timeout=10_000)
             assert app.tray.state == "failed"
             lines = app.summary.delivery_label.text()
