@@ -412,6 +412,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if not specs:
         print("sources:   none configured — add [[sources]] to settings.toml, or run import-seed")
         _doctor_telegram(settings, paths)
+        _doctor_channels(settings)
         _doctor_insights(settings)
         return EXIT_PARTIAL
     data = read_sources(settings, specs, day, cache=SourceCache(paths.cache))
@@ -426,7 +427,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             print(f"      {status.message}")
     for warning in data.warnings:
         print(f"  note: {warning}")
-    telegram_ok = _doctor_telegram(settings, paths)
+    telegram_ok = _doctor_telegram(settings, paths) & _doctor_channels(settings)
     insights_ok = _doctor_insights(settings)
     return EXIT_OK if telegram_ok and insights_ok and all(s.status == "ok" for s in data.statuses) else EXIT_PARTIAL
 
@@ -446,6 +447,21 @@ def _doctor_telegram(settings, paths) -> bool:
     print(f"telegram:  {'ok' if ok else 'PROBLEM'} — {text}")
     outbox = Outbox(paths.history_db)
     print(f"outbox:    {outbox.pending_count()} waiting, {outbox.failed_count()} failed (see `outbox`)")
+    return ok
+
+
+def _doctor_channels(settings) -> bool:
+    """Email, Slack and WhatsApp: set up and secret stored? (checked offline; `channels test NAME` sends)."""
+    from .channels.registry import get, readiness
+
+    ok = True
+    for name in ("email", "slack", "whatsapp"):
+        if not getattr(settings, name).enabled:
+            continue
+        problem = readiness(settings, name)
+        ok &= problem is None
+        where = ", ".join(get(name).targets(settings)) or "–"
+        print(f"{name + ':':<10} {'ok' if problem is None else 'PROBLEM'} — {problem or 'to ' + where}")
     return ok
 
 
