@@ -135,7 +135,7 @@ def _drain_telegram(settings: Settings, outbox: Outbox, client_factory, clock: C
     from .channels.telegram_auth import NotSignedIn, load_credentials
 
     if not settings.telegram.enabled:
-        outbox.note(due, "Telegram delivery is off in settings ([telegram] enabled = false)", "credentials")
+        outbox.note(due, "Telegram delivery is off in settings ([telegram] enabled = false)", "off")
         result.retry_later = len(due)
         result.messages.append(f"{len(due)} report(s) wait in the outbox: Telegram delivery is off in settings")
         return

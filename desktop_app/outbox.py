@@ -34,7 +34,7 @@ from .db import connect, create_schema, write_transaction
 from .report import Report
 
 Status = Literal["pending", "sending", "sent", "failed", "held", "skipped"]
-ErrorKind = Literal["auth", "destination", "message", "network", "flood", "credentials", "unexpected"]
+ErrorKind = Literal["auth", "destination", "message", "network", "flood", "credentials", "unexpected", "off"]
 WAITING = ("pending", "sending", "held")
 OWNER_KINDS = ("auth", "credentials", "destination")  # failures only the owner can fix
 Target = str | tuple[str, str]  # a Telegram chat, or (channel, destination)

@@ -127,16 +127,15 @@ class ChannelStatus:
 def readiness(settings: Settings, name: str) -> str | None:
     """Why a channel cannot send (checked offline: settings and secrets), else None. Telegram: keyring only."""
     if name == "telegram":
-        from ..secrets import Secret, SecretStoreUnavailable, get_secret
+        from ..secrets import SecretStoreUnavailable
+        from .telegram_auth import NotSignedIn, load_credentials
 
         try:
-            session = get_secret(Secret.TELEGRAM_SESSION)
-        except SecretStoreUnavailable as exc:
+            load_credentials()
+        except (NotSignedIn, SecretStoreUnavailable) as exc:
             return str(exc)
-        if not session:
-            return "not signed in: run `business-orchestrator telegram login` (or Settings → Channels → Telegram)"
         if not settings.telegram.destinations:
-            return "no destination chat set"
+            return "no destination chat set: add one in Settings → Channels → Telegram"
         return None
     return get(name).check(settings)
 

@@ -57,8 +57,7 @@ class ChannelDrain:
 
     def run(self, due: list[int]) -> None:
         if not getattr(self.settings, self.name).enabled:
-            self.outbox.note(due, f"{self.label} delivery is off in settings ([{self.name}] enabled = false)",
-                             "credentials")
+            self.outbox.note(due, f"{self.label} delivery is off in settings ([{self.name}] enabled = false)", "off")
             self.result.retry_later += len(due)
             self.result.messages.append(f"{len(due)} report(s) wait in the outbox: {self.label} delivery is off "
                                         "in settings")

@@ -413,7 +413,7 @@ class TrayApp(QObject):
         report = self.summary.report
         if report is None or self.settings is None or report.demo:
             return
-        self.summary.add_step("Sending to Telegram…")
+        self.summary.add_step("Sending…")
         self._start_sending(_jobs().send_report, self.settings, self.paths, report.date, self.client_factory)
 
     def _start_sending(self, fn, *args) -> None:

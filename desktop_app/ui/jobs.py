@@ -134,7 +134,7 @@ def present(ctx: TaskContext, workspace: Workspace, day: dt.date, report: Report
     view = load_day(ctx, workspace, day)
     view.report = report
     if send_now:
-        ctx.progress("Sending to Telegram…")
+        ctx.progress("Sending…")
         delivery = deliver(ctx, settings, workspace.paths, client_factory)
     return Generated(view, delivery)
 
