@@ -247,12 +247,20 @@ class WhatsAppChannel:
         return payload.get("text", {}).get("body", "")
 
     def test(self, settings: Settings) -> str:
-        """A test is a plain text: it arrives only inside the 24-hour window (a template costs a conversation)."""
+        """The test is the approved template itself, with TEST in place of the numbers: it arrives outside the
+        24-hour window too, and a wrong template name or language shows now rather than at report time."""
+        import datetime as dt
+
+        whatsapp = settings.whatsapp
+        day = format_date(dt.date.today(), "EEE d MMM y", locale=settings.business.locale)
+        params = [clean_param(settings.business.name, 60), day, "TEST", "TEST", "TEST", "TEST",
+                  "This is a test from Business Orchestrator: the evening report will arrive like this."]
         sent = []
-        for recipient in settings.whatsapp.recipients:
+        for recipient in whatsapp.recipients:
             self.post({"messaging_product": "whatsapp", "recipient_type": "individual", "to": recipient.lstrip("+"),
-                       "type": "text", "text": {"preview_url": False,
-                                                "body": "✅ Business Orchestrator test: the evening report will "
-                                                        "arrive here."}}, settings)
+                       "type": "template", "template": {
+                           "name": whatsapp.template_name, "language": {"code": whatsapp.template_language},
+                           "components": [{"type": "body", "parameters": [
+                               {"type": "text", "text": value} for value in params]}]}}, settings)
             sent.append(recipient)
-        return f"test message accepted by WhatsApp for {', '.join(sent)}" if sent else "no recipients set"
+        return f"test template accepted by WhatsApp for {', '.join(sent)}" if sent else "no recipients set"

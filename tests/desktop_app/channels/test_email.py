@@ -199,3 +199,16 @@ def test_a_missing_password_keeps_the_report_waiting_with_a_sentence(tmp_path):
     delivery = Outbox(paths().history_db).get(row)
     assert result.retry_later == 1 and delivery.status == "pending"
     assert "no password is stored" in delivery.last_error
+
+
+def test_the_html_part_escapes_every_piece_of_data_and_uses_the_cards_colours():
+    from desktop_app.cards import TONE_COLORS
+    from desktop_app.channels.email_html import report_html
+
+    report = make_report(business="Patel & Sons <Wholesale>", warnings=["sales.csv row 7: '<unknown>' is not a date"])
+    report.sales.change_pct, report.sales.prev_date = 12.0, "2026-11-23"
+    report.insights = ["Sales <script>alert(1)</script> rose"]
+    html = report_html(report, [])
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "Patel &amp; Sons &lt;Wholesale&gt;" in html and "&#x27;&lt;unknown&gt;&#x27;" in html
+    assert f"color:{TONE_COLORS['good']}'>▲ 12.0% vs Mon 23" in html

@@ -154,12 +154,19 @@ def test_each_recipient_is_its_own_delivery_and_a_bad_number_does_not_stop_the_o
     assert [outbox.get(row).status for row in rows] == ["failed", "sent"]
 
 
-def test_the_test_button_sends_a_text_and_explains_the_window():
-    reply = graph_error(131047, "(#131047) Re-engagement message", "more than 24 hours have passed")
-    with HttpServer([reply]) as server:
-        ok, text = send_test("whatsapp", whatsapp_settings(server))
-    assert not ok and "24-hour window has closed" in text
-    assert server.requests[0].json()["type"] == "text"
+def test_the_test_button_sends_the_template_so_a_wrong_name_shows_at_once():
+    with HttpServer([graph_ok("919812345678"), graph_error(
+            132001, "(#132001) Template name does not exist in the translation",
+            "template name (daily_business_summary) does not exist in en")]) as server:
+        settings = whatsapp_settings(server)
+        ok, text = send_test("whatsapp", settings)
+        assert ok and text == "WhatsApp: test template accepted by WhatsApp for +919812345678"
+        ok, text = send_test("whatsapp", settings)
+    assert not ok and "'daily_business_summary' (en) cannot be used (132001" in text
+    payload = server.requests[0].json()
+    assert payload["type"] == "template" and payload["template"]["name"] == "daily_business_summary"
+    values = [p["text"] for p in payload["template"]["components"][0]["parameters"]]
+    assert len(values) == 7 and values[2:6] == ["TEST"] * 4
 
 
 def test_whatsapp_settings_accept_numbers_with_spaces_and_reject_the_rest():
