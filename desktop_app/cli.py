@@ -208,7 +208,10 @@ def _print_drain(result) -> None:
 
 
 def cmd_send_pending(args: argparse.Namespace) -> int:
+    from .outbox import Outbox
+
     paths, settings = _context()
+    Outbox(paths.history_db).wake()  # asked for now: reports waiting for a set-up are tried again too
     result = _send_pending(settings, paths)
     _print_drain(result)
     return EXIT_OK if result.ok else EXIT_PARTIAL

@@ -134,15 +134,19 @@ def _drain_telegram(settings: Settings, outbox: Outbox, client_factory, clock: C
     from .channels.telegram import run_on_telegram_thread
     from .channels.telegram_auth import NotSignedIn, load_credentials
 
+    # Rows that cannot go are postponed, not just noted: the tray sends whatever is due, so a row left due
+    # while nothing can send it would be tried again at once, over and over.
     if not settings.telegram.enabled:
-        outbox.note(due, "Telegram delivery is off in settings ([telegram] enabled = false)", "off")
+        outbox.postpone(due, clock() + dt.timedelta(seconds=settings.telegram.retry_max_seconds),
+                        "Telegram delivery is off in settings ([telegram] enabled = false)", "off")
         result.retry_later = len(due)
         result.messages.append(f"{len(due)} report(s) wait in the outbox: Telegram delivery is off in settings")
         return
     try:
         credentials = load_credentials()
     except (NotSignedIn, SecretStoreUnavailable) as exc:
-        outbox.note(due, str(exc), "credentials")
+        outbox.postpone(due, clock() + dt.timedelta(seconds=settings.telegram.retry_first_seconds), str(exc),
+                        "credentials")
         result.retry_later = len(due)
         result.messages.append(f"{len(due)} report(s) wait in the outbox: {exc}")
         return

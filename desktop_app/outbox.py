@@ -285,11 +285,28 @@ class Outbox:
                      "body = ?, edited = 1, parts = NULL", body)
 
     def requeue_auth_failures(self, *, now: dt.datetime | None = None) -> int:
-        """After a new sign-in, reports that failed only because the session was revoked are sent again."""
+        """After a new sign-in, reports that failed only because the session was revoked are sent again
+        (and those waiting for a first sign-in go at once)."""
         with self._write() as conn:
             cursor = conn.execute(
                 "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, error_kind = NULL "
                 "WHERE status = 'failed' AND error_kind IN ('auth', 'credentials') AND channel = 'telegram'",
+                (_iso(now or utc_now()),),
+            )
+            conn.execute(
+                "UPDATE deliveries SET next_attempt_at = MIN(next_attempt_at, ?) "
+                "WHERE status = 'pending' AND error_kind = 'credentials' AND channel = 'telegram'",
+                (_iso(now or utc_now()),),
+            )
+        return cursor.rowcount
+
+    def wake(self, *, now: dt.datetime | None = None) -> int:
+        """Rows waiting only for the owner's set-up (a sign-in, a password, a channel switched on) become due
+        now: after the settings were saved, or when the owner runs `send-pending`."""
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE deliveries SET next_attempt_at = MIN(next_attempt_at, ?) "
+                "WHERE status = 'pending' AND error_kind IN ('credentials', 'off')",
                 (_iso(now or utc_now()),),
             )
         return cursor.rowcount

@@ -57,14 +57,17 @@ class ChannelDrain:
 
     def run(self, due: list[int]) -> None:
         if not getattr(self.settings, self.name).enabled:
-            self.outbox.note(due, f"{self.label} delivery is off in settings ([{self.name}] enabled = false)", "off")
+            self.outbox.postpone(due, self.clock() + dt.timedelta(seconds=self.settings.telegram.retry_max_seconds),
+                                 f"{self.label} delivery is off in settings ([{self.name}] enabled = false)", "off")
             self.result.retry_later += len(due)
             self.result.messages.append(f"{len(due)} report(s) wait in the outbox: {self.label} delivery is off "
                                         "in settings")
             return
         problem = self.channel.check(self.settings)
-        if problem:  # settings or secret missing: the rows wait (nothing was tried) and say why
-            self.outbox.note(due, problem, "credentials")
+        if problem:  # settings or secret missing: the rows wait (nothing was tried), say why, and are looked at
+            # again shortly (postponed: the tray sends whatever is due, so a due row would be retried at once)
+            self.outbox.postpone(due, self.clock() + dt.timedelta(seconds=self.settings.telegram.retry_first_seconds),
+                                 problem, "credentials")
             self.result.retry_later += len(due)
             self.result.messages.append(f"{len(due)} report(s) wait in the outbox: {problem}")
             return

@@ -486,6 +486,8 @@ class TrayApp(QObject):
     def _settings_saved(self, settings: Settings) -> None:
         self._apply_settings(settings)
         self.show_day(None)
+        run_in_background("wake outbox", _jobs().wake_outbox, self.paths, parent=self,
+                          on_success=lambda _count: self.refresh_outbox())
         self.settings_applied.emit()
 
     def shutdown(self) -> None:

@@ -162,6 +162,13 @@ def outbox_state(ctx: TaskContext, paths: AppPaths) -> OutboxState:
                        outbox.next_attempt_at(), failed[0].last_error if failed else None, outbox.owner_problems())
 
 
+def wake_outbox(ctx: TaskContext, paths: AppPaths) -> int:
+    """After the settings were saved: reports waiting for a set-up are looked at again now."""
+    from ..outbox import Outbox
+
+    return Outbox(paths.history_db).wake()
+
+
 def deliver(ctx: TaskContext, settings: Settings, paths: AppPaths, client_factory=None):
     """Send whatever is due in the outbox (the one sender: desktop_app.delivery)."""
     from ..delivery import send_pending

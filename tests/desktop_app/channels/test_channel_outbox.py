@@ -187,3 +187,19 @@ def test_secrets_reach_no_file_the_app_writes(tmp_path, app_home, capsys):
     assert all(row["status"] == "sent" and row["text"] for row in rows)
     channels = {item["name"]: item for item in json.loads(channels_out.out)}
     assert channels["slack"]["ready"] and not channels["telegram"]["enabled"]
+
+
+def test_a_channel_not_set_up_waits_without_being_retried_in_a_loop_until_the_owner_acts():
+    settings = Settings()
+    settings.slack.enabled = True  # no webhook stored
+    (row,) = queue(make_report(), delivery_targets(settings))
+    outbox = Outbox(paths().history_db)
+    result = send_pending(settings, paths(), now=NOW)
+    assert result.retry_later == 1 and "no webhook URL is stored" in outbox.get(row).last_error
+    assert outbox.due(NOW) == []  # the tray sends whatever is due: nothing to spin on
+    assert outbox.owner_problems()["slack"][1] == "credentials"
+    with HttpServer([(200, {}, "ok")]) as slack:
+        set_secret(Secret.SLACK_WEBHOOK_URL, slack.url + HOOK)
+        assert outbox.wake(now=NOW) == 1  # settings saved, or `send-pending` asked for
+        assert send_pending(settings, paths(), now=NOW).sent == 1
+    assert outbox.get(row).status == "sent" and outbox.owner_problems() == {}
