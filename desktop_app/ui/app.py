@@ -409,7 +409,7 @@ class TrayApp(QObject):
                               on_success=lambda _none: self.refresh_outbox())
 
     def send_shown_report(self) -> None:
-        """Summary: Send to Telegram, for the report on screen."""
+        """Summary: Send report, for the report on screen (every channel that is on)."""
         report = self.summary.report
         if report is None or self.settings is None or report.demo:
             return
@@ -445,7 +445,7 @@ class TrayApp(QObject):
         self.delivery_problem = f"{exc.__class__.__name__}: {exc}"
         if self.tray is not None:
             self.tray.notify("Delivery failed", self.delivery_problem, error=True)
-        self.summary.show_error(f"Telegram: {self.delivery_problem}")
+        self.summary.show_error(f"Delivery: {self.delivery_problem}")
         self._show_delivery_state()
 
     def _show_delivery_state(self) -> None:
