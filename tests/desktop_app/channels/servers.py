@@ -4,6 +4,7 @@ Meta's Graph API do, error bodies included."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import ssl
@@ -42,6 +43,9 @@ class SmtpBehaviour:
     refuse: dict[str, str] = field(default_factory=dict)  # address -> "550 5.7.1 Relaying denied"
     drop_after_data: int = 0  # drop the connection (no reply) for the first N messages
     data_reply: str | None = None  # e.g. "452 4.2.2 Mailbox full" instead of accepting
+    hold: threading.Event | None = None  # while not set, the Nth message's answer is held back (a slow server)
+    hold_at: int = 1
+    arrived: threading.Event = field(default_factory=threading.Event)
 
 
 class _Handler:
@@ -57,6 +61,9 @@ class _Handler:
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        if self.behaviour.hold is not None and len(self.received) == self.behaviour.hold_at:
+            self.behaviour.arrived.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.behaviour.hold.wait, 60)
         if self.behaviour.drop_after_data > 0:
             self.behaviour.drop_after_data -= 1
             server.transport.abort()  # the whole message arrived; the client never hears back

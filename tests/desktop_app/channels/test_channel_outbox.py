@@ -26,7 +26,7 @@ from desktop_app.settings import Settings, save_settings
 
 from ..outbox_helpers import SIX_PM, make_report, paths, queue, signed_in
 from .fakes import SESSION, FakeTelegram
-from .servers import PASSWORD, USER, HttpServer, SmtpServer, graph_ok
+from .servers import PASSWORD, USER, HttpServer, SmtpBehaviour, SmtpServer, graph_ok
 
 NOW = SIX_PM + dt.timedelta(minutes=1)
 HOOK = "/services/T0123ABCD/B0456EFGH/xXyYzZsecretwebhooktoken"
@@ -132,6 +132,7 @@ def test_killed_while_slack_holds_its_answer_then_restarted_sends_that_one_again
     with HttpServer([(200, {}, "ok")], before_reply=hold_the_second) as server:
         settings = Settings()
         settings.slack.enabled, settings.slack.channel_label = True, "#daily-numbers"
+        save_settings(settings, paths().settings_file)
         ids = [queue(make_report(day=day, generated_at=computed), delivery_targets(settings))[0] for day in days]
         env = dict(os.environ, BUSINESS_ORCHESTRATOR_HOME=str(app_home), BO_SLACK_WEBHOOK_URL=server.url + HOOK,
                    PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
@@ -203,3 +204,35 @@ def test_a_channel_not_set_up_waits_without_being_retried_in_a_loop_until_the_ow
         assert outbox.wake(now=NOW) == 1  # settings saved, or `send-pending` asked for
         assert send_pending(settings, paths(), now=NOW).sent == 1
     assert outbox.get(row).status == "sent" and outbox.owner_problems() == {}
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+def test_killed_while_the_mail_server_holds_its_answer_the_email_is_sent_once_more_marked(app_home, tmp_path):
+    computed = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)  # the child runs on the real clock
+    release = threading.Event()
+    with SmtpServer(tmp_path, behaviour=SmtpBehaviour(hold=release)) as smtp:
+        settings = Settings()
+        email = settings.email
+        email.enabled, email.smtp_host, email.smtp_port, email.username = True, "127.0.0.1", smtp.port, USER
+        email.recipients, email.ca_file = ["owner@shreeganesh.example"], str(smtp.ca_file)
+        save_settings(settings, paths().settings_file)
+        (row,) = queue(make_report(day=computed.date(), generated_at=computed), delivery_targets(settings))
+        env = dict(os.environ, BUSINESS_ORCHESTRATOR_HOME=str(app_home), BO_EMAIL_PASSWORD=PASSWORD,
+                   PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+        crashing = subprocess.Popen([sys.executable, str(CHILD)], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)
+        assert smtp.behaviour.arrived.wait(60), "the message never reached the server"
+        os.kill(crashing.pid, signal.SIGKILL)
+        assert crashing.wait(timeout=60) == -signal.SIGKILL
+        crashing.stdout.close()
+        crashing.stderr.close()
+        release.set()
+        outbox = Outbox(paths().history_db)
+        assert outbox.get(row).status == "sending"
+        restarted = subprocess.run([sys.executable, str(CHILD)], cwd=REPO, env=env, capture_output=True, text=True,
+                                   timeout=120)
+    assert restarted.returncode == 0, restarted.stderr
+    assert len(smtp.received) == 2  # the interrupted one (it had arrived) and exactly one more
+    texts = [mail.message.get_body(("plain",)).get_content() for mail in smtp.received]
+    assert POSSIBLE_DUPLICATE_NOTE not in texts[0] and POSSIBLE_DUPLICATE_NOTE in texts[1]
+    assert outbox.get(row).status == "sent" and outbox.get(row).possible_duplicate
