@@ -109,7 +109,10 @@ class SettingsDialog(QDialog):
             problems = error_lines(exc)
             self.error.setText("Please fix: " + "; ".join(f"{key}: {message}" for key, message in problems))
             self.error.show()
-            self.tabs.setCurrentWidget(self._page_for(problems[0][0]))
+            page = self._page_for(problems[0][0])
+            self.tabs.setCurrentWidget(page)
+            if hasattr(page, "show_key"):
+                page.show_key(problems[0][0])  # e.g. the Channels tab opens the channel with the problem
             return None
 
     def _page_for(self, key: str) -> QWidget:

@@ -249,6 +249,14 @@ class ChannelsTab(QWidget):
                 self.list.setCurrentRow(row)
         self.stack.setCurrentIndex(list(self.pages).index(name))
 
+    def show_key(self, key: str) -> None:
+        """Open the page of the channel a settings problem is in ('email.recipients.0' -> Email)."""
+        name = key.split(".", 1)[0]
+        if name in self.pages:
+            if name not in self.in_use():
+                self.list.addItem(self._item(name))
+            self.select(name)
+
     def _set_enabled(self, name: str, on: bool) -> None:
         page = self.pages[name]
         if name == "telegram":

@@ -68,6 +68,18 @@ def test_a_failing_test_says_why_in_the_tab(qtbot, dialog_for):
     assert not ok and "no mail server is set" in text
 
 
+def test_a_bad_address_keeps_the_dialog_open_on_the_email_page(qtbot, paths, dialog_for):
+    dialog = dialog_for(Settings())
+    dialog.tabs.setCurrentWidget(dialog.business)
+    dialog.channels.add("email")
+    dialog.channels.add("slack")
+    dialog.channels.page("email").form.editors["recipients"].edit.setPlainText("owner@example.com\nnot-an-address")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.tabs.currentWidget() is dialog.channels
+    assert dialog.channels.list.currentItem().text() == "Email"
+    assert "'not-an-address' is not an email address" in dialog.error.text()
+
+
 def test_remove_email_forgets_its_password_on_ok(qtbot, paths, memory_keyring, dialog_for):
     memory_keyring.store[(SERVICE, Secret.EMAIL_PASSWORD.value)] = "app-password"
     settings = Settings()
