@@ -192,6 +192,12 @@ class ChannelsTab(QWidget):
             scroll.setFrameShape(QScrollArea.Shape.NoFrame)
             scroll.setWidget(page)
             self.stack.addWidget(scroll)
+        self.empty = QLabel("No channel yet. Press <b>Add channel…</b> and choose Telegram, Email, Slack or "
+                            "WhatsApp: each evening's report goes to every channel in this list.")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty.setContentsMargins(12, 12, 12, 12)
+        self.stack.addWidget(self.empty)
         layout.addWidget(self.stack, 1)
         self.list.currentItemChanged.connect(self._show_current)
         self.remove_button.clicked.connect(self.remove_current)
@@ -219,6 +225,8 @@ class ChannelsTab(QWidget):
         self.remove_button.setEnabled(item is not None)
         if item is not None:
             self.stack.setCurrentIndex(list(self.pages).index(item.data(Qt.ItemDataRole.UserRole)))
+        elif self.list.count() == 0:
+            self.stack.setCurrentWidget(self.empty)
 
     def _fill_add_menu(self) -> None:
         self.add_menu.clear()
@@ -242,6 +250,7 @@ class ChannelsTab(QWidget):
         if name != "telegram":  # Telegram's sign-in is ended with Sign out (telegram logout), not here
             self.pages[name].forget_secrets()
         self.list.takeItem(self.list.row(item))
+        self._show_current(self.list.currentItem())
 
     def select(self, name: str) -> None:
         for row in range(self.list.count()):

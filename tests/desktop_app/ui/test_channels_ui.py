@@ -39,6 +39,7 @@ def test_add_slack_type_the_webhook_test_it_and_save(qtbot, paths, memory_keyrin
     dialog = dialog_for(Settings())
     tab = dialog.channels
     assert tab.in_use() == [] and dialog.tabs.tabText(dialog.tabs.indexOf(tab)) == "Channels"
+    assert tab.stack.currentWidget() is tab.empty and "Add channel" in tab.empty.text()
     tab.add("slack")
     page = tab.page("slack")
     assert tab.in_use() == ["slack"] and page.form.editors["enabled"].value()
@@ -90,7 +91,7 @@ def test_remove_email_forgets_its_password_on_ok(qtbot, paths, memory_keyring, d
     assert tab.in_use() == ["email"]
     tab.select("email")
     tab.remove_button.click()
-    assert tab.in_use() == []
+    assert tab.in_use() == [] and tab.stack.currentWidget() is tab.empty
     with qtbot.waitSignal(dialog.secrets_saved, timeout=5000):
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     assert not load_settings(paths.settings_file).email.enabled
