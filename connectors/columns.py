@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from .base import DATE_COLUMN, Domain, SourceReadError
+from .quoting import column_list, quoted
 
 # Per domain: key -> aliases, most specific first. `date` is the user-facing key for the domain's
 # timestamp; `quantity`/`unit_price` let `amount` be derived; `first_name`/`last_name`/`mobile`
@@ -69,9 +70,8 @@ def expected_columns(domain: Domain, key: str) -> str:
 
 
 def _missing_column(source: str, wanted: str, header: Iterable[str]) -> SourceReadError:
-    cols = ", ".join(f"'{c}'" for c in header)
-    return SourceReadError(source, f"column '{wanted}' is not in the file; the file has columns: {cols}",
-                           column=wanted)
+    return SourceReadError(source, f"column {quoted(wanted)} is not in the file; the file has columns: "
+                                   f"{column_list(header)}", column=wanted)
 
 
 def user_columns(

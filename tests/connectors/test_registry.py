@@ -137,7 +137,7 @@ def test_unknown_layout_names_file_and_expected_columns(tmp_path):
 def test_unrecognisable_binary_file(tmp_path):
     path = tmp_path / "photo.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    with pytest.raises(SourceReadError, match=r"cannot recognise photo\.png"):
+    with pytest.raises(SourceReadError, match=r"photo\.png is not a CSV/Excel/JSON export: it is a PNG image"):
         read_source(spec(path, "sales"))
 
 
