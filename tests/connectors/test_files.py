@@ -84,7 +84,7 @@ def test_ambiguous_dates_with_no_evidence_are_refused(tmp_path):
     """03/04 and 05/06 fit both orders; the file was saved long after either reading: no silent guess."""
     path = write(tmp_path / "sales.csv", "Order ID,Date,Amount\n1,03/04/2025,10\n2,05/06/2025,20\n")
     os.utime(path, (dt.datetime(2025, 9, 1).timestamp(),) * 2)
-    with pytest.raises(SourceReadError, match="could be day/month or month/day .* set date_format"):
+    with pytest.raises(SourceReadError, match=r"could be day/month or month/day .* set date_format"):
         read_source(spec(path, "sales"))
 
 
