@@ -150,10 +150,12 @@ def date_column(
 
 def _no_column(spec: SourceSpec, what: str, keys: tuple[str, ...], raw: pd.DataFrame) -> SourceReadError:
     expected = "; ".join(expected_columns(spec.domain, k) for k in keys)
+    hint = ("; if the column names are not on the first row, remove the lines above them"
+            if len(raw.columns) <= 2 else "")
     return SourceReadError(
         spec.name,
         f"cannot read {spec.file.name} as {spec.domain}: no column for {what} (expected one of: {expected}; "
-        f"or map it under columns in settings.toml); the file has columns: {column_list(raw.columns)}",
+        f"or map it under columns in settings.toml); the file has columns: {column_list(raw.columns)}{hint}",
     )
 
 
@@ -340,6 +342,8 @@ def _attendance(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> t
     if "status" in mapping:
         present, bad, not_counted = parse_bool_presence(raw[mapping["status"]])
         col = mapping["status"]
+        # a blank mark beside a name is not "not counted": nobody knows whether that person came
+        bad = bad | (blank_cells(raw, col) & employee.notna())
         issues.add(bad, raw[col], col, "attendance mark")
         keep = ~(bad | not_counted)
     else:

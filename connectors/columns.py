@@ -28,6 +28,7 @@ ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
         "status": ("order status", "financial status", "payment status", "status"),
         "product": ("product", "product name", "item", "item name"),
         "channel": ("channel", "sales channel", "source"),
+        "currency": ("currency", "currency code", "order currency"),
     },
     "leads": {
         "lead_id": ("lead id", "record id", "enquiry id", "id"),

@@ -8,6 +8,7 @@ and then map columns themselves; the generic connectors map columns by alias (co
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import json
 import re
@@ -20,7 +21,7 @@ import pandas as pd
 from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
 from .canonical import canonicalise
 from .columns import resolve_columns
-from .parsing import decode, filled, sniff_delimiter
+from .parsing import decode, filled, first_row, sniff_delimiter
 from .quoting import cut, cut_message, quoted
 from .xlsx import sheet_facts
 
@@ -87,18 +88,18 @@ def read_csv_table(
         raise SourceReadError(spec.name, f"{spec.file.name} is empty: export it again")
     delimiter = sniff_delimiter(text, str(spec.options.get("delimiter") or "") or None)
     frame = _parse_csv(spec, io.StringIO(text, newline=""), delimiter, usecols, None,
-                       complete=text.endswith(("\n", "\r")))
+                       tail=_unfinished_line(text, text[-65536:], delimiter))
     return reduce(frame) if reduce is not None else frame
 
 
 def _parse_csv(
     spec: SourceSpec, source: Any, delimiter: str, usecols: Collection[str] | None, encoding: str | None,
-    reduce: Reducer | None = None, *, complete: bool = True,
+    reduce: Reducer | None = None, *, tail: tuple[str, int] | None = None,
 ) -> pd.DataFrame:
     """pandas' C parser with our conventions; with `reduce`, chunk by chunk (memory stays small).
 
-    `complete` is False when the file does not end with a line break: then a last row with fewer
-    values than the header was cut off mid-write (an interrupted export or copy), not a short row.
+    `tail` is (last line, header width) when the file does not end with a line break: then a last
+    row with fewer values than the header was cut off mid-write (an interrupted export or copy).
     """
     wanted = set(usecols) if usecols is not None else None
     try:
@@ -116,26 +117,23 @@ def _parse_csv(
         )
         if reduce is None:
             frame = _tidy(reader, 2)
-            if not complete:
-                _check_last_row(spec, frame)
-            return frame
-        parts, start, notes, last = [], 2, [], None
-        with reader:
-            for chunk in reader:
-                size = len(chunk)
-                if not complete:
-                    last = chunk.iloc[-1:]
-                tidy = _tidy(chunk, start)
-                notes += tidy.attrs.get("notes", [])
-                parts.append(reduce(tidy))
-                start += size
-        if last is not None and len(last):
-            last.index = pd.RangeIndex(start - 1, start)
-            _check_last_row(spec, last)
+            last_row = int(frame.index[-1]) if len(frame) else None
+        else:
+            parts, start, notes = [], 2, []
+            with reader:
+                for chunk in reader:
+                    size = len(chunk)
+                    tidy = _tidy(chunk, start)
+                    notes += tidy.attrs.get("notes", [])
+                    parts.append(reduce(tidy))
+                    start += size
+            frame = pd.concat(parts) if len(parts) > 1 else parts[0]
+            frame.attrs["notes"] = notes
+            last_row = start - 1 if start > 2 else None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise SourceReadError(spec.name, csv_error_sentence(spec.file.name, exc, delimiter)) from exc
-    frame = pd.concat(parts) if len(parts) > 1 else parts[0]
-    frame.attrs["notes"] = notes
+    if tail is not None:
+        _check_last_line(spec, tail, delimiter, last_row)
     return frame
 
 
@@ -163,19 +161,27 @@ def csv_error_sentence(name: str, exc: Exception, delimiter: str) -> str:
     return f"cannot read {name} as CSV ({cut_message(text)}): check that it is a CSV export"
 
 
-def _check_last_row(spec: SourceSpec, frame: pd.DataFrame) -> None:
-    """A file without a final line break whose last row has fewer values than the header was cut off."""
-    if frame.empty or not len(frame.columns):
+def _unfinished_line(head: str, end: str, delimiter: str) -> tuple[str, int] | None:
+    """(last line, number of header columns) when the text does not end with a line break."""
+    if not end or end.endswith(("\n", "\r")):
+        return None
+    return end.rsplit("\n", 1)[-1].rsplit("\r", 1)[-1], len(first_row(head[:65536], delimiter))
+
+
+def _check_last_line(spec: SourceSpec, tail: tuple[str, int], delimiter: str, row: int | None) -> None:
+    """A file that stops mid-line, whose last line has fewer values than the header, was cut off."""
+    line, width = tail
+    if not line.strip() or line.count('"') % 2:
+        return  # an open quote is the tokenizer's to report
+    if len(next(csv.reader([line], delimiter=delimiter), [])) >= width:
         return
-    last = frame.iloc[-1]
-    if last.isna().any():
-        row = int(frame.index[-1])
-        raise SourceReadError(
-            spec.name,
-            f"the last line of {spec.file.name} (row {row}) is cut off: the file ends in the middle of it, so "
-            f"the export or copy was not finished and rows may be missing; export the file again",
-            row=row,
-        )
+    where = f" (row {row})" if row is not None else ""
+    raise SourceReadError(
+        spec.name,
+        f"the last line of {spec.file.name}{where} is cut off: the file ends in the middle of it, so the export or "
+        f"copy was not finished and rows may be missing; export the file again",
+        row=row,
+    )
 
 
 def _tidy(frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
@@ -221,8 +227,9 @@ def _read_csv_streaming(
         return None
     with open(spec.file, "rb") as fh:
         head = fh.read(4 * 65536)
-        fh.seek(-1, io.SEEK_END)
-        last = fh.read(1)
+        fh.seek(-min(65536, spec.file.stat().st_size), io.SEEK_END)
+        end = fh.read()
+        last = end[-1:]
     if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
     whole = len(head) < 4 * 65536
@@ -236,7 +243,8 @@ def _read_csv_streaming(
     sample = text if whole else text[:65536] + last.decode("latin-1")
     delimiter = sniff_delimiter(sample, str(spec.options.get("delimiter") or "") or None)
     try:
-        return _parse_csv(spec, spec.file, delimiter, usecols, "utf-8", reduce, complete=last in (b"\n", b"\r"))
+        tail = _unfinished_line(text, end.decode("utf-8", errors="replace"), delimiter)
+        return _parse_csv(spec, spec.file, delimiter, usecols, "utf-8", reduce, tail=tail)
     except UnicodeDecodeError:
         return None  # not UTF-8 after all, somewhere past the head
 

@@ -169,7 +169,7 @@ def parse_amounts(series: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.
     parsed, empty = by_unique(text, lambda u: _amount_text(u, decimal))
     values = values.where(is_num, parsed)
     values = values.where(values.abs() < MAX_AMOUNT)  # also drops inf
-    bad = values.isna() & ~empty
+    bad = values.isna() & (~empty | is_num)
     return values, bad
 
 

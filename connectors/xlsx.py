@@ -44,7 +44,7 @@ class SheetFacts:
 def _sheet_path(book: zipfile.ZipFile, sheet: int | str) -> str | None:
     workbook = book.read("xl/workbook.xml")
     rels = book.read("xl/_rels/workbook.xml.rels")
-    sheets = [(m[1] or m[4], m[2] or m[3]) for m in _SHEET.findall(workbook)]  # (name, rel id)
+    sheets = [(m[0] or m[3], m[1] or m[2]) for m in _SHEET.findall(workbook)]  # (name, rel id)
     targets = {(m[0] or m[3]): (m[1] or m[2]) for m in _REL.findall(rels)}
     if isinstance(sheet, int):
         chosen = sheets[sheet][1] if 0 <= sheet < len(sheets) else None
