@@ -368,7 +368,8 @@ def att(id, note, text, rel=None, encoding="utf-8", **kw):
 
 att("attendance_base", "a clean register", ATT)
 att("attendance_hindi", "Hindi marks", ATT.replace(",P\n", ",हाँ\n", 1)
-    .replace("E2,2026-11-24,P", "E2,2026-11-24,उपस्थित").replace(",A\n", ",अनुपस्थित\n").replace("E4,2026-11-24,P", "E4,2026-11-24,हाजिर"))
+    .replace("E2,2026-11-24,P", "E2,2026-11-24,उपस्थित").replace(",A\n", ",अनुपस्थित\n")
+    .replace("E4,2026-11-24,P", "E4,2026-11-24,हाजिर"))
 att("attendance_gujarati", "Gujarati marks", ATT.replace(",P\n", ",હાજર\n").replace(",A\n", ",ગેરહાજર\n"))
 att("attendance_hindi_words_mixed", "P, हां, गैरहाजिर, हाज़िर",
     "Emp ID,Date,Status\nE1,2026-11-24,P\nE2,2026-11-24,हां\nE3,2026-11-24,गैरहाजिर\nE4,2026-11-24,हाज़िर\n")
