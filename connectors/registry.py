@@ -19,7 +19,7 @@ from .base import Connector, Probe, SourceFrame, SourceReadError, SourceSpec
 from .columns import normalise_header
 from .files import EXCEL_SUFFIXES, GENERIC_CONNECTORS, PREVIEW_ROWS, excel_header, find_records
 from .parsing import first_row, read_text, sniff_delimiter
-from .quoting import column_list, cut_message
+from .quoting import column_list, cut, cut_message
 from .sniff import check_readable
 
 ENTRY_POINT_GROUP = "business_orchestrator.connectors"
@@ -28,6 +28,7 @@ log = logging.getLogger("business_orchestrator.connectors")
 _registry: dict[str, Connector] = {}
 _state = {"builtins": False, "plugins": False}
 PROBE_BYTES = 65536
+PREVIEW_CELL_CHARS = 200
 
 
 def register_connector(connector: Connector) -> None:
@@ -212,7 +213,9 @@ def _raw_head(spec: SourceSpec, connector: Connector, rows: int) -> pd.DataFrame
         frame = read_json_table(small)
     else:
         frame = read_csv_table(small)
-    return frame.astype(object).where(frame.notna(), "").astype("str")
+    frame = frame.astype(object).where(frame.notna(), "").astype("str")
+    frame.columns = [cut(c, PREVIEW_CELL_CHARS) for c in frame.columns]  # a 5 MB cell stays out of the dialog
+    return frame.map(lambda value: cut(value, PREVIEW_CELL_CHARS))
 
 
 def preview(spec: SourceSpec, rows: int = 20) -> tuple[pd.DataFrame, SourceFrame]:
