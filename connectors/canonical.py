@@ -24,7 +24,7 @@ from .base import (
     SourceSpec,
 )
 from .columns import expected_columns
-from .dates import decide_day_first
+from .dates import order_resolver
 from .parsing import amount_currencies, as_text, by_unique, parse_amounts, parse_bool_presence, parse_dates
 from .quoting import column_list, cut, quoted
 
@@ -135,11 +135,8 @@ def date_column(
     fmt = str(spec.options.get("date_format") or "") or fmt
     opt_dayfirst = spec.options.get("dayfirst")
     dayfirst = bool(opt_dayfirst) if opt_dayfirst is not None else dayfirst
-    if not fmt and dayfirst is None:
-        dayfirst, note = decide_day_first(raw, col, spec)
-        if note:
-            warnings.append(note)
-    values, bad, warning = parse_dates(raw[col], fmt=fmt, dayfirst=dayfirst, column=col, excel=excel)
+    order = order_resolver(raw, col, spec) if dayfirst is None else dayfirst
+    values, bad, warning = parse_dates(raw[col], fmt=fmt, dayfirst=order, column=col, excel=excel)
     issues.add(bad, raw[col], col, "date")
     if blank:
         issues.add(blank_cells(raw, col), raw[col], col, "date")

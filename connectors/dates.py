@@ -14,8 +14,8 @@ import datetime as dt
 import pandas as pd
 
 from .base import SourceReadError, SourceSpec
-from .parsing import as_text, numeric_date_parts
-from .quoting import quoted
+from .parsing import OrderResolver, as_text, numeric_date_parts
+from .quoting import cut, quoted
 
 MAX_OTHER_COLUMNS = 40
 SLACK_DAYS = 1  # a row stamped in another time zone may be a day "after" the file's time
@@ -74,35 +74,34 @@ def _from_file_age(parts: pd.DataFrame, saved: dt.date | None) -> tuple[bool, st
     return None
 
 
-def decide_day_first(raw: pd.DataFrame, col: str, spec: SourceSpec) -> tuple[bool | None, str | None]:
-    """(dayfirst, note): None when the column itself decides (or has no numeric dates); raises when nothing does."""
-    if raw.empty or raw[col].dtype.kind in "fiumM":
-        return None, None
-    parts = numeric_date_parts(as_text(pd.Series(pd.unique(raw[col]), dtype=object)))
-    if parts.empty or _order(parts) is not None or (parts["a"] > 12).any() or (parts["b"] > 12).any():
-        return None, None
-    if not (parts["a"] != parts["b"]).any():
-        return None, None  # 05/05/2026 reads the same either way
-    example = parts[parts["a"] != parts["b"]].iloc[0]
-    sample = f"{int(example['a']):02d}/{int(example['b']):02d}/{int(example['Y'])}"
-    evidence = _from_other_columns(raw, col)
-    if evidence is not None:
-        order, other = evidence
-        why = f"column {quoted(other)} of the same file is written {'day/month' if order else 'month/day'}"
-    else:
-        found = _from_file_age(parts, _saved_on(spec))
-        if found is None:
-            raise SourceReadError(
-                spec.name,
-                f"the dates in column {quoted(col)} could be day/month or month/day (e.g. {sample}) and nothing in "
-                f"{spec.file.name} tells which: set date_format for this source in Settings (\"%d/%m/%Y\" when "
-                f"the day comes first, \"%m/%d/%Y\" when the month does)",
-                column=str(col)[:60],
-            )
-        order, why = found
-    note = (f"the dates in column {quoted(col)} could be read either way (e.g. {sample}); read as "
-            f"{'day/month' if order else 'month/day'} because {why}; set date_format for this source to be sure")
-    return order, note
+def order_resolver(raw: pd.DataFrame, col: str, spec: SourceSpec) -> OrderResolver:
+    """A resolver for parse_dates: called only when every numeric date in `col` fits both orders."""
+
+    def resolve(parts: pd.DataFrame) -> tuple[bool, str | None]:
+        if not (parts["a"] != parts["b"]).any():
+            return True, None  # 05/05/2026 reads the same either way
+        example = parts[parts["a"] != parts["b"]].iloc[0]
+        sample = f"{int(example['a']):02d}/{int(example['b']):02d}/{int(example['Y'])}"
+        evidence = _from_other_columns(raw, col)
+        if evidence is not None:
+            order, other = evidence
+            why = f"column {quoted(other)} of the same file is written {'day/month' if order else 'month/day'}"
+        else:
+            found = _from_file_age(parts, _saved_on(spec))
+            if found is None:
+                raise SourceReadError(
+                    spec.name,
+                    f"the dates in column {quoted(col)} could be day/month or month/day (e.g. {sample}) and nothing "
+                    f"in {spec.file.name} tells which: set date_format for this source in Settings (\"%d/%m/%Y\" "
+                    f"when the day comes first, \"%m/%d/%Y\" when the month does)",
+                    column=cut(col),
+                )
+            order, why = found
+        note = (f"the dates in column {quoted(col)} could be read either way (e.g. {sample}); read as "
+                f"{'day/month' if order else 'month/day'} because {why}; set date_format for this source to be sure")
+        return order, note
+
+    return resolve
 
 
-__all__ = ["decide_day_first"]
+__all__ = ["order_resolver"]

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .quoting import cut, quoted
+
 DELIMITERS = (",", ";", "\t", "|")
 DATETIME_DTYPE = "datetime64[ns]"
 
@@ -398,8 +400,13 @@ def _iso_block(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.Series(out, index=text.index), pd.Series(handled, index=text.index)
 
 
+# Decides day/month order for a column whose numeric dates all fit both: given (a, b, Y) of those
+# dates, returns (day first?, note or None), or raises (see connectors/dates.py).
+OrderResolver = Callable[[pd.DataFrame], tuple[bool, str | None]]
+
+
 def _parse_date_text(
-    text: pd.Series, dayfirst: bool | None, column: str
+    text: pd.Series, dayfirst: bool | OrderResolver | None, column: str
 ) -> tuple[pd.Series, list[str]]:
     """Parse strings without a configured format; the day/month order is decided by the data."""
     fast, handled = _iso_fast(text)
@@ -411,7 +418,7 @@ def _parse_date_text(
 
 
 def _parse_date_general(
-    text: pd.Series, dayfirst: bool | None, column: str
+    text: pd.Series, dayfirst: bool | OrderResolver | None, column: str
 ) -> tuple[pd.Series, list[str]]:
     """The regex parser for every shape: ISO-like, month names, and day/month or month/day numbers."""
     out = pd.Series(pd.NaT, index=text.index, dtype=DATETIME_DTYPE)
@@ -441,17 +448,21 @@ def _parse_date_general(
             use_dayfirst = day_evidence >= month_evidence
             order = "day/month" if use_dayfirst else "month/day"
             warnings.append(
-                f"dates in column '{column}' mix day/month and month/day order; read as {order}, "
+                f"dates in column {quoted(column)} mix day/month and month/day order; read as {order}, "
                 f"cells that only fit the other order are marked unreadable"
             )
         elif day_evidence or month_evidence:
             use_dayfirst = bool(day_evidence)
+        elif callable(dayfirst):
+            use_dayfirst, note = dayfirst(pd.DataFrame({"a": a, "b": b, "Y": _two_digit_year(pd.to_numeric(p["Y"]))}))
+            if note:
+                warnings.append(note)
         else:
             use_dayfirst = True if dayfirst is None else dayfirst
-            if dayfirst is None:
-                example = text[has].iloc[0]
+            if dayfirst is None and (a != b).any():
+                example = cut(text[has][a != b].iloc[0])
                 warnings.append(
-                    f"dates in column '{column}' are ambiguous (e.g. {example}); read as day/month; "
+                    f"dates in column {quoted(column)} are ambiguous (e.g. {example}); read as day/month; "
                     f"set date_format in settings.toml to be sure"
                 )
         day, month = (a, b) if use_dayfirst else (b, a)
@@ -497,7 +508,7 @@ def _excel_cells(series: pd.Series, excel: bool) -> tuple[pd.Series, pd.Series]:
 def parse_dates(
     series: pd.Series,
     fmt: str | None = None,
-    dayfirst: bool | None = None,
+    dayfirst: bool | OrderResolver | None = None,
     column: str = "",
     excel: bool = False,
 ) -> tuple[pd.Series, pd.Series, str | None]:
@@ -505,7 +516,8 @@ def parse_dates(
 
     pandas guesses the order from the first value and silently flips later ones, so we never let
     it guess: a configured strftime format is used exactly; otherwise ISO-like values, month
-    names and numeric dates are read with an order decided from the whole column.
+    names and numeric dates are read with an order decided from the whole column (or, when every
+    numeric date fits both orders, by `dayfirst`: a fixed order, or a resolver that weighs evidence).
     """
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         values = _ns(series.dt.tz_localize(None))
