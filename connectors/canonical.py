@@ -253,9 +253,10 @@ def canonicalise(
     out, has_dates = build(raw, mapping, spec, issues, warnings, excel, dayfirst, date_format)
     currencies: tuple[str, ...] = ()
     if spec.domain == "sales":
-        found = set(amount_currencies(raw[mapping["amount"]])) if "amount" in mapping else set()
+        added = out["amount"].notna()  # the currency of the amounts that count, not of unreadable text
+        found = set(amount_currencies(raw.loc[added, mapping["amount"]])) if "amount" in mapping else set()
         if "currency" in mapping:
-            found |= {c for c in as_text(raw[mapping["currency"]]).str.upper().unique() if c}
+            found |= {c for c in as_text(raw.loc[added, mapping["currency"]]).str.upper().unique() if c}
         currencies = tuple(sorted(found))
     return _finish(out, spec.domain, spec, key, has_dates, issues, warnings, currencies)
 
