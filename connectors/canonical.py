@@ -113,9 +113,14 @@ def text_column(raw: pd.DataFrame, mapping: Mapping[str, str], key: str) -> pd.S
     return text.where(text != "", None).astype("str")
 
 
-def amount_column(raw: pd.DataFrame, col: str, issues: IssueLog, decimal: str = ".") -> pd.Series:
+def amount_column(raw: pd.DataFrame, col: str, issues: IssueLog, decimal: str = ".", *,
+                  what: str = "amount", blank: pd.Series | None = None) -> pd.Series:
+    """Parse a money column, recording unreadable cells; with `blank` (a row mask), empty cells on
+    those rows are recorded too (an order with no amount is not an order of ₹0)."""
     values, bad = parse_amounts(raw[col], decimal=decimal)
-    issues.add(bad, raw[col], col, "amount")
+    issues.add(bad, raw[col], col, what)
+    if blank is not None:
+        issues.add(values.isna() & ~bad & blank, raw[col], col, what)
     return values
 
 
@@ -139,7 +144,7 @@ def date_column(
     values, bad, warning = parse_dates(raw[col], fmt=fmt, dayfirst=order, column=col, excel=excel)
     issues.add(bad, raw[col], col, "date")
     if blank:
-        issues.add(blank_cells(raw, col), raw[col], col, "date")
+        issues.add(values.isna() & ~bad, raw[col], col, "date")
     if warning:
         warnings.append(warning)
     return values
@@ -280,15 +285,10 @@ def _sales(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[
             issues.add(pd.Series(merged, index=raw.index), raw[mapping["amount"]], mapping["amount"], "amount",
                        "the amount is in merged cells, so it cannot be told which row it belongs to: unmerge "
                        "them in Excel and give each row its own amount")
-        out["amount"] = amount_column(raw, mapping["amount"], issues, decimal)
-        issues.add(blank_cells(raw, mapping["amount"]) & is_sale, raw[mapping["amount"]], mapping["amount"],
-                   "amount")
+        out["amount"] = amount_column(raw, mapping["amount"], issues, decimal, blank=is_sale)
     elif "quantity" in mapping and "unit_price" in mapping:
-        qty = amount_column(raw, mapping["quantity"], issues, decimal)
-        price = amount_column(raw, mapping["unit_price"], issues, decimal)
-        for part in ("quantity", "unit_price"):
-            issues.add(blank_cells(raw, mapping[part]) & is_sale, raw[mapping[part]], mapping[part],
-                       part.replace("_", " "))
+        qty = amount_column(raw, mapping["quantity"], issues, decimal, what="quantity", blank=is_sale)
+        price = amount_column(raw, mapping["unit_price"], issues, decimal, what="unit price", blank=is_sale)
         out["amount"] = qty * price
     else:
         raise _no_column(spec, "the amount", ("amount",), raw)
