@@ -105,12 +105,19 @@ class HistoryStore:
     def last_generated_at(self) -> dt.datetime | None:
         """When the newest report was made: the scheduler's 'last run' for missed-run catch-up."""
         with closing(self._connect()) as conn:
-            (stamp,) = conn.execute("SELECT MAX(generated_at) FROM reports WHERE engine != 'imported'").fetchone()
-        return dt.datetime.fromisoformat(stamp) if stamp else None
+            stamps = [row[0] for row in conn.execute("SELECT generated_at FROM reports WHERE engine != 'imported'")]
+        # Compared as moments, not as text: stamps carry the UTC offset of their day (+01:00 vs +00:00
+        # across a DST change), so the text maximum can be the earlier run.
+        return max((_aware(stamp) for stamp in stamps), default=None)
 
     def has(self, day: dt.date) -> bool:
         with closing(self._connect()) as conn:
             return conn.execute("SELECT 1 FROM reports WHERE date = ?", (day.isoformat(),)).fetchone() is not None
+
+
+def _aware(stamp: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(stamp)
+    return moment if moment.tzinfo else moment.astimezone()  # naive: written in this PC's local time
 
 
 def csv_log_row(report: Report) -> dict[str, Any]:
