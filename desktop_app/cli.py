@@ -152,6 +152,7 @@ def _show_prompt(settings, paths, day, *, specs, demo, store, as_json: bool) -> 
     from .insights.llm import endpoint, request_body
     from .insights.prompts import TemplateError, render_prompt
     from .pipeline import report_without_insights
+    from .redact import redact_url
 
     report, history = report_without_insights(settings, paths, day, specs=specs, demo=demo, store=store)
     try:
@@ -163,7 +164,8 @@ def _show_prompt(settings, paths, day, *, specs, demo, store, as_json: bool) -> 
         print(json.dumps(body, ensure_ascii=False, indent=2))
         return EXIT_OK
     url = endpoint(settings.insights)
-    target = f"{url}/chat/completions" if url else "nowhere: no LLM configured, the rules would write the insights"
+    target = f"{redact_url(url)}/chat/completions" if url else \
+        "nowhere: no LLM configured, the rules would write the insights"
     print(f"POST {target}")
     print(f"model: {body['model'] or '(not set)'} · temperature: {body['temperature']} · "
           f"response_format: JSON schema 'daily_insights' (plain text if the server refuses it)")
@@ -330,11 +332,15 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def _doctor_insights(settings) -> bool:
     from .insights.llm import check_endpoint
+    from .redact import has_credentials
 
     check = check_endpoint(settings)
     print("AI insights:")
     for line in check.lines:
         print(f"  {line}")
+    if has_credentials(settings.insights.base_url):
+        print("  note: base_url carries a password or key (hidden above and in the log, but kept as plain text in "
+              "settings.toml): remove it from the address and enter the key under Settings → AI (OS keyring)")
     return check.ok or not check.configured
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .db import connect, create_schema, write_transaction
+from .redact import redact_urls
 from .report import Report
 
 SCHEMA_VERSION = 1
@@ -65,7 +66,7 @@ class HistoryStore:
             "INSERT INTO reports (date, revision, current, generated_at, engine, demo, body) "
             "VALUES (?, ?, 1, ?, ?, ?, ?)",
             (day, last + 1, report.generated_at.isoformat(timespec="seconds"), report.engine, int(report.demo),
-             json.dumps(report.to_dict(), ensure_ascii=False)),
+             redact_urls(json.dumps(report.to_dict(), ensure_ascii=False))),
         )
         return last + 1
 

@@ -24,6 +24,7 @@ from .insights.engine import write_insights
 from .kpis import DomainData, Headcount, compute_attendance, compute_leads, compute_sales
 from .outbox import Outbox
 from .paths import AppPaths
+from .redact import redact_report, redact_status, redact_urls
 from .render import render_html, render_text
 from .report import Report, SourceStatus
 from .settings import Settings
@@ -187,7 +188,9 @@ def read_sources(settings: Settings, specs: list[SourceSpec], day: dt.date,
             continue
         span = (max(c[0] for c in read.coverage), min(c[1] for c in read.coverage))
         domains[domain] = DomainData(pd.concat(read.frames, ignore_index=True), span)
-    return SourceData(day, domains, statuses, warnings)
+    for status in statuses:
+        redact_status(status)
+    return SourceData(day, domains, statuses, [redact_urls(warning) for warning in warnings])
 
 
 def build_report(settings: Settings, data: SourceData, day: dt.date, history: dict[dt.date, dict],
@@ -216,6 +219,7 @@ def finish_report(report: Report, *, offline: bool, settings: Settings | None = 
     """Insights (AI when settings and paths allow it, else rules), then the rendered text and HTML."""
     insights = write_insights(report, settings=settings, paths=paths, history=history, offline=offline)
     report.insights, report.engine, report.engine_reason = insights.bullets, insights.engine, insights.reason
+    redact_report(report)
     report.llm_model, report.llm_tokens, report.guard_dropped = insights.model, insights.usage, len(insights.dropped)
     report.text, report.html = render_text(report), render_html(report)
     return report

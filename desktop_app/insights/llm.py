@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from ..redact import redact_url, redact_urls
 from ..secrets import ENV_FALLBACK, Secret, SecretStoreUnavailable, get_secret
 from ..settings import InsightsSettings, Settings
 
@@ -95,6 +96,9 @@ class EndpointCheck:
     ok: bool
     lines: list[str]
     configured: bool = True
+
+    def __post_init__(self) -> None:
+        self.lines = [redact_urls(line) for line in self.lines]  # shown by doctor and the Settings dialog
 
 
 def endpoint(insights: InsightsSettings) -> str | None:
@@ -234,7 +238,7 @@ def ask_for_insights(insights: InsightsSettings, prompt: RenderedPrompt, *,
             raise LLMError(f"timeout after {insights.timeout_s:g} s") from exc
         except (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError) as exc:
             is_status = isinstance(exc, openai.APIStatusError)
-            reason = _status_reason(exc) if is_status else f"cannot connect to {endpoint(insights)}"
+            reason = _status_reason(exc) if is_status else f"cannot connect to {redact_url(endpoint(insights) or '')}"
             asked = _retry_after(exc) if is_status else None
             wait = min(asked if asked is not None else RETRY_WAIT_S, MAX_RETRY_WAIT_S)
             if retries_left > 0 and deadline.left() - wait >= MIN_ATTEMPT_S:
