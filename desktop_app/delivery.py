@@ -139,9 +139,13 @@ class _Sender:
 
     async def drain(self, due: list[int], credentials) -> None:
         from .channels.telegram import classify
-        from .channels.telegram_auth import NotSignedIn, connect_signed_in, keep_session
+        from .channels.telegram_auth import NotSignedIn, connect_signed_in, keep_session, make_client
 
-        client = self.factory(credentials.session, credentials.api_id, credentials.api_hash)
+        try:
+            client = make_client(self.factory, credentials)
+        except NotSignedIn as exc:  # a damaged session: like a revoked one, a new sign-in re-queues these
+            self._fail_all(due, str(exc), "auth")
+            return
         try:
             try:
                 await asyncio.wait_for(connect_signed_in(client, credentials), self.settings.telegram.timeout_seconds)
