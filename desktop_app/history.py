@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
+import os
 import sqlite3
 import threading
 from contextlib import AbstractContextManager, closing
@@ -38,6 +40,9 @@ CREATE TABLE IF NOT EXISTS reports (
     UNIQUE (date, revision)
 );
 CREATE INDEX IF NOT EXISTS reports_current ON reports (date) WHERE current = 1;
+-- Reports saved but not yet appended to business_summary_log.csv: written in the report's own
+-- transaction and removed after the append, so a crash in between is made good on the next run.
+CREATE TABLE IF NOT EXISTS csv_pending (report_id INTEGER PRIMARY KEY);
 """
 
 
@@ -57,8 +62,10 @@ class HistoryStore:
         return write_transaction(self.path, self._write_lock)
 
     @staticmethod
-    def save_in(conn: sqlite3.Connection, report: Report) -> int:
-        """Store `report` as the current one for its date; returns its revision number."""
+    def save_in(conn: sqlite3.Connection, report: Report, *, csv_log: bool = False) -> int:
+        """Store `report` as the current one for its date; returns its revision number.
+
+        `csv_log`: the report also owes a row to the CSV log (see `flush_csv_log`)."""
         day = report.date.isoformat()
         (last,) = conn.execute("SELECT COALESCE(MAX(revision), 0) FROM reports WHERE date = ?", (day,)).fetchone()
         conn.execute("UPDATE reports SET current = 0 WHERE date = ?", (day,))
@@ -68,6 +75,8 @@ class HistoryStore:
             (day, last + 1, report.generated_at.isoformat(timespec="seconds"), report.engine, int(report.demo),
              redact_urls(json.dumps(report.to_dict(), ensure_ascii=False))),
         )
+        if csv_log:
+            conn.execute("INSERT INTO csv_pending VALUES (last_insert_rowid())")
         return last + 1
 
     def save(self, report: Report) -> int:
@@ -111,6 +120,28 @@ class HistoryStore:
         # across a DST change), so the text maximum can be the earlier run.
         return max((_aware(stamp) for stamp in stamps), default=None)
 
+    def flush_csv_log(self, path: Path) -> int:
+        """Append the rows the CSV log is owed (this run's, and any a crash left behind); returns how many.
+
+        A row already in the file (same date and time: the crash came after the append) is not added twice.
+        """
+        with closing(self._connect()) as conn:
+            owed = conn.execute("SELECT r.id, r.body FROM csv_pending p JOIN reports r ON r.id = p.report_id "
+                                "ORDER BY r.id").fetchall()
+        if not owed:
+            return 0
+        present = _logged_rows(path)
+        appended = 0
+        for row in owed:
+            report = Report.from_dict(json.loads(row["body"]))
+            line = csv_log_row(report)
+            if (line["date"], line["time"]) not in present:
+                append_csv_log(path, report)
+                appended += 1
+            with self.transaction() as conn:
+                conn.execute("DELETE FROM csv_pending WHERE report_id = ?", (row["id"],))
+        return appended
+
     def has(self, day: dt.date) -> bool:
         with closing(self._connect()) as conn:
             return conn.execute("SELECT 1 FROM reports WHERE date = ?", (day.isoformat(),)).fetchone() is not None
@@ -143,14 +174,39 @@ def csv_log_row(report: Report) -> dict[str, Any]:
 
 
 def append_csv_log(path: Path, report: Report) -> None:
-    """Append one row; never rewrites the file, so rows the user added or edited stay as they are."""
+    """Append one row; never rewrites the file, so rows the user added or edited stay as they are.
+
+    The row goes out in one write and is synced, so a kill leaves the whole row or none of it.
+    """
     new = not path.exists() or path.stat().st_size == 0
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_LOG_COLUMNS)
-        if new:
-            writer.writeheader()
-        writer.writerow(csv_log_row(report))
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=CSV_LOG_COLUMNS)
+    if new:
+        writer.writeheader()
+    elif not _ends_with_newline(path):
+        text.write("\r\n")  # the user's last row had no line end: do not glue ours onto it
+    writer.writerow(csv_log_row(report))
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, text.getvalue().encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) in (b"\n", b"\r")
+
+
+def _logged_rows(path: Path) -> set[tuple[str, str]]:
+    """(date, time) of every row in the CSV log, however the user edited it (unreadable lines are skipped)."""
+    if not path.exists():
+        return set()
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        return {((row.get("date") or "").strip(), (row.get("time") or "").strip()) for row in csv.DictReader(handle)}
 
 
 def _num(value: str | None) -> float | None:

@@ -19,7 +19,7 @@ from connectors import read_source
 from connectors.base import DATE_COLUMN, DOMAINS, CellIssue, Domain, SourceFrame, SourceReadError, SourceSpec
 
 from .cancel import Cancelled
-from .history import HistoryStore, append_csv_log
+from .history import HistoryStore
 from .insights.engine import write_insights
 from .kpis import DomainData, Headcount, compute_attendance, compute_leads, compute_sales
 from .outbox import Outbox
@@ -284,12 +284,13 @@ def run_report(
         telegram = settings.telegram
         destinations = telegram.destinations if send and telegram.enabled and not demo else []
         outbox = Outbox(store.path) if destinations else None
+        csv_log = settings.report.write_csv_log and not demo
         with store.transaction() as conn:
-            revision = store.save_in(conn, report)
+            revision = store.save_in(conn, report, csv_log=csv_log)
             if outbox is not None:
                 outbox.enqueue_in(conn, report, revision, destinations, hold_until=hold_until)
-        if settings.report.write_csv_log and not demo:
-            append_csv_log(paths.summary_log, report)
+        if csv_log:
+            store.flush_csv_log(paths.summary_log)  # this row, and any a crash kept from the file
     log.info("report for %s: %s, engine %s, %d warning(s)", day, "complete" if report.complete else "partial",
              report.engine, len(report.warnings))
     return report
