@@ -119,7 +119,7 @@ def _context():
 def cmd_generate(args: argparse.Namespace) -> int:
     from connectors.base import SourceSpec
 
-    from .pipeline import run_report, today_in
+    from .pipeline import NoSourcesError, run_report, today_in
 
     paths, settings = _context()
     day = args.date
@@ -136,8 +136,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if getattr(args, "show_prompt", False):
         return _show_prompt(settings, paths, day, specs=specs, demo=args.demo, store=store, as_json=args.json)
     send = not args.no_send and not args.demo and settings.telegram.enabled
-    report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline, store=store,
-                        send=send)
+    try:
+        report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline, store=store,
+                            send=send)
+    except NoSourcesError as exc:
+        raise UsageError(str(exc)) from exc
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -377,10 +380,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _doctor_telegram(settings, paths) -> bool:
-    from .secrets import keyring_status
+    from .secrets import keyring_advice
 
-    keyring_ok, backend = keyring_status()
-    print(f"keyring:   {backend}" + ("" if keyring_ok else " (unavailable: secrets only from BO_* variables)"))
+    print(f"keyring:   {keyring_advice()[1]}")
     if not settings.telegram.enabled:
         print("telegram:  off ([telegram] enabled = false)")
         return True

@@ -35,6 +35,20 @@ KPI_WINDOW_DAYS = 8  # unreadable cells on these days (or on unknown days) make 
 MAX_LISTED_ISSUES = 3
 
 
+class NoSourcesError(Exception):
+    """Nothing to read: a report of nothing would go to history and the owner's phone as if it were a day."""
+
+
+def require_sources(settings: Settings, specs: list[SourceSpec]) -> None:
+    if specs:
+        return
+    switched_off = len(settings.sources)
+    why = f"all {switched_off} source(s) are switched off (enabled = false)" if switched_off else \
+        "no sources are set up"
+    raise NoSourcesError(f"{why}, so there is nothing to report and nothing was saved: add a [[sources]] table to "
+                         "settings.toml (or use the Sources tab), or run `business-orchestrator import-seed FOLDER`")
+
+
 class CancelToken(Protocol):
     def is_set(self) -> bool: ...
 
@@ -272,6 +286,8 @@ def run_report(
 
     day = day or today_in(settings)
     specs = settings.specs() if specs is None else specs
+    if save and not demo:
+        require_sources(settings, specs)
     store = store or HistoryStore(paths.history_db)
     data = read_sources(settings, specs, day, checkpoint, SourceCache(paths.cache))
     checkpoint("Computing KPIs…")

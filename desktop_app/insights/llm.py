@@ -36,6 +36,8 @@ PROVIDER_PRESETS: dict[str, str] = {
     "lmstudio": "http://localhost:1234/v1",
     "custom": "",
 }
+NO_PROVIDER = ('no LLM configured: base_url is set but provider is "none"; set [insights] provider '
+               '(custom, openai, ollama or lmstudio) to use it')
 CONNECT_TIMEOUT_S = 3.0
 PLACEHOLDER_KEY = "not-needed"  # local servers ignore the key, the SDK insists on one
 MIN_ATTEMPT_S = 0.5  # no point starting an attempt with less time than this left
@@ -112,6 +114,8 @@ def endpoint(insights: InsightsSettings) -> str | None:
 def not_configured_reason(insights: InsightsSettings) -> str | None:
     """Why no call can be made, or None when there is an endpoint and a model."""
     if endpoint(insights) is None:
+        if insights.provider == "none" and insights.base_url.strip():
+            return NO_PROVIDER
         return "no LLM configured"
     if not insights.model.strip():
         return "no LLM model set ([insights] model)"
@@ -264,9 +268,8 @@ def check_endpoint(settings: Settings) -> EndpointCheck:
 
     insights = settings.insights
     why_not = not_configured_reason(insights)
-    if why_not == "no LLM configured":
-        return EndpointCheck(False, ["off (no LLM configured); the rules write the insights"],
-                             configured=False)
+    if endpoint(insights) is None:
+        return EndpointCheck(False, [f"off ({why_not}); the rules write the insights"], configured=False)
     url = endpoint(insights)
     lines = [f"endpoint: {url} (provider {insights.provider})"]
     if why_not:

@@ -96,3 +96,29 @@ def test_doctor_reports_each_source(tmp_path, capsys):
     assert code == 3
     assert "[ok] Shop (sales)" in out and "rows: 2" in out and "2026-11-20 .. 2026-11-24" in out
     assert "[failed] Gone (leads)" in out and "not found" in out
+
+
+def test_generate_with_no_sources_saves_nothing_and_says_why(capsys):
+    assert main(["generate", "--no-send", "--date", "2026-11-24"]) == 2
+    err = capsys.readouterr().err
+    assert "no sources are set up, so there is nothing to report and nothing was saved" in err
+    assert "import-seed" in err
+    from desktop_app.history import HistoryStore
+
+    assert HistoryStore(app_paths().history_db).latest_date() is None
+    assert not app_paths().summary_log.exists()
+
+
+def test_generate_with_every_source_switched_off_says_so(capsys, tmp_path):
+    app_paths().ensure().settings_file.write_text(
+        f'[[sources]]\nname = "Old"\ndomain = "sales"\npath = "{(tmp_path / "x.csv").as_posix()}"\nenabled = false\n',
+        encoding="utf-8")
+    assert main(["generate", "--no-send", "--date", "2026-11-24"]) == 2
+    assert "all 1 source(s) are switched off (enabled = false)" in capsys.readouterr().err
+
+
+def test_doctor_says_the_provider_must_be_set_when_only_base_url_is(capsys):
+    app_paths().ensure().settings_file.write_text(
+        '[insights]\nprovider = "none"\nbase_url = "http://127.0.0.1:1/v1"\n', encoding="utf-8")
+    main(["doctor"])
+    assert 'base_url is set but provider is "none"; set [insights] provider' in capsys.readouterr().out
