@@ -102,6 +102,8 @@ def _drain_locked(settings: Settings, outbox: Outbox, client_factory, clock: Clo
         log.warning("deliveries %s were interrupted mid-send; sending once more, marked possible duplicate", recovered)
         result.messages.append(f"{len(recovered)} delivery(ies) interrupted by a crash are sent again "
                                "(marked possible duplicate)")
+    if outbox.forget_future_waits(clock()):
+        log.warning("deliveries were waiting for a time set by a clock that was days fast; they are due now")
     due = outbox.due(clock())
     if not due:
         return result

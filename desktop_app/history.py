@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS reports (
 CREATE INDEX IF NOT EXISTS reports_current ON reports (date) WHERE current = 1;
 -- Reports saved but not yet appended to business_summary_log.csv: written in the report's own
 -- transaction and removed after the append, so a crash in between is made good on the next run.
-CREATE TABLE IF NOT EXISTS csv_pending (report_id INTEGER PRIMARY KEY);
+-- csv_offset: the file's size just before the append started (NULL until then).
+CREATE TABLE IF NOT EXISTS csv_pending (report_id INTEGER PRIMARY KEY, csv_offset INTEGER);
 """
 
 
@@ -76,7 +77,7 @@ class HistoryStore:
              redact_urls(json.dumps(report.to_dict(), ensure_ascii=False))),
         )
         if csv_log:
-            conn.execute("INSERT INTO csv_pending VALUES (last_insert_rowid())")
+            conn.execute("INSERT INTO csv_pending (report_id) VALUES (last_insert_rowid())")
         return last + 1
 
     def save(self, report: Report) -> int:
@@ -123,23 +124,27 @@ class HistoryStore:
     def flush_csv_log(self, path: Path) -> int:
         """Append the rows the CSV log is owed (this run's, and any a crash left behind); returns how many.
 
-        A row already in the file (same date and time: the crash came after the append) is not added twice.
+        Before each append the file's size is recorded; a row found after that offset was appended by a
+        run killed before it could clear the debt, so it is not added twice. One process at a time.
         """
-        with closing(self._connect()) as conn:
-            owed = conn.execute("SELECT r.id, r.body FROM csv_pending p JOIN reports r ON r.id = p.report_id "
-                                "ORDER BY r.id").fetchall()
-        if not owed:
-            return 0
-        present = _logged_rows(path)
+        from filelock import FileLock
+
+        path.parent.mkdir(parents=True, exist_ok=True)
         appended = 0
-        for row in owed:
-            report = Report.from_dict(json.loads(row["body"]))
-            line = csv_log_row(report)
-            if (line["date"], line["time"]) not in present:
-                append_csv_log(path, report)
-                appended += 1
-            with self.transaction() as conn:
-                conn.execute("DELETE FROM csv_pending WHERE report_id = ?", (row["id"],))
+        with FileLock(path.with_name(path.name + ".lock"), timeout=60):
+            with closing(self._connect()) as conn:
+                owed = conn.execute("SELECT r.id, r.body, p.csv_offset FROM csv_pending p JOIN reports r "
+                                    "ON r.id = p.report_id ORDER BY r.id").fetchall()
+            for row in owed:
+                report = Report.from_dict(json.loads(row["body"]))
+                if row["csv_offset"] is None or not _appended_after(path, row["csv_offset"], report):
+                    with self.transaction() as conn:
+                        size = path.stat().st_size if path.exists() else 0
+                        conn.execute("UPDATE csv_pending SET csv_offset = ? WHERE report_id = ?", (size, row["id"]))
+                    append_csv_log(path, report)
+                    appended += 1
+                with self.transaction() as conn:
+                    conn.execute("DELETE FROM csv_pending WHERE report_id = ?", (row["id"],))
         return appended
 
     def has(self, day: dt.date) -> bool:
@@ -201,12 +206,19 @@ def _ends_with_newline(path: Path) -> bool:
         return handle.read(1) in (b"\n", b"\r")
 
 
-def _logged_rows(path: Path) -> set[tuple[str, str]]:
-    """(date, time) of every row in the CSV log, however the user edited it (unreadable lines are skipped)."""
-    if not path.exists():
-        return set()
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-        return {((row.get("date") or "").strip(), (row.get("time") or "").strip()) for row in csv.DictReader(handle)}
+def _csv_line(report: Report) -> bytes:
+    text = io.StringIO()
+    csv.DictWriter(text, fieldnames=CSV_LOG_COLUMNS).writerow(csv_log_row(report))
+    return text.getvalue().encode("utf-8")
+
+
+def _appended_after(path: Path, offset: int, report: Report) -> bool:
+    """Whether `report`'s row is in the file after `offset` (where an interrupted append began)."""
+    if not path.exists() or path.stat().st_size <= offset:
+        return False
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        return _csv_line(report) in handle.read(1_000_000)
 
 
 def _num(value: str | None) -> float | None:

@@ -7,8 +7,9 @@ and makes up a missed run exactly once, however many slots were missed.
 
 Clocks are wrong sometimes: a PC that was days fast and then corrected leaves a "last run" in
 the future and `schedule` jobs whose next run is days away. Both would silence the reports until
-the wrong date came round again, so a last run in the future is brought back to now (with a log
-line) and jobs that are further away than the settings allow are rebuilt.
+the wrong date came round again, so a last run in the future is not trusted to say what was
+served (it is kept, and trusted again once the clock passes it: a clock set back by an hour does
+not make the same report twice), and jobs are rebuilt when the clock went back.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class ReportScheduler:
         self._jobs = schedule.Scheduler()
         self.last_run = last_run
         self._last_tick: dt.datetime | None = None
+        self._warned_about: dt.datetime | None = None
         self.paused = False
         self.settings = settings
         self.zone = ZoneInfo(zone)
@@ -87,7 +89,7 @@ class ReportScheduler:
         """At start-up: queue the newest slot missed since the last run, once. Returns what was queued."""
         if self.paused or self.last_run is None:
             return None  # nothing ran before, so nothing was missed
-        if self._forget_future_last_run(utc_now()):
+        if self._trusted_last_run(utc_now()) is None:
             return None  # when the clock was wrong we cannot tell what was missed: do not send twice
         return self._request("missed")
 
@@ -121,23 +123,26 @@ class ReportScheduler:
             return None
         if settings.mode == "interval":
             step = dt.timedelta(minutes=settings.interval_minutes)
-            if self.last_run is None:
+            last_run = self._trusted_last_run(now)
+            if last_run is None:
                 return now
-            due = self.last_run + step
+            due = last_run + step
             return due if due <= now else None
         return None
 
     # -- internals -----------------------------------------------------------------------------------
 
-    def _forget_future_last_run(self, now: dt.datetime) -> bool:
-        """A last run after `now` means the clock was fast then (or is slow now): count from now instead."""
+    def _trusted_last_run(self, now: dt.datetime) -> dt.datetime | None:
+        """The last run, unless it is after `now`: then the clock was fast then (or is slow now), and it
+        cannot say which slots were served, so none are taken as served until the clock passes it."""
         if self.last_run is None or self.last_run <= now + CLOCK_SLACK:
-            return False
-        log.warning("the last report run (%s) is later than the clock (%s): the clock was changed; "
-                    "counting the schedule from now", self.last_run.isoformat(timespec="minutes"),
-                    now.isoformat(timespec="minutes"))
-        self.last_run = now
-        return True
+            return self.last_run
+        if self._warned_about != self.last_run:
+            self._warned_about = self.last_run
+            log.warning("the last report run (%s) is later than the clock (%s): the clock was changed; the "
+                        "schedule goes on from now", self.last_run.isoformat(timespec="minutes"),
+                        now.isoformat(timespec="minutes"))
+        return None
 
     def _jobs_too_far(self) -> bool:
         """True when a job's next run is further away than the settings allow (the clock went back)."""
@@ -153,8 +158,7 @@ class ReportScheduler:
         now = utc_now()
         went_back = self._last_tick is not None and now < self._last_tick - CLOCK_SLACK
         self._last_tick = now
-        forgot = self._forget_future_last_run(now)
-        if went_back or forgot or self._jobs_too_far():
+        if went_back or self._jobs_too_far():
             log.warning("the clock went back: the schedule's next run was recomputed")
             self.configure(self.settings, self.zone.key)
 
@@ -166,9 +170,9 @@ class ReportScheduler:
 
     def _request(self, reason: Literal["scheduled", "missed"]) -> Run | None:
         now = utc_now()
-        self._forget_future_last_run(now)
         slot = self.latest_slot(now)
-        if slot is None or (self.last_run is not None and self.last_run >= slot):
+        last_run = self._trusted_last_run(now)
+        if slot is None or (last_run is not None and last_run >= slot):
             return None  # this slot was already served (for example caught up at start-up)
         day = slot.astimezone(self.zone).date() if self.settings.mode == "daily" else now.astimezone(self.zone).date()
         run = Run(reason, day, slot)
