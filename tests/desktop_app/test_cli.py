@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from desktop_app import __version__
 from desktop_app.cli import main
@@ -85,8 +88,16 @@ def test_history_lists_saved_reports(capsys):
 
 
 def test_doctor_reports_each_source(tmp_path, capsys):
+    """doctor judges freshness for today: the clock and the file's time are set to 24 Nov 2026, 20:00 IST."""
     orders = tmp_path / "orders.csv"
     orders.write_text("Order Date,Order ID,Total\n2026-11-20,1,100\n2026-11-24,2,250\n", encoding="utf-8")
+    evening = dt.datetime(2026, 11, 24, 20, 0, tzinfo=ZoneInfo("Asia/Kolkata"))
+    os.utime(orders, (evening.timestamp(), evening.timestamp()))
+    with time_machine.travel(evening, tick=True):
+        _doctor_reports_each_source(orders, capsys)
+
+
+def _doctor_reports_each_source(orders: Path, capsys) -> None:
     settings = app_paths().ensure().settings_file
     settings.write_text(f'[[sources]]\nname = "Shop"\ndomain = "sales"\npath = "{orders.as_posix()}"\n'
                         '[[sources]]\nname = "Gone"\ndomain = "leads"\npath = "/nowhere/leads.csv"\n',
