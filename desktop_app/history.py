@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -21,6 +22,7 @@ from .db import connect, create_schema, write_transaction
 from .redact import redact_urls
 from .report import Report
 
+log = logging.getLogger("business_orchestrator.history")
 SCHEMA_VERSION = 1
 CSV_LOG_COLUMNS = (
     "date", "total_sales", "orders", "avg_order", "leads_count", "attendance_rate", "absents",
@@ -127,24 +129,31 @@ class HistoryStore:
         Before each append the file's size is recorded; a row found after that offset was appended by a
         run killed before it could clear the debt, so it is not added twice. One process at a time.
         """
-        from filelock import FileLock
+        from filelock import FileLock, Timeout
 
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with FileLock(path.with_name(path.name + ".lock"), timeout=60):
+                return self._flush_csv_log_locked(path)
+        except (OSError, Timeout) as exc:  # open in Excel (Windows locks it), a full disk: the rows wait
+            log.warning("%s could not be written (%s); the missing rows are written next time", path.name, exc)
+            return 0
+
+    def _flush_csv_log_locked(self, path: Path) -> int:
         appended = 0
-        with FileLock(path.with_name(path.name + ".lock"), timeout=60):
-            with closing(self._connect()) as conn:
-                owed = conn.execute("SELECT r.id, r.body, p.csv_offset FROM csv_pending p JOIN reports r "
-                                    "ON r.id = p.report_id ORDER BY r.id").fetchall()
-            for row in owed:
-                report = Report.from_dict(json.loads(row["body"]))
-                if row["csv_offset"] is None or not _appended_after(path, row["csv_offset"], report):
-                    with self.transaction() as conn:
-                        size = path.stat().st_size if path.exists() else 0
-                        conn.execute("UPDATE csv_pending SET csv_offset = ? WHERE report_id = ?", (size, row["id"]))
-                    append_csv_log(path, report)
-                    appended += 1
+        with closing(self._connect()) as conn:
+            owed = conn.execute("SELECT r.id, r.body, p.csv_offset FROM csv_pending p JOIN reports r "
+                                "ON r.id = p.report_id ORDER BY r.id").fetchall()
+        for row in owed:
+            report = Report.from_dict(json.loads(row["body"]))
+            if row["csv_offset"] is None or not _appended_after(path, row["csv_offset"], report):
                 with self.transaction() as conn:
-                    conn.execute("DELETE FROM csv_pending WHERE report_id = ?", (row["id"],))
+                    size = path.stat().st_size if path.exists() else 0
+                    conn.execute("UPDATE csv_pending SET csv_offset = ? WHERE report_id = ?", (size, row["id"]))
+                append_csv_log(path, report)
+                appended += 1
+            with self.transaction() as conn:
+                conn.execute("DELETE FROM csv_pending WHERE report_id = ?", (row["id"],))
         return appended
 
     def has(self, day: dt.date) -> bool:

@@ -51,3 +51,18 @@ def test_last_generated_at_compares_moments_not_text_across_a_dst_change(tmp_pat
     imported.engine, imported.generated_at = "imported", dt.datetime.fromisoformat("2026-10-27T00:00:00+00:00")
     store.save(imported)
     assert store.last_generated_at() == later  # imported seed rows are not runs of this app
+
+
+def test_a_csv_log_that_cannot_be_written_keeps_its_rows_for_next_time(tmp_path):
+    """Excel on Windows locks an open CSV: the report is saved, its CSV row waits and is written later."""
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    blocked = tmp_path / "log-is-a-folder"
+    blocked.mkdir()  # opening it for appending fails with an OSError, as a locked file would
+    with store.transaction() as conn:
+        store.save_in(conn, make_report(dt.date(2026, 11, 24), 300.0), csv_log=True)
+    assert store.flush_csv_log(blocked) == 0
+    path = tmp_path / "business_summary_log.csv"
+    assert store.flush_csv_log(path) == 1
+    assert store.flush_csv_log(path) == 0
+    with path.open(newline="", encoding="utf-8") as handle:
+        assert [row["total_sales"] for row in csv.DictReader(handle)] == ["300.0"]
