@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("business_orchestrator.ui")
 TREND_DAYS = 30
+CALENDAR_DAYS = 400  # report days marked in the calendar, either side of the day shown
 
 
 @dataclass
@@ -56,6 +57,8 @@ class DayView:
     report: Report | None
     trend: list[Report] = field(default_factory=list)
     closed: frozenset[dt.date] = frozenset()  # closed days in the trend window: no line to zero there
+    report_days: frozenset[dt.date] = frozenset()  # days with a report around `day`: bold in the calendar
+    today: dt.date | None = None  # the business's today, when known: nothing after it can be shown
 
 
 def load_startup(ctx: TaskContext, paths: AppPaths) -> Startup:
@@ -82,7 +85,16 @@ def load_day(ctx: TaskContext, workspace: Workspace, day: dt.date | None) -> Day
     day = day or store.latest_date() or today(workspace.settings)
     window = [day - dt.timedelta(days=offset) for offset in range(TREND_DAYS)]
     closed = frozenset(d for d in window if not workspace.settings.business.is_open(d))
-    return DayView(day, store.get(day), store.recent(TREND_DAYS, until=day), closed)
+    around = dt.timedelta(days=CALENDAR_DAYS)
+    marked = frozenset(store.report_dates(day - around, day + around))
+    return DayView(day, store.get(day), store.recent(TREND_DAYS, until=day), closed, marked,
+                   today(workspace.settings))
+
+
+def has_report(workspace: Workspace, day: dt.date | None) -> bool:
+    """Is there a report for `day` (default: today) in the workspace's history? (Quick: no JSON is read.)"""
+    day = day or today(workspace.settings)
+    return workspace.history_path.exists() and workspace.store().has(day)
 
 
 @dataclass

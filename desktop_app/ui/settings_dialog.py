@@ -11,20 +11,22 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from ..paths import AppPaths
 from ..secrets import Secret
 from ..settings import Settings, SettingsError, save_settings
 from . import jobs
 from .icons import app_icon
+from .page_tabs import PageTabs
 from .settings_tabs.business import BusinessTab
 from .settings_tabs.insights import InsightsTab
 from .settings_tabs.schedule import ScheduleTab
 from .settings_tabs.sources import SourcesTab
 from .settings_tabs.telegram import TelegramTab
+from .window_fit import fit_window
 from .worker import run_in_background
 
 log = logging.getLogger("business_orchestrator.ui.settings")
@@ -49,7 +51,7 @@ class SettingsDialog(QDialog):
         self.paths = paths
         self.saved_settings: Settings | None = None
         layout = QVBoxLayout(self)
-        self.tabs = QTabWidget()
+        self.tabs = PageTabs()  # every page scrolls: the dialog fits a 1280×720 screen
         self.business, self.sources = BusinessTab(), SourcesTab()
         self.insights = InsightsTab(paths=paths, history_path=history_path or paths.history_db,
                                     current_settings=self.validated)
@@ -68,14 +70,22 @@ class SettingsDialog(QDialog):
         self.error.hide()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.open_file_button = self.buttons.addButton("Open settings.toml", QDialogButtonBox.ButtonRole.HelpRole)
+        self.open_file_button = self.buttons.addButton("Open the settings &file", QDialogButtonBox.ButtonRole.HelpRole)
         self.open_file_button.setToolTip(str(paths.settings_file))
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.open_file_button.clicked.connect(self._open_file)
-        self.resize(800, 720)
+        self.setMinimumSize(520, 400)
+        fit_window(self, "settings", QSize(820, 700))
         self._load_secret_status()
+
+    def show_tab(self, name: str) -> None:
+        """Bring the page titled `name` (case-insensitive: "sources", "telegram"…) to the front."""
+        for page in self.pages:
+            if page.title.lower() == name.lower():
+                self.tabs.setCurrentWidget(page)
+                return
 
     def _secret_fields(self) -> dict:
         return {**self.insights_fields(), **self.telegram.secrets}

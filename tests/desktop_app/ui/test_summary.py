@@ -43,7 +43,7 @@ def test_cards_say_the_values_and_colour_by_good_news():
     assert cards["orders"].changes[0].text == "▲ 17.5% vs Mon 23"
     assert cards["avg_order"].changes[0].tone == "flat"
     assert cards["leads"].value == "12" and cards["leads"].changes[0].tone == "bad"
-    assert cards["leads"].note == "IndiaMART 7, Website 5"
+    assert cards["leads"].note == "IndiaMART\u00a07, Website\u00a05"
     assert cards["attendance"].value == "91.7%"
     assert cards["attendance"].changes[0].text == "▲ 4.2 pp vs Mon 23"
     assert cards["attendance"].note == "22/24 present · 2 absent"
