@@ -329,9 +329,10 @@ class TrayApp(QObject):
                 log.error("report generation failed:\n%s", details.rstrip())
             else:
                 log.error("report generation failed", exc_info=exc)
-            kind = getattr(exc, "kind", exc.__class__.__name__)
-            message = f"The report could not be made: {kind + ': ' if kind else ''}{exc}"
-            self.summary.show_error(message + f"\nDetails are in {self.paths.logs / 'app.log'}")
+            from .plain_words import plain_error
+
+            message = f"The report could not be made: {plain_error(exc)}"
+            self.summary.show_error(message + f"\nThe details for a helper are in {self.paths.logs / 'app.log'}")
             if self.tray is not None:
                 self.tray.notify("Report failed", message, error=True)
             if self.failures >= FAILURES_BEFORE_DIALOG:

@@ -275,16 +275,27 @@ def format_choices(domain: str) -> list[tuple[str, str]]:
 
 def preview_source(ctx: TaskContext, spec) -> SourcePreview:
     """First rows as the file has them and as they were read; raises SourceReadError with the reason."""
-    from connectors import CONTACT_COLUMNS, preview, recognise
+    from connectors import CONTACT_COLUMNS, SourceReadError, preview, recognise
 
-    raw, read = preview(spec, rows=PREVIEW_ROWS)
+    from .plain_words import BINARY_HINT, looks_binary
+
+    try:
+        raw, read = preview(spec, rows=PREVIEW_ROWS)
+    except SourceReadError as exc:
+        if looks_binary(str(exc)):  # never offer a damaged file's bytes as its "columns"
+            raise SourceReadError(spec.name, BINARY_HINT) from exc
+        raise
+    if looks_binary(" ".join(str(c) for c in raw.columns)):
+        raise SourceReadError(spec.name, BINARY_HINT)
     label = recognise(spec).label
     frame = read.frame.drop(columns=[c for c in read.frame.columns if c in CONTACT_COLUMNS], errors="ignore")
     shown = [c for c in frame.columns if c != "_row"]
 
     def cell(value) -> str:
-        if value is None or (isinstance(value, float) and value != value):
-            return "—"
+        import pandas as pd
+
+        if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+            return "—"  # a missing date (NaT) has strftime too, but it raises: check for "missing" first
         if hasattr(value, "strftime"):
             return value.strftime("%Y-%m-%d %H:%M") if getattr(value, "hour", 0) or getattr(value, "minute", 0) \
                 else value.strftime("%Y-%m-%d")

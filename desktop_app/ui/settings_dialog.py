@@ -20,6 +20,7 @@ from ..secrets import Secret
 from ..settings import Settings, SettingsError, save_settings
 from . import jobs
 from .icons import app_icon
+from .mnemonics import assign_mnemonics, marked_letter
 from .page_tabs import PageTabs
 from .settings_tabs.business import BusinessTab
 from .settings_tabs.insights import InsightsTab
@@ -78,7 +79,14 @@ class SettingsDialog(QDialog):
         self.open_file_button.clicked.connect(self._open_file)
         self.setMinimumSize(520, 400)
         fit_window(self, "settings", QSize(820, 700))
+        self._keyboard()
         self._load_secret_status()
+
+    def _keyboard(self) -> None:
+        """Alt+letters: the tabs and the bottom buttons first, then each page's own buttons and fields."""
+        base = assign_mnemonics(self.buttons, {marked_letter(self.tabs.tabText(i)) for i in range(self.tabs.count())})
+        for page in self.pages:
+            assign_mnemonics(page, base)
 
     def show_tab(self, name: str) -> None:
         """Bring the page titled `name` (case-insensitive: "sources", "telegram"…) to the front."""

@@ -325,6 +325,7 @@ class LinesEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.edit = QPlainTextEdit()
         self.edit.setPlaceholderText(placeholder)
+        self.edit.setTabChangesFocus(True)  # one chat per line: Tab moves on instead of typing a tab
         self.edit.setMaximumHeight(80)
         layout.addWidget(self.edit)
 

@@ -34,6 +34,7 @@ from .elided_label import ElidedLabel
 from .icons import app_icon
 from .jobs import DayView
 from .kpi_cards import KpiCard, kpi_cards
+from .plain_words import engine_reason, plain_error
 from .trend_chart import TrendChart
 from .window_fit import fit_window
 
@@ -57,8 +58,7 @@ def insight_badge(report: Report) -> tuple[str, str]:
         return "AI, numbers checked", "ai"
     if report.engine == "imported":
         return "Imported from the old log", "rules"
-    reason = report.engine_reason or "no AI configured"
-    return f"Rules: {reason}", "rules"
+    return f"Simple rules wrote these: {engine_reason(report.engine_reason)}", "rules"
 
 
 def _section_title(text: str) -> QLabel:
@@ -369,7 +369,7 @@ class SummaryWindow(QMainWindow):
         notes = problems + [w for w in report.warnings if w not in problems]
         if notes:
             self.warnings_label.setText("<b>⚠ Check these sources</b><ul style='margin-left:-20px'>" + "".join(
-                f"<li>{escape(note)}</li>" for note in notes) + "</ul>")
+                f"<li>{escape(plain_error(note))}</li>" for note in notes) + "</ul>")
             self.warnings_label.show()
         else:
             self.warnings_label.hide()
@@ -453,7 +453,7 @@ class SummaryWindow(QMainWindow):
         self.cancel_button.setEnabled(False)
 
     def show_error(self, message: str | None) -> None:
-        self.error_label.setText(message or "")
+        self.error_label.setText(plain_error(message, 600) if message else "")
         self.error_label.setVisible(bool(message))
 
     # -- actions --------------------------------------------------------------------------------------
