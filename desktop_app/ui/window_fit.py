@@ -26,10 +26,16 @@ def _store() -> QSettings:
     return QSettings(str(paths.config / "windows.ini"), QSettings.Format.IniFormat)
 
 
+TASKBAR_GUESS = 40  # when the desktop does not say where its task bar is, leave room for one
+
+
 def available_area(window: QWidget) -> QRect:
     """The part of the window's screen not taken by task bars, in the window's (logical) pixels."""
     screen = window.screen() or QGuiApplication.primaryScreen()
-    return screen.availableGeometry()
+    area = screen.availableGeometry()
+    if area == screen.geometry():  # no work area reported (some window managers, offscreen)
+        area = area.adjusted(0, 0, 0, -TASKBAR_GUESS)
+    return area
 
 
 def fit_rect(window: QWidget) -> None:

@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,6 +38,7 @@ from .. import jobs
 from ..plain_words import plain_error
 from ..secret_field import KEEP, SecretField
 from ..settings_form import ChoiceEditor, FieldForm
+from ..window_fit import fit_window
 from ..worker import run_in_background
 
 PROVIDERS = [("none", "None: plain rules, nothing leaves this PC"), ("openai", "OpenAI"),
@@ -72,7 +73,7 @@ class PromptPreview(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760, 560)
+        fit_window(self, "prompt-preview", QSize(760, 560))
 
 
 class InsightsTab(QWidget):
