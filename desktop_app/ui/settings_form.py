@@ -122,7 +122,7 @@ class TimeEditor(QLineEdit):
             parsed = QTime.fromString(text.replace("_", "0"), "HH:mm")  # "9:3_" typed half-way: 09:30
         return parsed
 
-    def setTime(self, time: QTime) -> None:  # noqa: N802 (as QTimeEdit)
+    def setTime(self, time: QTime) -> None:
         self.setText(time.toString("HH:mm"))
 
     def value(self) -> str:
@@ -132,7 +132,7 @@ class TimeEditor(QLineEdit):
     def set_value(self, value: Any) -> None:
         self.setTime(QTime.fromString(str(value), "HH:mm"))
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         step = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1}.get(event.key())
         time = self.time()
         if step is None or not time.isValid():
