@@ -277,12 +277,12 @@ def preview_source(ctx: TaskContext, spec) -> SourcePreview:
     """First rows as the file has them and as they were read; raises SourceReadError with the reason."""
     from connectors import CONTACT_COLUMNS, SourceReadError, preview, recognise
 
-    from .plain_words import BINARY_HINT, looks_binary
+    from .plain_words import BINARY_HINT, binary_file, looks_binary
 
     try:
         raw, read = preview(spec, rows=PREVIEW_ROWS)
     except SourceReadError as exc:
-        if looks_binary(str(exc)):  # never offer a damaged file's bytes as its "columns"
+        if looks_binary(str(exc)) or binary_file(spec.path):  # never a damaged file's bytes as its "columns"
             raise SourceReadError(spec.name, BINARY_HINT) from exc
         raise
     if looks_binary(" ".join(str(c) for c in raw.columns)):

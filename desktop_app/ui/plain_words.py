@@ -9,6 +9,7 @@ quoted from a file to a readable length and never shows binary garbage. The CLI 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 MAX_CHARS = 320
 BINARY_HINT = ("the file does not look like a text export: it may be damaged, or be an Excel or zip file "
@@ -54,6 +55,35 @@ def looks_binary(text: str) -> bool:
         return False
     odd = len(_CONTROL.findall(text))
     return odd >= 3 or odd / len(text) > 0.02
+
+
+TEXT_BYTES = bytes(range(32, 127)) + b"\t\n\r\f\b"
+BINARY_FORMATS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")  # binary by design: read by the Excel reader
+
+
+def binary_file(path: str | Path, sample: int = 4096) -> bool:
+    """Does the file start like a binary one (NUL bytes, or mostly bytes no text export has)?
+    Excel workbooks are binary by design and never count."""
+    path = Path(path).expanduser()
+    if path.suffix.lower() in BINARY_FORMATS:
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(sample)
+    except OSError:
+        return False
+    if not head:
+        return False
+    if b"\x00" in head:
+        return True
+    try:
+        head.decode("utf-8")
+        return False  # any UTF-8 text (Hindi, Gujarati…) is text
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4:
+            return False  # a character cut at the end of the sample
+    odd = sum(1 for byte in head if byte not in TEXT_BYTES and byte < 0xA0)
+    return odd / len(head) > 0.1
 
 
 def _where(match: re.Match[str]) -> str:
