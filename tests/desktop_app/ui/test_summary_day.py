@@ -4,6 +4,7 @@ narrow windows and the chart. Each test failed before its fix."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from PySide6.QtCore import QDate, QPoint
@@ -157,7 +158,7 @@ def test_chart_date_labels_never_overlap_at_any_width(qtbot):
         chart.resize(width, 300)
         labels = [rect for rect, _text in chart.axis_labels(metrics)]
         assert labels
-        for a, b in zip(labels, labels[1:], strict=False):
+        for a, b in itertools.pairwise(labels):
             assert a.right() < b.left(), width
 
 
