@@ -158,18 +158,20 @@ def screen_env(width: int, height: int, scale: float, folder: Path) -> dict[str,
     return env
 
 
-def check() -> list[str]:
-    """Open every window on this screen; the problems found (none = every button is on the screen)."""
+def check() -> tuple[int, list[str]]:
+    """Open every window on this screen: how many, and the problems found (none = every button is on the screen)."""
     from .window_fit import FRAME_ALLOWANCE, available_area
 
     problems: list[str] = []
+    count = 0
     for name, window in windows():
+        count += 1
         usable = available_area(window)
         if window.height() + FRAME_ALLOWANCE.height() > usable.height() or window.width() > usable.width():
             problems.append(f"{name}: the window is {window.width()}×{window.height()} on a "
                             f"{usable.width()}×{usable.height()} screen")
         problems += [f"{name}: {problem}" for problem in outside(window, usable)]
-    return problems
+    return count, problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,8 +185,9 @@ def main(argv: list[str] | None = None) -> int:
 
     load_bundled_fonts()
     if args.check:
+        count, problems = check()
         print(json.dumps({"screen": app.primaryScreen().availableGeometry().getCoords(),
-                          "scale": app.primaryScreen().devicePixelRatio(), "problems": check()}))
+                          "scale": app.primaryScreen().devicePixelRatio(), "windows": count, "problems": problems}))
         return 0
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)

@@ -124,10 +124,29 @@ class SettingsDialog(QDialog):
             return Settings.model_validate(self.collect())
         except ValidationError as exc:
             problems = error_lines(exc)
-            self.error.setText("Please fix: " + "; ".join(f"{key}: {message}" for key, message in problems))
+            self.error.setText("Please fix: " + "; ".join(f"{self._where(key)}: {message}"
+                                                          for key, message in problems))
             self.error.show()
             self.tabs.setCurrentWidget(self._page_for(problems[0][0]))
             return None
+
+    def _where(self, key: str) -> str:
+        """ "business.timezone" -> "Time zone (Business tab)": the field as the owner sees it."""
+        section, _, name = key.partition(".")
+        field = Settings.model_fields.get(section)
+        model = getattr(field.annotation, "__name__", "") if field is not None else ""
+        page = self._page_for(key)
+        editor = self.findChild(QWidget, f"{model}.{name.split('.')[0]}") if model and name else None
+        label = None
+        if editor is not None:
+            form = editor.parentWidget()
+            while form is not None and not hasattr(form, "form_layout"):
+                form = form.parentWidget()
+            row = form.rows.get(name.split(".")[0]) if form is not None else None
+            found = form.form_layout.labelForField(row) if row is not None else None
+            label = found.text().replace("&", "") if found is not None else None
+        words = label or name.replace("_", " ").replace(".", " ").capitalize() or section.capitalize()
+        return f"{words} ({page.title} tab)"
 
     def _page_for(self, key: str) -> QWidget:
         best, length = self.pages[0], -1
