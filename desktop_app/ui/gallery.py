@@ -104,7 +104,10 @@ def windows() -> Iterator[tuple[str, QWidget]]:
     editor.close()
     dialog.close()
 
-    broken = paths.config / "broken-example.toml"
+    example = paths.config / "unreadable-example"  # never the real settings.toml
+    example.mkdir(exist_ok=True)
+    broken = example / "settings.toml"
+    (example / "settings.toml.bak").write_text('[business]\nname = "Shree Ganesh Traders"\n', encoding="utf-8")
     broken.write_text('[business]\nname = "Shree Ganesh Traders\n', encoding="utf-8")
     error = (f"{broken}: not valid TOML: Control characters (codes less than 0x1f and 0x7f) are not allowed in "
              "strings, use \\u000a instead at line 2 col 34")

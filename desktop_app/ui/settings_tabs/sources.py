@@ -371,8 +371,8 @@ class SourcesTab(QWidget):
         layout.addWidget(self.test_result)
         group = QGroupBox("Reading")
         self.report_form = FieldForm(ReportSettings, ["stale_after_hours", "write_csv_log"],
-                                     labels={"stale_after_hours": "Stale after (hours)",
-                                             "write_csv_log": "CSV log"})
+                                     labels={"stale_after_hours": "Undated files count for (hours)",
+                                             "write_csv_log": "Spreadsheet log"})
         QVBoxLayout(group).addWidget(self.report_form)
         layout.addWidget(group)
         layout.addWidget(muted_label("Exports are recognised from their header (Shopify, WooCommerce, ZKTeco, "
