@@ -39,7 +39,7 @@ def test_every_settings_page_scrolls_and_a_new_tab_does_too(qtbot, paths):
     assert "&" in dialog.tabs.tabText(dialog.tabs.count() - 1)
 
 
-def QTabs_wrapper(tabs: PageTabs, index: int):  # noqa: N802 - reads as what it returns
+def QTabs_wrapper(tabs: PageTabs, index: int):
     return super(PageTabs, tabs).widget(index)
 
 
