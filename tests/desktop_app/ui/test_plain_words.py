@@ -26,7 +26,8 @@ def test_messages_are_said_as_a_person_would(raw, said, gone):
 
 def test_quoted_text_is_cut_and_binary_never_shown():
     assert len(plain_error("x" * 5000)) <= 320
-    garbage = "'Shop': cannot read orders.csv as sales: the file has columns: 'PK\x03\x04\x14\x00\x08\x00\x00\x00\ufffd'"
+    garbage = ("'Shop': cannot read orders.csv as sales: the file has columns: "
+               "'PK\x03\x04\x14\x00\x08\x00\x00\x00\ufffd'")
     assert looks_binary(garbage)
     text = plain_error(garbage)
     assert "does not look like a text export" in text and "\x03" not in text and "PK" not in text
