@@ -145,6 +145,10 @@ class SettingsDialog(QDialog):
             row = form.rows.get(name.split(".")[0]) if form is not None else None
             found = form.form_layout.labelForField(row) if row is not None else None
             label = found.text().replace("&", "") if found is not None else None
+        index, _, rest = name.partition(".")
+        if index.isdigit():  # "sources.0.path" -> "Source 1, path"
+            name = f"{section.rstrip('s')} {int(index) + 1}, {rest.replace('_', ' ')}" if rest else \
+                f"{section.rstrip('s')} {int(index) + 1}"
         words = label or name.replace("_", " ").replace(".", " ").capitalize() or section.capitalize()
         return f"{words} ({page.title} tab)"
 

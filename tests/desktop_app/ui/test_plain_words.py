@@ -66,3 +66,14 @@ def test_a_wrong_value_names_the_setting(tmp_path: Path):
     text = plain_problem(f"{path}: key 'business.timezone': 'Mars' is not a time zone", path)
     assert text == "The setting \"timezone\" in the [business] part of settings.toml is not usable: 'Mars' is not " \
                    "a time zone."
+
+
+def test_the_settings_dialog_names_fields_not_file_keys(qtbot, paths):
+    from desktop_app.settings import Settings
+    from desktop_app.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(), paths)
+    qtbot.addWidget(dialog)
+    assert dialog._where("business.timezone") == "Time zone (Business tab)"
+    assert dialog._where("schedule.time") == "At (Schedule tab)"
+    assert dialog._where("sources.0.path") == "Source 1, path (Sources tab)"
