@@ -46,6 +46,7 @@ SHORTCUTS = {
     "copy": "Ctrl+C",
     "settings": "Ctrl+,",
 }
+DOMAIN_WORDS = {"sales": "sales", "leads": "leads", "attendance": "attendance"}
 CARD_DOMAINS = {"sales": "sales", "orders": "sales", "avg_order": "sales", "leads": "leads",
                 "attendance": "attendance"}
 
@@ -362,8 +363,11 @@ class SummaryWindow(QMainWindow):
                               else "Plain rules wrote these insights.")
         self.badge.show()
         bullets = "".join(f"<li style='margin-bottom:6px'>{escape(line)}</li>" for line in report.insights)
-        self.insights_label.setText(f"<ul style='margin-left:-20px'>{bullets}</ul>" if bullets else
-                                    "<p>No insights for this day.</p>")
+        missing = [DOMAIN_WORDS[domain] for domain in DOMAIN_WORDS if domain_uncovered(report, domain) is not None]
+        caveat = (f"<p style='color:#E65100'>⚠ No {' or '.join(missing)} data for this day: what these lines say "
+                  f"about {' or '.join(missing)} is not about this day.</p>") if missing and bullets else ""
+        self.insights_label.setText(caveat + (f"<ul style='margin-left:-20px'>{bullets}</ul>" if bullets else
+                                              "<p>No insights for this day.</p>"))
         problems = [status.message or f"{status.name}: {status.status}" for status in report.sources
                     if status.status in ("failed", "stale")]
         notes = problems + [w for w in report.warnings if w not in problems]

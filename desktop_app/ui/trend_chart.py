@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..formatting import money_short
 from ..report import Report
+from .day_coverage import domain_uncovered
 
 DAYS = 30
 
@@ -38,15 +39,19 @@ def trend_series(reports: list[Report], end: dt.date, days: int = DAYS,
     currency = reports[-1].currency if reports else "INR"
     locale = reports[-1].locale if reports else "en_IN"
 
-    def pick(getter: Callable[[Report], float | None]) -> list[float | None]:
-        return [getter(by_day[day]) if day in by_day else None for day in dates]
+    def pick(domain: str, getter: Callable[[Report], float | None]) -> list[float | None]:
+        # a day whose sources had no rows for it is a gap, not a zero
+        return [getter(by_day[day]) if day in by_day and domain_uncovered(by_day[day], domain) is None else None
+                for day in dates]
 
     return dates, [
-        Series("Sales", "#3F51B5", pick(lambda r: r.sales.total if r.sales else None),
+        Series("Sales", "#3F51B5", pick("sales", lambda r: r.sales.total if r.sales else None),
                lambda v: money_short(v, currency, locale)),
-        Series("Leads", "#EF6C00", pick(lambda r: float(r.leads.count) if r.leads else None), lambda v: f"{v:.0f}"),
+        Series("Leads", "#EF6C00", pick("leads", lambda r: float(r.leads.count) if r.leads else None),
+               lambda v: f"{v:.0f}"),
         Series("Attendance", "#00897B",
-               pick(lambda r: r.attendance.rate_pct if r.attendance and r.attendance.rate_pct is not None else None),
+               pick("attendance", lambda r: r.attendance.rate_pct if r.attendance and r.attendance.rate_pct is not None
+                    else None),
                lambda v: f"{v:.1f}%"),
     ]
 
@@ -217,8 +222,9 @@ class TrendChart(QWidget):
         labels = QRectF(rect.left() + self.LEFT, 0, self._gutter - 6, small_metrics.height())
         painter.drawText(labels.translated(0, plot.top() - small_metrics.height() / 2 + 1),
                          Qt.AlignmentFlag.AlignRight, series.fmt(max(present)))
-        painter.drawText(labels.translated(0, plot.bottom() - small_metrics.height() / 2 - 1),
-                         Qt.AlignmentFlag.AlignRight, series.fmt(min(present)))
+        if series.fmt(min(present)) != series.fmt(max(present)):
+            painter.drawText(labels.translated(0, plot.bottom() - small_metrics.height() / 2 - 1),
+                             Qt.AlignmentFlag.AlignRight, series.fmt(min(present)))
         if index is not None and value is not None:
             if self._hover is not None:
                 painter.setPen(QPen(grid, 1, Qt.PenStyle.DashLine))

@@ -123,6 +123,10 @@ def test_a_source_without_rows_for_the_day_is_marked_and_the_report_is_partial(w
     assert window.cards["sales"].value.text() == "–"
     assert window.cards["sales"].note.text() == "no data for this day — newest row 17 May 2025"
     assert window.cards["leads"].value.text() == "12"  # the leads source covers the day
+    assert "No sales data for this day" in window.insights_label.text()  # the rules' lines are not about it
+    assert "No leads" not in window.insights_label.text()
+    assert window.trend.series[0].values[-1] is None  # no ₹0 point in the trend either
+    assert window.trend.series[1].values[-1] == 12
 
 
 # -- item 11: narrow windows ------------------------------------------------------------------------------------
