@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, QSize
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QRect, QSettings, QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -62,7 +62,15 @@ class _Memory(QObject):
         self.key = key
         self.preferred = preferred
         self.restored = False
+        self.window = window
         window.installEventFilter(self)
+        app = QCoreApplication.instance()
+        if app is not None:  # Quit from the tray menu leaves the window shown: save it then too
+            app.aboutToQuit.connect(self._quitting)
+
+    def _quitting(self) -> None:
+        if self.restored and self.window.isVisible():
+            self.save(self.window)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()

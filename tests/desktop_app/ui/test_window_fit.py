@@ -83,3 +83,17 @@ def test_the_first_opening_is_centred_at_the_preferred_size(qtbot):
     area = available_area(window)
     assert window.size() == QSize(400, 300)
     assert abs(window.geometry().center().x() - area.center().x()) <= 2
+
+
+def test_quitting_with_the_window_open_remembers_it(qtbot, qapp):
+    first = QWidget()
+    qtbot.addWidget(first)
+    fit_window(first, "quit", QSize(500, 400))
+    first.show()
+    first.resize(470, 310)
+    qapp.aboutToQuit.emit()  # Quit from the tray: the window is never hidden
+    again = QWidget()
+    qtbot.addWidget(again)
+    fit_window(again, "quit", QSize(500, 400))
+    again.show()
+    assert again.size() == QSize(470, 310)
