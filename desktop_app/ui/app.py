@@ -629,12 +629,14 @@ def run_gui(*, demo: bool = False, smoke: bool = False, ready_file: Path | None 
         tray_app.report_ready.connect(lambda view: finish(0))
         tray_app.generation_failed.connect(lambda message: (print(message, file=sys.stderr), finish(1)))
         tray_app.summary.bring_forward()
-    from .fonts import load_bundled_fonts
-
-    QTimer.singleShot(0, load_bundled_fonts)  # Hindi and Gujarati never show as boxes; first in the loop, before
-    tray_app.start()                          # anything is painted, yet after the icon is requested (13 ms)
+    tray_app.start()
     if ready_file is not None:
         QTimer.singleShot(0, lambda: mark_ready(ready_file))  # runs once the event loop has started
+    from .fonts import load_bundled_fonts
+
+    # Hindi and Gujarati never show as boxes. 13 ms: after the icon is up, before any report text is shown
+    # (that arrives from the start-up worker, queued after this).
+    QTimer.singleShot(0, load_bundled_fonts)
     code = app.exec()
     instance.close()
     collector.stop()
