@@ -72,6 +72,7 @@ class TrendChart(QWidget):
         self._dates: list[dt.date] = []
         self._series: list[Series] = []
         self._closed: frozenset[dt.date] = frozenset()
+        self._reported: frozenset[dt.date] = frozenset()
         self._hover: int | None = None
         self._gutter = 0.0  # room left of the plots for the high/low labels, so no line crosses them
 
@@ -84,6 +85,7 @@ class TrendChart(QWidget):
     def set_reports(self, reports: list[Report], end: dt.date, closed: frozenset[dt.date] = frozenset()) -> None:
         self._dates, self._series = trend_series(reports, end, closed=closed)
         self._closed = closed
+        self._reported = frozenset(report.date for report in reports)
         self._hover = None
         self.update()
 
@@ -105,7 +107,8 @@ class TrendChart(QWidget):
         value = series.values[index]
         if value is not None:
             return f"{series.fmt(value)}  ·  {day:%a %d %b}"
-        return f"{'closed' if day in self._closed else 'no report'}  ·  {day:%a %d %b}"
+        why = "closed" if day in self._closed else "no data" if day in self._reported else "no report"
+        return f"{why}  ·  {day:%a %d %b}"
 
     def _labels_gutter(self, small: QFont) -> float:
         metrics = QFontMetrics(small)

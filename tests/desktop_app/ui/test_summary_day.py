@@ -127,6 +127,7 @@ def test_a_source_without_rows_for_the_day_is_marked_and_the_report_is_partial(w
     assert "No leads" not in window.insights_label.text()
     assert window.trend.series[0].values[-1] is None  # no ₹0 point in the trend either
     assert window.trend.series[1].values[-1] == 12
+    assert window.trend.hover_text(window.trend.series[0], 29).startswith("no data")
 
 
 # -- item 11: narrow windows ------------------------------------------------------------------------------------
