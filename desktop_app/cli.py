@@ -321,8 +321,13 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(json.dumps([report.to_dict() for report in reports], ensure_ascii=False, indent=2))
         return EXIT_OK
     if not reports:
-        print("No reports yet. Run `business-orchestrator generate` (or `demo` to try it).")
-        return EXIT_OK
+        demo_db = paths.demo_workspace / "history.sqlite3"
+        reports = HistoryStore(demo_db).recent(max(args.days, 1), until=dt.date.today()) if demo_db.exists() else []
+        if not reports:
+            print("No reports yet. Run `business-orchestrator generate` (or `demo` to try it).")
+            return EXIT_OK
+        print("No reports of your own yet; these are the demo shop's (from `demo`). Yours appear here once "
+              "`generate` has run on your own files.")
     print(f"{'date':<11} {'sales':>14} {'orders':>7} {'leads':>6} {'attendance':>11}  engine")
     for report in reports:
         s, leads, att = report.sales, report.leads, report.attendance
@@ -358,7 +363,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     day = today_in(settings)
     specs = settings.specs()
     if not specs:
-        print("sources:   none configured — add [[sources]] to settings.toml, or run import-seed")
+        print("sources:   none yet, so the app shows the demo shop. To add your first export, either:\n"
+              "             - in the tray app: Settings → Sources → Add… (start it with `business-orchestrator`)\n"
+              "             - try a file at once: business-orchestrator generate --source sales=orders.csv\n"
+              f"             - or add a [[sources]] block to {paths.settings_file} (see the README)")
         _doctor_telegram(settings, paths)
         _doctor_insights(settings)
         return EXIT_PARTIAL
