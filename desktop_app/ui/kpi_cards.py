@@ -51,4 +51,6 @@ class KpiCard(QFrame):
         self.changes.setText("<br>".join(
             f'<span style="color:{TONE_COLORS[c.tone]}">{c.text}</span>' for c in data.changes) or "&nbsp;")
         self.note.setText(data.note)
+        self.note.setStyleSheet("color: #E65100; font-weight: 600;" if data.warning else
+                                "color: palette(placeholder-text);")
         self.note.setVisible(bool(data.note))
