@@ -12,6 +12,7 @@ from typing import Literal
 
 from babel.dates import format_date
 
+from .day_coverage import domain_uncovered, no_data_note
 from .formatting import arrow_pct, arrow_pp, money, number
 from .report import Report
 
@@ -92,4 +93,24 @@ def kpi_cards(report: Report) -> list[CardData]:
             _vs(att.week_change_pp, last_week, points=True)) if c], note))
     else:
         cards.append(CardData("attendance", "Attendance", "–", note="no attendance data (see warnings)"))
+    return cards
+
+
+CARD_DOMAINS = {"sales": "sales", "orders": "sales", "avg_order": "sales", "leads": "leads",
+                "attendance": "attendance"}
+
+
+def shown_cards(report: Report) -> list[CardData]:
+    """The cards as the summary window shows them: a domain whose sources had nothing for the day is "–"
+    with the reason (₹0 from a file that ends months ago is not a quiet day), and no orders or average
+    order without sales. The email and Slack use these, so every channel shows the window's numbers."""
+    cards = []
+    for data in kpi_cards(report):
+        if data.key in ("orders", "avg_order") and report.sales is None:
+            continue
+        missing = domain_uncovered(report, CARD_DOMAINS[data.key])
+        if missing is not None:
+            data.value, data.changes, data.warning = "–", [], True
+            data.note = no_data_note(missing, report.locale)
+        cards.append(data)
     return cards

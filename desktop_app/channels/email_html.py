@@ -11,7 +11,8 @@ from html import escape
 
 from babel.dates import format_date
 
-from ..cards import TONE_COLORS, kpi_cards
+from ..cards import TONE_COLORS, shown_cards
+from ..day_coverage import is_partial
 from ..report import Report
 
 FONT = "font-family:-apple-system,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif"
@@ -36,7 +37,8 @@ def _badge(report: Report) -> str:
 def _card(data) -> str:
     changes = "<br>".join(f"<span style='color:{TONE_COLORS[c.tone]}'>{escape(c.text)}</span>"
                           for c in data.changes) or "&nbsp;"
-    note = f"<div style='color:{MUTED};font-size:12px;margin-top:4px'>{escape(data.note)}</div>" if data.note else ""
+    style = "color:#E65100;font-weight:600" if data.warning else f"color:{MUTED}"  # as the summary's card
+    note = f"<div style='{style};font-size:12px;margin-top:4px'>{escape(data.note)}</div>" if data.note else ""
     return (f"<td style='{CARD}' width='33%'>"
             f"<div style='color:{MUTED};font-size:12px;font-weight:600;letter-spacing:.04em'>"
             f"{escape(data.title.upper())}</div>"
@@ -70,9 +72,7 @@ def _page(title: str, subtitle: str, inner: str) -> str:
 
 
 def report_html(report: Report, notes: list[str]) -> str:
-    cards = kpi_cards(report)
-    if report.sales is None:
-        cards = [card for card in cards if card.key not in ("orders", "avg_order")]
+    cards = shown_cards(report)
     rows = []
     for start in range(0, len(cards), CARDS_PER_ROW):
         cells = "".join(_card(card) for card in cards[start:start + CARDS_PER_ROW])
@@ -94,7 +94,7 @@ def report_html(report: Report, notes: list[str]) -> str:
         inner += (f"<div style='{WARNING_BOX};margin-top:10px;font-size:13px'><b>⚠ Check these sources</b>"
                   f"<ul style='padding-left:20px;margin:6px 0 0 0'>{items}</ul></div>")
     day = format_date(report.date, "EEEE d MMMM y", locale=report.locale)
-    status = "complete" if report.complete else "partial: see warnings"
+    status = "partial: see warnings" if is_partial(report) else "complete"
     subtitle = f"{day} · {status}" + (" · DEMO DATA" if report.demo else "")
     return _page(report.business or "Business Orchestrator", subtitle, inner)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from ..cards import kpi_cards
+from ..cards import shown_cards
 from ..outbox import Delivery
 from ..report import Report
 from ..secrets import Secret, SecretStoreUnavailable, get_secret
@@ -59,7 +59,7 @@ def report_blocks(report: Report, notes: list[str]) -> list[dict]:
         blocks.append({"type": "context", "elements": [
             {"type": "mrkdwn", "text": _cut(_mrkdwn(note), FIELD_LIMIT)} for note in notes[:10]]})
     fields = []
-    for card in kpi_cards(report):
+    for card in shown_cards(report):
         lines = [f"*{card.title}*", card.value, *(change.text for change in card.changes)]
         if card.note:
             lines.append(f"_{_mrkdwn(card.note)}_")

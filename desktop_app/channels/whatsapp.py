@@ -61,8 +61,14 @@ def body_length(params: list[str]) -> int:
 
 
 def template_params(report: Report, notes: list[str]) -> list[str]:
+    from ..day_coverage import domain_uncovered
+
     loc, cur = report.locale, report.currency
     s, leads, att = report.sales, report.leads, report.attendance
+    # a domain whose sources had nothing for the day says so, never "₹0" (as the summary window's cards)
+    s = None if domain_uncovered(report, "sales") else s
+    leads = None if domain_uncovered(report, "leads") else leads
+    att = None if domain_uncovered(report, "attendance") else att
     day = format_date(report.date, "EEE d MMM y", locale=loc)
     if s:
         change = _vs(s.change_pct, "previous day")

@@ -236,3 +236,22 @@ def test_killed_while_the_mail_server_holds_its_answer_the_email_is_sent_once_mo
     texts = [mail.message.get_body(("plain",)).get_content() for mail in smtp.received]
     assert POSSIBLE_DUPLICATE_NOTE not in texts[0] and POSSIBLE_DUPLICATE_NOTE in texts[1]
     assert outbox.get(row).status == "sent" and outbox.get(row).possible_duplicate
+
+
+def test_a_source_with_nothing_for_the_day_is_a_dash_on_every_channel_never_zero():
+    from desktop_app.channels.email_html import report_html
+    from desktop_app.channels.slack import report_blocks
+    from desktop_app.channels.whatsapp import template_params
+    from desktop_app.report import SourceStatus
+
+    report = make_report(total=0)
+    report.sales.orders, report.sales.avg_order = 0, None
+    report.sources = [SourceStatus(name="orders.csv", domain="sales", path="orders.csv", status="ok",
+                                   first_date="2026-06-01", last_date="2026-08-31")]
+    html = report_html(report, [])
+    assert "₹0" not in html and "no data for this day — newest row 31 Aug 2026" in html
+    assert "partial: see warnings" in html
+    fields = next(block["fields"] for block in report_blocks(report, []) if block.get("fields"))
+    assert fields[0]["text"].startswith("*Sales*\n–\n_no data for this day")
+    params = template_params(report, [])
+    assert params[2] == "no data (see the report)" and "₹0" not in " ".join(params)
