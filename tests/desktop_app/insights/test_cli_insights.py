@@ -92,13 +92,15 @@ def fresh_source(tmp_path, settings: Settings) -> SourceSettings:
 
 def test_doctor_checks_the_endpoint(llm_server, tmp_path, capsys):
     settings = ai_settings(llm_server)
-    llm_server.default = Reply(content="OK")
+    llm_server.default = Reply.json_insights(["OK"])
     configure(settings.model_copy(update={"sources": [fresh_source(tmp_path, settings)]}))
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "AI insights:\n" in out
     assert f"  endpoint: {llm_server.base_url} (provider custom)" in out
-    assert "  reachable: 2 model(s) listed\n  model 'test-model' is listed\n  test completion: 'OK'" in out
+    assert ("  reachable: 2 model(s) listed\n  model 'test-model' is listed\n"
+            "  structured output: JSON schema honoured\n  output cap: sent as max_tokens\n"
+            "  test completion: 'OK'") in out
     assert [r.path for r in llm_server.requests] == ["/v1/models", "/v1/chat/completions"]
 
 

@@ -39,7 +39,7 @@ def test_a_remote_endpoint_without_a_key_is_refused_before_any_call():
 
 
 def test_check_endpoint_reports_reachable_listed_and_a_test_completion(llm_server):
-    llm_server.default = Reply(content="OK")
+    llm_server.default = Reply.json_insights(["OK"])
     check = check_endpoint(ai_settings(llm_server))
     assert check.ok and check.configured
     assert check.lines == [
@@ -47,6 +47,8 @@ def test_check_endpoint_reports_reachable_listed_and_a_test_completion(llm_serve
         "API key: none needed (local server; a placeholder is sent)",
         "reachable: 2 model(s) listed",
         "model 'test-model' is listed",
+        "structured output: JSON schema honoured",
+        "output cap: sent as max_tokens",
         check.lines[-1],
     ]
     assert check.lines[-1].startswith("test completion: 'OK' in ")
