@@ -43,6 +43,7 @@ class Reply:
     byte_delay: float = 0.0  # seconds between single bytes of the whole streamed body
     runaway: str | None = None  # written again and again after the content, until the client hangs up
     ignore_stream: bool = False
+    stall: float = 0.0  # seconds of silence after the content, before the stream ends
     finish_reason: str = "stop"
 
     @classmethod
@@ -191,7 +192,11 @@ class LLMServer:
                 self.end_headers()
                 self.close_connection = True
                 try:
-                    for event in _events(reply, request):
+                    events = _events(reply, request)
+                    content_events = 1 + -(-len(reply.content or "") // reply.chunk_chars)
+                    for index, event in enumerate(events):
+                        if index == content_events and reply.stall and server._release.wait(reply.stall):
+                            raise ConnectionResetError("server closing")
                         self._write(event, reply)
                     if reply.runaway is not None:
                         while not server._release.is_set():
@@ -230,7 +235,8 @@ def _chunk(reply: Reply, delta: dict[str, Any], finish: str | None = None, **ext
 def _events(reply: Reply, request: Recorded) -> list[bytes]:
     text = reply.content or ""
     events = [_chunk(reply, {"role": "assistant", "content": ""})]
-    events += [_chunk(reply, {"content": text[i:i + reply.chunk_chars]}) for i in range(0, len(text), reply.chunk_chars)]
+    size = reply.chunk_chars
+    events += [_chunk(reply, {"content": text[i:i + size]}) for i in range(0, len(text), size)]
     if reply.runaway is None:
         events.append(_chunk(reply, {}, reply.finish_reason))
         options = (request.json or {}).get("stream_options") or {}

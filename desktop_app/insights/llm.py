@@ -455,10 +455,9 @@ class _Exchange:
                         continue
                     self._remember(learned)
                     raise LLMError(f"HTTP {status}") from exc
-                if status == 429 or status >= 500:
-                    if self._may_retry(retries_left, _retry_after(exc)):
-                        retries_left -= 1
-                        continue
+                if (status == 429 or status >= 500) and self._may_retry(retries_left, _retry_after(exc)):
+                    retries_left -= 1
+                    continue
                 self._remember(learned)
                 raise LLMError(f"HTTP {status}") from exc
             except openai.APITimeoutError as exc:
