@@ -272,7 +272,7 @@ def test_a_server_that_ignores_stream_and_answers_json_is_read(server, report):
 
 
 def test_a_flood_of_text_is_cut_and_never_held_whole(server, report):
-    server.default = Reply(content="x" * 200_000, chunk_chars=4_000)
+    server.default = Reply(content="x" * 4_000, chunk_chars=4_000, runaway="x" * 4_000)  # endless, at full speed
     result, _elapsed = timed_insights(report, settings_for(server))
     assert result.engine == "rules" and result.reason.startswith("unusable answer")
     assert wait_until(lambda: server.hangups == 1, 2)
