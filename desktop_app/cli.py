@@ -136,8 +136,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if getattr(args, "show_prompt", False):
         return _show_prompt(settings, paths, day, specs=specs, demo=args.demo, store=store, as_json=args.json)
     send = not args.no_send and not args.demo and settings.telegram.enabled
-    report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline, store=store,
-                        send=send)
+    from .cli_progress import spinner
+
+    with spinner() as progress:  # on stderr, only when it is a terminal
+        report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline, store=store,
+                            send=send, progress=progress)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -115,3 +115,47 @@ def test_doctor_without_an_llm_is_fine(tmp_path, capsys):
     configure(Settings(sources=[fresh_source(tmp_path, Settings())]))
     assert main(["doctor"]) == 0
     assert "AI insights:\n  off (no LLM configured); the rules write the insights" in capsys.readouterr().out
+
+
+def _generate_in_a_terminal(args: list[str], stderr_is_tty: bool) -> tuple[str, str]:
+    """Run the real CLI in a child with stderr on a pseudo-terminal (or a pipe); stdout is always a pipe."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "160"}
+    command = [sys.executable, "-m", "desktop_app", *args]
+    if not stderr_is_tty:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
+        return done.stdout, done.stderr
+    leader, follower = pty.openpty()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower, env=env)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out = child.stdout.read().decode()
+    child.wait(timeout=60)
+    os.close(leader)
+    return out, seen.decode(errors="replace")
+
+
+def test_generate_shows_a_spinner_on_a_terminal_and_nothing_in_a_pipe(llm_server, seed_files):
+    configure(ai_settings(llm_server, timeout_s=20))
+    llm_server.default = Reply.json_insights(["Sales were ₹5,501 from 3 orders.", "Attendance was 75%."],
+                                             chunk_delay=0.2, chunk_chars=10)  # about 2 s of writing
+    args = ["generate", "--date", DAY.isoformat(), "--json", *source_args(seed_files)]
+    out, terminal = _generate_in_a_terminal(args, stderr_is_tty=True)
+    assert json.loads(out)["engine"] == "ai", json.loads(out)["engine_reason"]  # stdout stays clean JSON for scripts
+    assert "Writing insights… (test-model is writing, " in terminal
+    assert any(frame in terminal for frame in "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏") and "0:0" in terminal  # a spinner, seconds
+    out, piped = _generate_in_a_terminal(args, stderr_is_tty=False)
+    assert json.loads(out)["engine"] == "ai"
+    assert "Writing insights" not in piped and "⠋" not in piped
