@@ -184,21 +184,26 @@ def make_client(insights: InsightsSettings, key: str | None = None) -> OpenAI:
 
 
 def _body(insights: InsightsSettings, messages: list[dict[str, str]], fmt: Format, cap_field: CapField,
-          cap: int, temperature: float) -> dict[str, Any]:
+          cap: int, temperature: float, *, usage: bool = True) -> dict[str, Any]:
     body: dict[str, Any] = {"model": insights.model, "temperature": temperature, "messages": messages,
-                            cap_field: cap}
+                            cap_field: cap, "stream": True}
+    if usage:
+        body["stream_options"] = {"include_usage": True}
     response_format = RESPONSE_FORMATS[fmt]
     if response_format is not None:
         body["response_format"] = response_format
     return body
 
 
-def request_body(insights: InsightsSettings, prompt: RenderedPrompt, *, fmt: Format = "json_schema",
-                 cap_field: CapField | None = None) -> dict[str, Any]:
-    """The chat.completions arguments: one definition for the real call and for `--show-prompt`."""
+def request_body(insights: InsightsSettings, prompt: RenderedPrompt, *,
+                 paths: AppPaths | None = None) -> dict[str, Any]:
+    """The chat.completions arguments: one definition for the real call and for `--show-prompt`, in the
+    form the endpoint is known to accept (`paths`: where that is remembered)."""
     messages = [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]
-    field_name = cap_field or default_cap_field(endpoint(insights) or "", insights.provider)
-    return _body(insights, messages, fmt, field_name, output_cap(insights.language, insights.model),
+    url = endpoint(insights) or ""
+    capability = EndpointMemory.for_paths(paths).get(url, insights.model)
+    field_name = capability.cap_field or default_cap_field(url, insights.provider)
+    return _body(insights, messages, capability.format, field_name, output_cap(insights.language, insights.model),
                  insights.temperature)
 
 
@@ -429,9 +434,7 @@ class _Exchange:
         while True:
             if self.deadline.left() < MIN_ATTEMPT_S / 5:
                 raise self._timed_out()
-            body = _body(self.insights, self.messages, fmt, cap_field, self.cap, self.temperature)
-            if wants_usage:
-                body["stream_options"] = {"include_usage": True}
+            body = _body(self.insights, self.messages, fmt, cap_field, self.cap, self.temperature, usage=wants_usage)
             try:
                 reader = self._attempt(client, body, fmt, wants_usage)
             except openai.APIStatusError as exc:
@@ -491,8 +494,8 @@ class _Exchange:
 
     def _attempt(self, client: OpenAI, body: dict[str, Any], fmt: Format, wants_usage: bool) -> _Reader:
         self.phase = "connecting"
-        with client.chat.completions.with_streaming_response.create(
-                **body, stream=True, timeout=self.deadline.timeout()) as response:
+        streaming = client.chat.completions.with_streaming_response
+        with streaming.create(**body, timeout=self.deadline.timeout()) as response:
             streamed = "event-stream" in response.headers.get("content-type", "")
             reader = self.reader = _Reader(streamed, fmt, bullets=6)
             self.phase = "reading"

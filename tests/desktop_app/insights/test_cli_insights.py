@@ -48,7 +48,8 @@ def test_show_prompt_json_is_the_request_body(llm_server, seed_files, capsys):
     body = json.loads(capsys.readouterr().out)
     paths = app_paths()
     report, history = report_without_insights(settings, paths, DAY, specs=specs(seed_files))
-    assert body == request_body(settings.insights, render_prompt(settings, paths, report, history))
+    assert body == request_body(settings.insights, render_prompt(settings, paths, report, history), paths=paths)
+    assert body["stream"] is True and body["max_tokens"] == 960  # Hindi: a larger cap
     assert body["temperature"] == 0.7 and "Hindi" in body["messages"][0]["content"]
     assert llm_server.requests == []
 
