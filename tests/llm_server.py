@@ -44,6 +44,7 @@ class Reply:
     runaway: str | None = None  # written again and again after the content, until the client hangs up
     ignore_stream: bool = False
     stall: float = 0.0  # seconds of silence after the content, before the stream ends
+    cut_after: int | None = None  # close the connection after this many events, mid-answer
     finish_reason: str = "stop"
 
     @classmethod
@@ -195,6 +196,8 @@ class LLMServer:
                     events = _events(reply, request)
                     content_events = 1 + -(-len(reply.content or "") // reply.chunk_chars)
                     for index, event in enumerate(events):
+                        if index == reply.cut_after:
+                            return  # the connection closes: no finish, no [DONE]
                         if index == content_events and reply.stall and server._release.wait(reply.stall):
                             raise ConnectionResetError("server closing")
                         self._write(event, reply)

@@ -64,6 +64,7 @@ MIN_ATTEMPT_S = 0.5  # no point starting an attempt with less time than this lef
 RETRY_WAIT_S = 0.5  # pause before a retry when the server does not say (Retry-After)
 MAX_RETRY_WAIT_S = 5.0
 TICK_S = 1.0  # how often the caller hears how long the model has been at it
+POLL_S = 0.1
 GRACE_S = 0.5  # after a complete answer: time for the server's own end (finish, usage), then hang up
 MAX_ANSWER_CHARS = 20_000  # far beyond any cap; a server that sends more is cut off here
 MAX_BODY_BYTES = 1_000_000
@@ -393,6 +394,7 @@ class _Exchange:
         self.client_factory = client_factory
         self.url = endpoint(insights) or ""
         self.phase = "starting"
+        self.fmt: Format = "json_schema"
         self.reader: _Reader | None = None
         self.answer: LLMAnswer | None = None
         self.error: LLMError | None = None
@@ -494,22 +496,46 @@ class _Exchange:
 
     def _attempt(self, client: OpenAI, body: dict[str, Any], fmt: Format, wants_usage: bool) -> _Reader:
         self.phase = "connecting"
+        self.fmt = fmt
         streaming = client.chat.completions.with_streaming_response
         with streaming.create(**body, timeout=self.deadline.timeout()) as response:
             streamed = "event-stream" in response.headers.get("content-type", "")
             reader = self.reader = _Reader(streamed, fmt, bullets=6)
             self.phase = "reading"
-            for data in response.iter_bytes():
-                if self._abandoned.is_set() or self.deadline.left() <= 0:
-                    raise self._timed_out()
-                reader.feed(data)
-                if reader.chunks:
-                    self.phase = "writing"
-                if reader.should_stop(wants_usage):
-                    break
+            try:
+                for data in response.iter_bytes():
+                    if self._abandoned.is_set() or self.deadline.left() <= 0:
+                        if reader.complete_at is not None:
+                            break
+                        raise self._timed_out()
+                    reader.feed(data)
+                    if reader.chunks:
+                        self.phase = "writing"
+                    if reader.should_stop(wants_usage):
+                        break
+            except (LLMError, _StreamError):
+                raise
+            except Exception as exc:  # a read timeout or a reset while the answer streams in
+                if reader.complete_at is None:
+                    if self._abandoned.is_set() or self.deadline.left() <= 0:
+                        raise self._timed_out() from exc
+                    raise LLMError(f"the endpoint broke off its answer ({exc.__class__.__name__})") from exc
             # leaving the block closes the response: a server still writing sees the hang-up
+        if streamed and not reader.done and reader.finish is None and reader.complete_at is None:
+            raise LLMError("the endpoint broke off its answer (no end of stream)")
         reader.finish_body()
         return reader
+
+    def complete_answer(self) -> LLMAnswer | None:
+        """The answer, taken by the waiting caller once it has been complete for GRACE_S while the server
+        went quiet instead of ending its stream (the thread is then abandoned)."""
+        reader = self.reader
+        if reader is None or reader.complete_at is None or time.monotonic() - reader.complete_at < GRACE_S:
+            return None
+        try:
+            return self._answer(reader, self.fmt)
+        except LLMError:
+            return None
 
     def _answer(self, reader: _Reader, fmt: Format) -> LLMAnswer:
         text = reader.text.strip()
@@ -566,18 +592,28 @@ def exchange(insights: InsightsSettings, messages: list[dict[str, str]], deadlin
                     temperature=temperature, client_factory=client_factory)
     worker = threading.Thread(target=job.run, name="llm-exchange", daemon=True)
     worker.start()
+    early: LLMAnswer | None = None
+    next_tick = time.monotonic() + TICK_S
     try:
         while worker.is_alive() and deadline.left() > 0:
-            worker.join(min(TICK_S, max(deadline.left(), 0)))
-            if worker.is_alive() and progress is not None:
+            worker.join(min(POLL_S, max(deadline.left(), 0)))
+            if not worker.is_alive():
+                break
+            early = job.complete_answer()
+            if early is not None:
+                break
+            if progress is not None and time.monotonic() >= next_tick:
+                next_tick += TICK_S
                 progress(f"{step} ({_describe(job, deadline)})")
     finally:
         if worker.is_alive():
             job.abandon()  # the thread hangs up at its next chunk; nobody waits for it
-    if worker.is_alive():
+    if not worker.is_alive():
+        return job.answer, job
+    early = early or job.complete_answer()
+    if early is None:
         job.error = LLMError(f"timeout after {insights.timeout_s:g} s")
-        return None, job
-    return job.answer, job
+    return early, job
 
 
 def ask_for_insights(insights: InsightsSettings, prompt: RenderedPrompt, *, paths: AppPaths | None = None,
