@@ -74,14 +74,16 @@ def default_cap_field(base_url: str, provider: str) -> CapField:
     return "max_completion_tokens" if official else "max_tokens"
 
 
+def reasoning_allowance(model: str) -> int:
+    return REASONING_ALLOWANCE if _REASONING_MODEL.match(model.strip()) else 0
+
+
 def output_cap(language: str, model: str) -> int:
     """Tokens enough for the answer and no more: a runaway model stops there."""
     cap = ANSWER_TOKENS
     if language.strip().lower() not in LATIN_LANGUAGES:
         cap *= OTHER_SCRIPT_FACTOR
-    if _REASONING_MODEL.match(model.strip()):
-        cap += REASONING_ALLOWANCE
-    return cap
+    return cap + reasoning_allowance(model)
 
 
 def endpoint_key(base_url: str, model: str) -> str:

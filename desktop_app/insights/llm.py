@@ -42,6 +42,7 @@ from .capability import (
     default_cap_field,
     format_refused,
     output_cap,
+    reasoning_allowance,
 )
 
 if TYPE_CHECKING:
@@ -683,8 +684,9 @@ def check_endpoint(settings: Settings, paths: AppPaths | None = None) -> Endpoin
     memory = EndpointMemory.for_paths(paths or app_paths())
     memory.forget(url, insights.model)  # learn afresh: the server may have changed since
     started = time.monotonic()
-    answer, job = exchange(insights, PROBE_MESSAGES, deadline, memory=memory, prompt_tokens=30, cap=PROBE_CAP,
-                           temperature=0, client_factory=lambda: client)
+    answer, job = exchange(insights, PROBE_MESSAGES, deadline, memory=memory, prompt_tokens=30,
+                           cap=PROBE_CAP + reasoning_allowance(insights.model), temperature=0,
+                           client_factory=lambda: client)
     capability = job.capability
     if capability.notes:
         lines.append(f"structured output: {capability.describe()}")
