@@ -149,6 +149,9 @@ def _generate_in_a_terminal(args: list[str], stderr_is_tty: bool) -> tuple[str, 
 
 
 def test_generate_shows_a_spinner_on_a_terminal_and_nothing_in_a_pipe(llm_server, seed_files):
+    import pytest
+
+    pytest.importorskip("termios", reason="pseudo-terminals are POSIX only")
     configure(ai_settings(llm_server, timeout_s=20))
     llm_server.default = Reply.json_insights(["Sales were ₹5,501 from 3 orders.", "Attendance was 75%."],
                                              chunk_delay=0.2, chunk_chars=10)  # about 2 s of writing
