@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from ..redact import redact_url, redact_urls
 from ..secrets import ENV_FALLBACK, Secret, SecretStoreUnavailable, get_secret
 from ..settings import InsightsSettings, Settings
 from .capability import (
@@ -59,6 +60,8 @@ PROVIDER_PRESETS: dict[str, str] = {
     "lmstudio": "http://localhost:1234/v1",
     "custom": "",
 }
+NO_PROVIDER = ('no LLM configured: base_url is set but provider is "none"; set [insights] provider '
+               '(custom, openai, ollama or lmstudio) to use it')
 CONNECT_TIMEOUT_S = 3.0
 PLACEHOLDER_KEY = "not-needed"  # local servers ignore the key, the SDK insists on one
 MIN_ATTEMPT_S = 0.5  # no point starting an attempt with less time than this left
@@ -141,6 +144,9 @@ class EndpointCheck:
     lines: list[str]
     configured: bool = True
 
+    def __post_init__(self) -> None:
+        self.lines = [redact_urls(line) for line in self.lines]  # shown by doctor and the Settings dialog
+
 
 def endpoint(insights: InsightsSettings) -> str | None:
     """The base URL to call, or None when the owner has not set one up (rules only, no call is made)."""
@@ -153,6 +159,8 @@ def endpoint(insights: InsightsSettings) -> str | None:
 def not_configured_reason(insights: InsightsSettings) -> str | None:
     """Why no call can be made, or None when there is an endpoint and a model."""
     if endpoint(insights) is None:
+        if insights.provider == "none" and insights.base_url.strip():
+            return NO_PROVIDER
         return "no LLM configured"
     if not insights.model.strip():
         return "no LLM model set ([insights] model)"
@@ -482,7 +490,7 @@ class _Exchange:
                 if self._may_retry(retries_left, None):
                     retries_left -= 1
                     continue
-                raise LLMError(f"cannot connect to {self.url}") from exc
+                raise LLMError(f"cannot connect to {redact_url(self.url)}") from exc
             except _StreamError as exc:
                 self.attempts.append(f"{FORMAT_NAMES[fmt]}: error in the stream")
                 if fmt != "text" and format_refused(500, str(exc)):
@@ -660,9 +668,8 @@ def check_endpoint(settings: Settings, paths: AppPaths | None = None) -> Endpoin
 
     insights = settings.insights
     why_not = not_configured_reason(insights)
-    if why_not == "no LLM configured":
-        return EndpointCheck(False, ["off (no LLM configured); the rules write the insights"],
-                             configured=False)
+    if endpoint(insights) is None:
+        return EndpointCheck(False, [f"off ({why_not}); the rules write the insights"], configured=False)
     url = endpoint(insights) or ""
     lines = [f"endpoint: {url} (provider {insights.provider})"]
     if why_not:
