@@ -111,3 +111,21 @@ def test_the_monthly_cap_stops_calls_once_reached(paths, llm_server, seed_files)
     assert capped.engine == "rules"
     assert capped.engine_reason == "monthly token cap reached (1,000 of 1,200 used)"
     assert len(llm_server.completions) == 2
+
+
+def test_the_insights_tab_test_button_says_what_the_endpoint_supports(qtbot, llm_server, paths):
+    """llama-cpp-python's answer to a JSON schema (HTTP 500, a validation body): the owner reads it in the tab."""
+    from desktop_app.ui.settings_dialog import SettingsDialog
+
+    refusal = Reply(status=500, raw=b'{"detail": [{"msg": "Input should be \'text\' or \'json_object\'", '
+                                    b'"loc": ["body", "response_format", "type"]}]}')
+    llm_server.default = lambda request: (refusal if request.json["response_format"]["type"] == "json_schema"
+                                          else Reply.json_insights(["OK"]))
+    window = SettingsDialog(ai_settings(llm_server), paths)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.insights.test_done, timeout=20_000) as done:
+        window.insights.test_button.click()
+    ok, text = done.args
+    assert ok
+    assert "structured output: JSON schema refused (HTTP 500); JSON mode honoured" in text
+    assert "JSON mode honoured" in window.insights.test_result.text()
