@@ -20,6 +20,7 @@ from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
 from .canonical import canonicalise
 from .columns import resolve_columns
 from .parsing import decode, filled, sniff_delimiter
+from .registers import SCAN_ROWS, HeaderLayout, apply_filter, find_header, header_row_option, text_rows
 
 # Option set by registry.preview(): read only this many records.
 PREVIEW_ROWS = "preview_rows"
@@ -82,19 +83,36 @@ def read_csv_table(
     if not text.strip():
         raise SourceReadError(spec.name, f"{spec.file.name} is empty")
     delimiter = sniff_delimiter(text, str(spec.options.get("delimiter") or "") or None)
-    frame = _parse_csv(spec, io.StringIO(text, newline=""), delimiter, usecols, None)
+    layout = csv_layout(spec, text, delimiter)
+    frame = _parse_csv(spec, io.StringIO(text, newline=""), delimiter, usecols, None, layout=layout)
     return reduce(frame) if reduce is not None else frame
+
+
+def csv_layout(spec: SourceSpec, text: str, delimiter: str) -> HeaderLayout | None:
+    """Where the header is when it is not the first line (title rows above it), else None."""
+    head = text_rows(text, delimiter)
+    layout = find_header(head, header_row_option(spec))
+    if layout.row == 0 and not layout.sub:
+        return None
+    if layout.row >= len(head):
+        raise SourceReadError(spec.name, f"header_row {layout.row + 1} is past the first {len(head)} rows of "
+                                         f"{spec.file.name}")
+    width = max((len(row) for row in head[layout.row:]), default=0)
+    names = list(layout.names) + [f"Unnamed: {i}" for i in range(len(layout.names), width)]
+    return HeaderLayout(layout.row, layout.sub, tuple(names))
 
 
 def _parse_csv(
     spec: SourceSpec, source: Any, delimiter: str, usecols: Collection[str] | None, encoding: str | None,
-    reduce: Reducer | None = None,
+    reduce: Reducer | None = None, layout: HeaderLayout | None = None,
 ) -> pd.DataFrame:
     """pandas' C parser with our conventions; with `reduce`, chunk by chunk (memory stays small)."""
     wanted = set(usecols) if usecols is not None else None
+    placed = {"header": None, "names": list(layout.names), "skiprows": layout.data_start} if layout else {}
     try:
         reader = pd.read_csv(
             source,
+            **placed,
             sep=delimiter,
             dtype="str",
             keep_default_na=False,
@@ -105,9 +123,10 @@ def _parse_csv(
             encoding=encoding,
             chunksize=CHUNK_ROWS if reduce is not None else None,
         )
+        first = layout.first_data_row if layout else 2
         if reduce is None:
-            return _tidy(reader, 2)
-        parts, start = [], 2
+            return _tidy(reader, first)
+        parts, start = [], first
         with reader:
             for chunk in reader:
                 size = len(chunk)
@@ -154,7 +173,7 @@ def _read_csv_streaming(
     sample = text if whole else text[:65536] + last.decode("latin-1")
     delimiter = sniff_delimiter(sample, str(spec.options.get("delimiter") or "") or None)
     try:
-        return _parse_csv(spec, spec.file, delimiter, usecols, "utf-8", reduce)
+        return _parse_csv(spec, spec.file, delimiter, usecols, "utf-8", reduce, csv_layout(spec, sample, delimiter))
     except UnicodeDecodeError:
         return None  # not UTF-8 after all, somewhere past the head
 
@@ -211,28 +230,40 @@ def read_json_table(spec: SourceSpec) -> pd.DataFrame:
 
 
 def read_excel_table(spec: SourceSpec) -> pd.DataFrame:
-    """First sheet (or options["sheet"]) as mixed objects: parse dates and amounts per cell later."""
+    """First sheet (or options["sheet"]) as mixed objects: parse dates and amounts per cell later.
+
+    The header is found below any title rows (see registers.py); the index stays the spreadsheet row.
+    """
     sheet = spec.options.get("sheet", 0)
+    nrows = _nrows(spec)
     try:
-        frame = pd.read_excel(
-            spec.file, sheet_name=sheet, dtype=object, nrows=_nrows(spec), engine="openpyxl"
+        grid = pd.read_excel(
+            spec.file, sheet_name=sheet, dtype=object, header=None, engine="openpyxl",
+            nrows=nrows + SCAN_ROWS + 2 if nrows is not None else None,
         )
     except (ValueError, KeyError, OSError) as exc:
         raise SourceReadError(spec.name, f"cannot read {spec.file.name} as Excel: {exc}") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    layout = find_header(grid.head(SCAN_ROWS).to_numpy().tolist(), header_row_option(spec))
+    if layout.row >= max(len(grid), 1):
+        raise SourceReadError(spec.name, f"header_row {layout.row + 1} is past the last row ({len(grid)}) of "
+                                         f"{spec.file.name}")
+    frame = grid.iloc[layout.data_start:]
+    if nrows is not None:
+        frame = frame.iloc[:nrows]
+    frame = frame.copy()
+    frame.columns = list(layout.names) if layout.names else [str(c) for c in frame.columns]
+    frame.index = pd.RangeIndex(layout.first_data_row, len(frame) + layout.first_data_row)
     return _drop_blank_rows(frame)
 
 
 def excel_header(path: Any) -> tuple[str, ...]:
-    """Header row of the first sheet, read cheaply in read-only mode (for probing)."""
+    """Header row of the first sheet (below any title rows), read cheaply in read-only mode (for probing)."""
     import openpyxl
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        for row in wb.worksheets[0].iter_rows(max_row=1, values_only=True):
-            return tuple("" if v is None else str(v).strip() for v in row)
-        return ()
+        rows = [list(row) for row in wb.worksheets[0].iter_rows(max_row=SCAN_ROWS, values_only=True)]
+        return find_header(rows).names if rows else ()
     finally:
         wb.close()
 
@@ -252,7 +283,7 @@ class TableConnector:
         return 10 if probe.suffix in self.suffixes else 0
 
     def read(self, spec: SourceSpec) -> SourceFrame:
-        raw = self.reader(spec)
+        raw = apply_filter(self.reader(spec), spec)
         mapping = resolve_columns(raw.columns, spec.domain, spec.columns, spec.name)
         return canonicalise(raw, mapping, spec, self.key, excel=self.excel)
 

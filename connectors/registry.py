@@ -19,6 +19,7 @@ from .base import Connector, Probe, SourceFrame, SourceReadError, SourceSpec
 from .columns import normalise_header
 from .files import EXCEL_SUFFIXES, GENERIC_CONNECTORS, PREVIEW_ROWS, excel_header, find_records
 from .parsing import first_row, read_text, sniff_delimiter
+from .registers import find_header, text_rows
 
 ENTRY_POINT_GROUP = "business_orchestrator.connectors"
 log = logging.getLogger("business_orchestrator.connectors")
@@ -94,7 +95,9 @@ def probe_file(path: str | Path) -> Probe:
     head = read_text(path, limit=PROBE_BYTES)
     if suffix == ".json" or head.lstrip().startswith(("{", "[")):
         return Probe(path, suffix, head, (), _json_keys(path, head))
-    return Probe(path, suffix, head, first_row(head, sniff_delimiter(head)))
+    delimiter = sniff_delimiter(head)
+    layout = find_header(text_rows(head, delimiter))
+    return Probe(path, suffix, head, layout.names if layout.row or layout.sub else first_row(head, delimiter))
 
 
 def _json_keys(path: Path, head: str) -> tuple[str, ...]:
