@@ -17,6 +17,7 @@ from .canonical import IssueLog, amount_column, canonical_status, canonicalise, 
 from .columns import normalise_header, resolve_columns, user_columns
 from .files import PREVIEW_ROWS, find_records, load_json, read_csv_table, read_json_table, records_frame
 from .parsing import as_text, filled, parse_amounts, parse_dates, parse_dates_formats, read_text
+from .tally import TallyConnector
 
 SURE = 90
 
@@ -468,7 +469,7 @@ class SeedAttendanceConnector(_SeedConnector):
 
 
 PRESETS = (
-    ShopifyConnector(), WooCommerceConnector(), ZKTecoConnector(), SalesforceConnector(),
+    ShopifyConnector(), WooCommerceConnector(), TallyConnector(), ZKTecoConnector(), SalesforceConnector(),
     HubSpotConnector(), ZohoConnector(), IndiaMARTConnector(),
     SeedSalesConnector(), SeedLeadsConnector(), SeedAttendanceConnector(),
 )

@@ -285,7 +285,7 @@ def preview_source(ctx: TaskContext, spec) -> SourcePreview:
         raw_rows=[[str(v) for v in row] for row in raw.head(PREVIEW_ROWS).itertuples(index=False)],
         parsed_columns=shown,
         parsed_rows=[[cell(v) for v in row] for row in frame[shown].head(PREVIEW_ROWS).itertuples(index=False)],
-        notes=[str(issue) for issue in read.issues[:5]] + list(read.warnings),
+        notes=list(read.notes) + [str(issue) for issue in read.issues[:5]] + list(read.warnings),
     )
 
 
