@@ -252,6 +252,7 @@ class SourcePreview:
     parsed_columns: list[str]
     parsed_rows: list[list[str]]
     notes: list[str]
+    connector_key: str = ""
 
 
 def format_choices(domain: str) -> list[tuple[str, str]]:
@@ -266,7 +267,8 @@ def preview_source(ctx: TaskContext, spec) -> SourcePreview:
     from connectors import CONTACT_COLUMNS, preview, recognise
 
     raw, read = preview(spec, rows=PREVIEW_ROWS)
-    label = recognise(spec).label
+    connector = recognise(spec)
+    label = connector.label
     frame = read.frame.drop(columns=[c for c in read.frame.columns if c in CONTACT_COLUMNS], errors="ignore")
     shown = [c for c in frame.columns if c != "_row"]
 
@@ -286,6 +288,7 @@ def preview_source(ctx: TaskContext, spec) -> SourcePreview:
         parsed_columns=shown,
         parsed_rows=[[cell(v) for v in row] for row in frame[shown].head(PREVIEW_ROWS).itertuples(index=False)],
         notes=list(read.notes) + [str(issue) for issue in read.issues[:5]] + list(read.warnings),
+        connector_key=connector.key,
     )
 
 

@@ -31,6 +31,7 @@ from ...settings import ReportSettings, Settings, SourceSettings
 from .. import jobs
 from ..settings_form import FieldForm, muted_label
 from ..worker import Task, run_in_background
+from .register_options import OWNED_OPTIONS, RegisterOptions
 
 DOMAINS = [("sales", "Sales (orders, invoices)"), ("leads", "Leads (enquiries)"), ("attendance", "Attendance")]
 DOMAIN_LABELS = {"sales": "Sales", "leads": "Leads", "attendance": "Attendance"}
@@ -104,6 +105,8 @@ class SourceEditor(QDialog):
         self.mapping_form.setColumnStretch(3, 1)
         self.mapping: dict[str, QComboBox] = {}
         layout.addWidget(self.mapping_group)
+        self.register = RegisterOptions()
+        layout.addWidget(self.register)
 
         self.recognised = QLabel()
         self.recognised.setWordWrap(True)
@@ -139,7 +142,8 @@ class SourceEditor(QDialog):
         self._debounce = QTimer(self, singleShot=True, interval=300)
         self._debounce.timeout.connect(self.refresh_preview)
         self.domain.currentIndexChanged.connect(self._domain_changed)
-        for signal in (self.path.textChanged, self.format.currentIndexChanged, self.date_format.textChanged):
+        for signal in (self.path.textChanged, self.format.currentIndexChanged, self.date_format.textChanged,
+                       self.register.changed):
             signal.connect(self._debounce.start)
 
         if source is not None:
@@ -148,7 +152,10 @@ class SourceEditor(QDialog):
             self.path.setText(source.path)
             self.date_format.setText(str(source.options.get("date_format", "")))
             self.enabled.setChecked(source.enabled)
-        self._extra_options = {k: v for k, v in (source.options if source else {}).items() if k != "date_format"}
+        self._extra_options = {k: v for k, v in (source.options if source else {}).items()
+                               if k != "date_format" and k not in OWNED_OPTIONS}
+        if source is not None:
+            self.register.load(source.options, source.filter)
         self._domain_changed()
         if source is not None:
             self.format.setCurrentIndex(max(self.format.findData(source.format), 0))
@@ -160,14 +167,15 @@ class SourceEditor(QDialog):
 
     def source(self) -> SourceSettings:
         """The source as typed; raises pydantic's ValidationError when a field is unusable."""
-        options = dict(self._extra_options)
+        options = {**self._extra_options, **self.register.options()}
         if self.date_format.text().strip():
             options["date_format"] = self.date_format.text().strip()
         columns = {key: combo.currentText() for key, combo in self.mapping.items()
                    if combo.currentIndex() > 0 and combo.currentText()}
         return SourceSettings(name=self.name.text().strip() or "Unnamed source", domain=self.domain.currentData(),
                               path=self.path.text().strip(), format=self.format.currentData() or "auto",
-                              enabled=self.enabled.isChecked(), columns=columns, options=options)
+                              enabled=self.enabled.isChecked(), columns=columns, options=options,
+                              filter=self.register.filters())
 
     def _domain_changed(self) -> None:
         domain = self.domain.currentData()
@@ -261,6 +269,11 @@ class SourceEditor(QDialog):
         if preview.raw_columns != self._header:
             self._header = preview.raw_columns
             self._fill_mapping_choices()
+            self.register.set_columns(self._header)
+        tally = preview.connector_key == "tally"
+        self.register.set_tally(tally)
+        # Tally's columns are known; its voucher types and GST basis are what the owner may need to set.
+        self.mapping_group.setVisible(not tally or any(c.currentIndex() > 0 for c in self.mapping.values()))
         _fill_table(self.raw_table, preview.raw_columns, preview.raw_rows)
         _fill_table(self.parsed_table, preview.parsed_columns, preview.parsed_rows)
         self.notes.setText("\n".join(preview.notes))
