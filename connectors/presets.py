@@ -13,11 +13,10 @@ from typing import ClassVar
 import pandas as pd
 
 from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
-from .canonical import IssueLog, amount_column, canonical_status, canonicalise, text_column
+from .canonical import IssueLog, canonicalise, text_column
 from .columns import normalise_header, resolve_columns, user_columns
 from .files import PREVIEW_ROWS, find_records, load_json, read_csv_table, read_json_table, records_frame
-from .parsing import as_text, filled, parse_amounts, parse_dates, parse_dates_formats, read_text
-from .tally import TallyConnector
+from .parsing import as_text, parse_dates_formats, read_text
 
 SURE = 90
 
@@ -62,142 +61,8 @@ def _currencies(raw: pd.DataFrame, column: str) -> tuple[str, ...]:
     return tuple(sorted({code.strip().upper() for code in raw[column].dropna().astype(str).unique()} - {""}))
 
 
-# --- sales ------------------------------------------------------------------------------------
-
-
-class ShopifyConnector:
-    """Shopify Admin "Orders → Export" CSV: one row per line item, order fields on the first row only."""
-
-    key = "shopify"
-    label = "Shopify orders export"
-    domain: Domain = "sales"
-    COLUMNS = ("Name", "Financial Status", "Total", "Refunded Amount", "Cancelled at", "Created at",
-               "Source", "Lineitem name", "Currency")
-
-    def detect(self, probe: Probe) -> int:
-        if _has_all(probe, "Name", "Financial Status", "Total", "Created at", "Lineitem name"):
-            return SURE + _name_bonus(probe, "orders_export", "shopify")
-        return 0
-
-    @staticmethod
-    def _needed_rows(chunk: pd.DataFrame) -> pd.DataFrame:
-        """Order rows, plus each order's first line-item row in this chunk: all read() looks at.
-
-        Applied chunk by chunk while reading, so a cumulative export's continuation rows (most of
-        its line items) never pile up in memory. The first line-item row of an order in the file is
-        the first in its chunk too, so the product of every order is unchanged.
-        """
-        if not {"Name", "Financial Status", "Total"} <= set(chunk.columns):
-            return chunk  # read() reports the missing columns
-        keep = filled(chunk["Financial Status"]) | filled(chunk["Total"])
-        if "Lineitem name" in chunk:
-            items = chunk[filled(chunk["Lineitem name"])]
-            keep |= chunk.index.isin(items.index[~items["Name"].duplicated()])
-        return chunk[keep]
-
-    def read(self, spec: SourceSpec) -> SourceFrame:
-        raw = read_csv_table(spec, usecols=self.COLUMNS, reduce=self._needed_rows)
-        _require(raw, spec, "Shopify orders", "Name", "Financial Status", "Total", "Created at")
-        # Continuation rows (extra line items) have no Financial Status / Total: the order counts once.
-        is_order = filled(raw["Financial Status"]) | filled(raw["Total"])
-        orders = raw[is_order]
-        orders = orders[~orders["Name"].duplicated()]
-        first_item = None
-        if "Lineitem name" in raw:
-            items = raw[filled(raw["Lineitem name"])]
-            first_item = items.groupby("Name", sort=False)["Lineitem name"].first()
-            del items
-        del raw  # orders is a copy: parsing below peaks lower without the raw rows beside it
-        issues, warnings = IssueLog(spec.name), []
-        refunded = (amount_column(orders, "Refunded Amount", issues).fillna(0.0)
-                    if "Refunded Amount" in orders else 0.0)
-        mapping = {"order_id": "Name", "date": "Created at", "amount": "Total"}
-        if "Source" in orders:
-            mapping["channel"] = "Source"
-        mapping = _with_user_columns(mapping, orders, spec)
-        frame = canonicalise(orders, mapping, spec, self.key, issues=issues, warnings=warnings)
-        out = frame.frame
-        out["amount"] = (out["amount"] - pd.Series(refunded, index=orders.index).to_numpy()).astype("float64")
-        status = canonical_status(orders["Financial Status"])
-        if "Cancelled at" in orders:
-            status = status.where(~filled(orders["Cancelled at"]), "cancelled")
-        out["status"] = status.to_numpy()
-        if first_item is not None:
-            out["product"] = orders["Name"].map(first_item).astype("str").to_numpy()
-        frame.currencies = _currencies(orders, "Currency")
-        return frame
-
-
-class WooCommerceConnector:
-    """WooCommerce orders CSV (WebToffee "Order Import Export" plugin layout).
-
-    Refunds are separate negative rows dated at the refund, so a return lowers sales on the day it
-    happens instead of rewriting the day the order was placed.
-    """
-
-    key = "woocommerce"
-    label = "WooCommerce orders export (WebToffee)"
-    domain: Domain = "sales"
-    COLUMNS = ("order_id", "order_number", "order_date", "status", "order_total", "refund_items",
-               "line_item_1", "created_via", "order_currency")
-    DATE_FORMAT = "%d-%m-%Y %H:%M:%S"
-
-    def detect(self, probe: Probe) -> int:
-        if _has_all(probe, "order_id", "order_date", "status", "order_total") and (
-            _has_all(probe, "refund_items") or _has_all(probe, "order_number")
-        ):
-            return SURE + _name_bonus(probe, "woo", "order")
-        return 0
-
-    def read(self, spec: SourceSpec) -> SourceFrame:
-        raw = read_csv_table(spec, usecols=self.COLUMNS)
-        _require(raw, spec, "WooCommerce orders", "order_id", "order_date", "status", "order_total")
-        ids = raw["order_number"].where(raw["order_number"].str.strip() != "", raw["order_id"]) \
-            if "order_number" in raw else raw["order_id"]
-        products = (raw["line_item_1"].str.extract(r"(?:^|\|)name:([^|]*)")[0]
-                    if "line_item_1" in raw else pd.Series("", index=raw.index))
-        raw = raw.assign(_order=ids, _product=products.fillna(""))
-        mapping = {"order_id": "_order", "date": "order_date", "amount": "order_total", "status": "status",
-                   "product": "_product"}
-        if "created_via" in raw:
-            mapping["channel"] = "created_via"
-        warnings: list[str] = []
-        mapping = _with_user_columns(mapping, raw, spec)
-        orders = canonicalise(raw, mapping, spec, self.key, date_format=self.DATE_FORMAT, warnings=warnings)
-        refund_issues = IssueLog(spec.name)
-        refunds = self._refunds(raw, refund_issues, warnings)
-        frame = pd.concat([orders.frame, refunds], ignore_index=True) if len(refunds) else orders.frame
-        return SourceFrame(frame, self.key, True, orders.issues + refund_issues.result(), warnings,
-                           currencies=_currencies(raw, "order_currency"))
-
-    @staticmethod
-    def _refunds(raw: pd.DataFrame, issues: IssueLog, warnings: list[str]) -> pd.DataFrame:
-        """One negative row per refund in refund_items ("amount:46.00|reason:...|date:...", ';'-separated)."""
-        if "refund_items" not in raw:
-            return pd.DataFrame()
-        items = raw["refund_items"].str.split(";").explode()
-        items = items[items.fillna("").str.strip() != ""]
-        if items.empty:
-            return pd.DataFrame()
-        amount_text = items.str.extract(r"(?:^|\|)\s*amount:([^|]*)")[0].fillna("")
-        date_text = items.str.extract(r"(?:^|\|)\s*date:([^|]*)")[0].fillna("")
-        amounts, bad = parse_amounts(amount_text.astype("str"))
-        issues.add(bad | (amount_text == ""), items, "refund_items", "refund amount")
-        dates, bad_dates, warning = parse_dates(date_text.astype("str"), column="refund_items")
-        issues.add(bad_dates | (date_text == ""), items, "refund_items", "refund date")
-        if warning:
-            warnings.append(warning)
-        return pd.DataFrame(
-            {
-                "order_id": raw.loc[items.index, "_order"].astype("str").to_numpy(),
-                "ordered_at": dates.to_numpy(),
-                "amount": -amounts.abs().to_numpy(),
-                "status": "refunded",
-                "product": raw.loc[items.index, "_product"].astype("str").to_numpy(),
-                "channel": pd.NA,
-                "_row": items.index.to_numpy(dtype="int64"),
-            }
-        ).astype({"order_id": "str", "status": "str", "product": "str", "channel": "str"})
+# The Shopify and WooCommerce export presets live in connectors/shopify.py and connectors/woocommerce.py,
+# next to the same vendors' API readers (one module per source family).
 
 
 # --- attendance -------------------------------------------------------------------------------
@@ -469,7 +334,7 @@ class SeedAttendanceConnector(_SeedConnector):
 
 
 PRESETS = (
-    ShopifyConnector(), WooCommerceConnector(), TallyConnector(), ZKTecoConnector(), SalesforceConnector(),
+    ZKTecoConnector(), SalesforceConnector(),
     HubSpotConnector(), ZohoConnector(), IndiaMARTConnector(),
     SeedSalesConnector(), SeedLeadsConnector(), SeedAttendanceConnector(),
 )

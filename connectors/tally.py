@@ -330,5 +330,7 @@ class TallyConnector:
         return parse(amount_col)
 
 
-__all__ = ["DEFAULT_RETURN_TYPES", "DEFAULT_SALES_TYPES", "GST_OPTION", "RETURN_TYPES_OPTION", "SALES_TYPES_OPTION",
-           "TallyConnector", "classify", "classify_type", "sales_frame"]
+CONNECTORS = (TallyConnector(),)
+
+__all__ = ["CONNECTORS", "DEFAULT_RETURN_TYPES", "DEFAULT_SALES_TYPES", "GST_OPTION", "RETURN_TYPES_OPTION",
+           "SALES_TYPES_OPTION", "TallyConnector", "classify", "classify_type", "sales_frame"]

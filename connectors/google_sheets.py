@@ -1,0 +1,3 @@
+"""Google Sheets (placeholder until the reader lands in this branch)."""
+
+CONNECTORS = ()
