@@ -56,9 +56,10 @@ def _load_builtins() -> None:
     from .shopify import CONNECTORS as SHOPIFY
     from .tally import CONNECTORS as TALLY
     from .woocommerce import CONNECTORS as WOOCOMMERCE
+    from .zkteco import CONNECTORS as ZKTECO
 
     _state["builtins"] = True
-    for connector in (*GENERIC_CONNECTORS, *PRESETS, *SHOPIFY, *WOOCOMMERCE, *SHEETS, *TALLY):
+    for connector in (*GENERIC_CONNECTORS, *PRESETS, *SHOPIFY, *WOOCOMMERCE, *SHEETS, *TALLY, *ZKTECO):
         register_connector(connector)
 
 
