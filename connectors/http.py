@@ -37,15 +37,29 @@ def safe_url(url: str | httpx2.URL) -> str:
     return f"{parsed.scheme}://{parsed.host}{port}{parsed.path}"
 
 
-def check_url(source: str, url: str) -> httpx2.URL:
-    """The URL, if it may be used: HTTPS, or plain HTTP to this computer only."""
+def _on_lan(host: str) -> bool:
+    """A private address (192.168.x.x, 10.x.x.x...) or a bare PC name ("ACCOUNTS-PC"): this office's network."""
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_private
+    except ValueError:
+        return "." not in host
+
+
+def check_url(source: str, url: str, lan_http: bool = False) -> httpx2.URL:
+    """The URL, if it may be used: HTTPS, or plain HTTP to this computer only.
+
+    `lan_http` lets a service that sends no secret and cannot speak HTTPS (Tally's gateway) use plain HTTP
+    to a computer on the office network too.
+    """
     try:
         parsed = httpx2.URL(url)
     except (httpx2.InvalidURL, TypeError) as exc:
         raise ServiceError(source, f"'{url[:80]}' is not a web address ({exc}); check the address in Settings") from exc
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise ServiceError(source, f"'{url[:80]}' is not a web address; it should start with https://")
-    if parsed.scheme == "http" and parsed.host not in LOCAL_HOSTS:
+    if parsed.scheme == "http" and parsed.host not in LOCAL_HOSTS and not (lan_http and _on_lan(parsed.host)):
         raise ServiceError(source, f"{parsed.host} must be reached over HTTPS (https://...): plain HTTP would send "
                                    "your key unencrypted; only this computer (127.0.0.1, localhost) may use http://")
     return parsed
@@ -97,18 +111,20 @@ class HttpClient:
 
     def request(self, source: str, method: str, url: str, *, params: Mapping[str, Any] | None = None,
                 json: Any = None, headers: Mapping[str, str] | None = None, auth: tuple[str, str] | None = None,
-                retry_statuses: Collection[int] = RETRY_STATUSES, what: str = "the service") -> httpx2.Response:
+                retry_statuses: Collection[int] = RETRY_STATUSES, what: str = "the service",
+                content: bytes | None = None, lan_http: bool = False) -> httpx2.Response:
         """One request with retries; the last response is returned whatever its status.
 
         `what` names the other end in sentences ("the shop", "the sheet"). Redirects are followed, but a
         redirect to plain HTTP on another computer is refused like any other non-HTTPS address.
         """
-        target = check_url(source, url)
+        target = check_url(source, url, lan_http)
 
         def send() -> httpx2.Response:
-            response = self._client.request(method, target, params=params, json=json, headers=headers, auth=auth)
+            response = self._client.request(method, target, params=params, json=json, headers=headers, auth=auth,
+                                            content=content)
             if response.url != target:
-                check_url(source, str(response.url))
+                check_url(source, str(response.url), lan_http)
             log.debug("%s %s -> %s", method, safe_url(response.url), response.status_code)
             return response
 

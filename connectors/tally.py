@@ -10,15 +10,30 @@ end in `sales_frame`, so the same vouchers give the same report whichever way th
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import re
-from collections.abc import Iterable, Sequence
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
+from .base import (
+    Domain,
+    FetchRequest,
+    Page,
+    Probe,
+    Record,
+    ServiceError,
+    ServiceField,
+    SourceFrame,
+    SourceReadError,
+    SourceSpec,
+)
 from .canonical import IssueLog, date_column
 from .columns import normalise_header
 from .files import EXCEL_SUFFIXES, PREVIEW_ROWS, read_csv_table, read_excel_table
@@ -330,7 +345,224 @@ class TallyConnector:
         return parse(amount_col)
 
 
-CONNECTORS = (TallyConnector(),)
+# --- the live gateway (TallyPrime / Tally.ERP 9 XML over HTTP, port 9000) ----------------------------
 
-__all__ = ["CONNECTORS", "DEFAULT_RETURN_TYPES", "DEFAULT_SALES_TYPES", "GST_OPTION", "RETURN_TYPES_OPTION",
-           "SALES_TYPES_OPTION", "TallyConnector", "classify", "classify_type", "sales_frame"]
+GATEWAY = "http://localhost:9000"
+WINDOW_DAYS = 7  # one request per week of vouchers: small answers, and a progress bar while backfilling
+_BAD_REF = re.compile(r"&#(x[0-9a-fA-F]+|[0-9]+);")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Only what the report needs, through a voucher collection: the whole Day Book report sends every field
+# of every voucher (tens of KB each), this sends a few hundred bytes per voucher.
+REQUEST = """<ENVELOPE>
+ <HEADER><VERSION>1</VERSION><TALLYREQUEST>Export</TALLYREQUEST><TYPE>Collection</TYPE><ID>BOSalesVouchers</ID></HEADER>
+ <BODY><DESC>
+  <STATICVARIABLES>
+   <SVEXPORTFORMAT>$$SysName:XML</SVEXPORTFORMAT>
+   <SVFROMDATE TYPE="Date">{since}</SVFROMDATE>
+   <SVTODATE TYPE="Date">{until}</SVTODATE>{company}
+  </STATICVARIABLES>
+  <TDL><TDLMESSAGE>
+   <COLLECTION NAME="BOSalesVouchers" ISMODIFY="No">
+    <TYPE>Voucher</TYPE>
+    <FETCH>GUID, Date, VoucherTypeName, VoucherNumber, PartyLedgerName, IsCancelled, IsOptional, Amount</FETCH>
+    <FETCH>AllLedgerEntries.LedgerName, AllLedgerEntries.Amount, AllLedgerEntries.IsDeemedPositive</FETCH>
+   </COLLECTION>
+  </TDLMESSAGE></TDL>
+ </DESC></BODY>
+</ENVELOPE>"""
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def tally_request(since: dt.date, until: dt.date, company: str = "") -> str:
+    """The ENVELOPE asking for the vouchers dated since..until (inclusive) of `company` (or the open one)."""
+    chosen = f"\n   <SVCURRENTCOMPANY>{_xml_escape(company)}</SVCURRENTCOMPANY>" if company else ""
+    return REQUEST.format(since=f"{since:%Y%m%d}", until=f"{until:%Y%m%d}", company=chosen)
+
+
+def decode_answer(body: bytes) -> str:
+    """Tally answers UTF-8 or UTF-16 (with or without a BOM, as its Unicode setting says)."""
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return body.decode("utf-16")
+    if len(body) > 1 and body[1:2] == b"\x00" and body[:1] != b"\x00":
+        return body.decode("utf-16-le", errors="replace")
+    if len(body) > 1 and body[:1] == b"\x00":
+        return body.decode("utf-16-be", errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace")
+
+
+def clean_xml(text: str) -> str:
+    """Drop what strict XML parsers refuse and Tally sends anyway: control characters, raw or as `&#4;`."""
+
+    def keep(match: re.Match[str]) -> str:
+        ref = match.group(1)
+        code = int(ref[1:], 16) if ref[:1] in "xX" else int(ref)
+        allowed = code in (9, 10, 13) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000
+        return match.group(0) if allowed and code <= 0x10FFFF else ""
+
+    return _CONTROL.sub("", _BAD_REF.sub(keep, text))
+
+
+def _text(node: ET.Element, tag: str) -> str:
+    found = node.find(tag)
+    return (found.text or "").strip() if found is not None else ""
+
+
+def _yes(value: str) -> bool:
+    return value.strip().lower() == "yes"
+
+
+def _amount(text: str) -> float:
+    try:
+        return float(text.replace(",", "").strip() or 0)
+    except ValueError:
+        return float("nan")
+
+
+def parse_vouchers(source: str, text: str, company: str = "") -> list[dict[str, object]]:
+    """Vouchers from Tally's XML answer; an error answer (no company open, LINEERROR) is a sentence."""
+    text = clean_xml(text).strip()
+    which = f"open {company} in Tally" if company else "open your company in Tally"
+    if not text:
+        raise ServiceError(source, f"Tally is running but no company is open: {which}")
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        raise ServiceError(source, f"Tally's answer could not be read as XML ({exc}); try again, and update "
+                                   "Tally if this keeps happening") from exc
+    error = " ".join((e.text or "").strip() for e in root.iter("LINEERROR"))
+    if error:
+        if "company" in error.lower() or not root.findall(".//VOUCHER"):
+            raise ServiceError(source, f"Tally is running but no company is open: {which} (Tally said: "
+                                       f"{error[:120]})")
+        raise ServiceError(source, f"Tally refused the request: {error[:160]}")
+    vouchers = []
+    for node in root.iter("VOUCHER"):
+        kind = _text(node, "VOUCHERTYPENAME") or node.get("VCHTYPE", "")
+        party = _text(node, "PARTYLEDGERNAME")
+        entries = [(_text(e, "LEDGERNAME"), _amount(_text(e, "AMOUNT")), _yes(_text(e, "ISDEEMEDPOSITIVE")))
+                   for e in node.iter() if e.tag in ("ALLLEDGERENTRIES.LIST", "LEDGERENTRIES.LIST")]
+        party_side = [amount for name, amount, _ in entries if party and name == party]
+        if party_side:
+            invoice = abs(sum(party_side))
+        elif entries:
+            invoice = sum(abs(amount) for _, amount, positive in entries if positive)
+        else:
+            invoice = abs(_amount(_text(node, "AMOUNT")))
+        other = [(name, amount) for name, amount, _ in entries if name != party]
+        taxable = sum(abs(amount) for name, amount in other
+                      if not _TAX_WORDS.search(name) and "round" not in name.lower())
+        date = _text(node, "DATE")
+        vouchers.append({
+            "id": _text(node, "GUID") or node.get("REMOTEID") or f"{kind}|{_text(node, 'VOUCHERNUMBER')}|{date}",
+            "date": f"{date[:4]}-{date[4:6]}-{date[6:8]}" if len(date) == 8 else date,
+            "voucher_type": kind, "number": _text(node, "VOUCHERNUMBER"), "party": party,
+            "invoice": invoice, "taxable": taxable if other else invoice,
+            "cancelled": _yes(_text(node, "ISCANCELLED")), "optional": _yes(_text(node, "ISOPTIONAL")),
+        })
+    return vouchers
+
+
+def _windows(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Newest week first, so today's vouchers arrive even if a long backfill is cut short."""
+    out = []
+    end = last
+    while end >= first:
+        start = max(first, end - dt.timedelta(days=WINDOW_DAYS - 1))
+        out.append((start, end))
+        end = start - dt.timedelta(days=1)
+    return out
+
+
+class TallyGateway:
+    """TallyPrime / Tally.ERP 9 on this PC or the LAN, through its XML gateway (F1 → Settings → Connectivity).
+
+    Every fetch re-reads the last `backfill_days` of vouchers (a snapshot): Tally has no "changed since", and
+    a voucher altered or deleted last week must not stay counted as it was.
+    """
+
+    key = "tally"
+    label = "Tally (live, XML gateway on port 9000)"
+    domain: Domain = "sales"
+    incremental = False
+    fields = (
+        ServiceField("url", "Tally gateway", "Where Tally listens: http://localhost:9000 on this PC, or the "
+                     "accounts PC's address on the LAN (Gateway of Tally → F1 Help → Settings → Connectivity).",
+                     placeholder=GATEWAY),
+        ServiceField("company", "Company", "The company's name as Tally shows it; empty = the one open in Tally.",
+                     required=False),
+    )
+
+    def fetch(self, request: FetchRequest) -> Iterator[Page]:
+        spec = request.spec
+        url = str(spec.service.get("url") or GATEWAY).strip().rstrip("/")
+        url = url if "://" in url else f"http://{url}"
+        company = str(spec.service.get("company") or "").strip()
+        zone = ZoneInfo(str(spec.service.get("timezone") or "Asia/Kolkata"))
+        last = request.until.astimezone(zone).date()
+        first = last - dt.timedelta(days=int(spec.service.get("backfill_days") or 60))
+        windows = _windows(first, last)
+        if request.max_pages is not None:
+            windows = windows[: request.max_pages]
+        for start, end in windows:
+            body = tally_request(start, end, company).encode("utf-8")
+            try:
+                response = request.client.request(
+                    spec.name, "POST", url, content=body, headers={"Content-Type": "text/xml; charset=utf-8"},
+                    what="Tally", lan_http=True)
+            except ServiceError as exc:
+                if "could not reach" in exc.issue.message:
+                    raise ServiceError(spec.name, "Tally is not running, or its HTTP server is off: start Tally "
+                                       "and turn it on under Gateway of Tally → F1 Help → Settings → "
+                                       f"Connectivity (port 9000); address tried: {url}") from exc
+                raise
+            if response.status_code != 200:
+                raise ServiceError(spec.name, f"Tally answered HTTP {response.status_code}; check the address "
+                                   f"({url}) and that Tally's HTTP server is on", response.status_code)
+            vouchers = parse_vouchers(spec.name, decode_answer(response.content), company)
+            yield Page([Record(str(v["id"]), v) for v in vouchers], total_pages=len(windows))
+
+    def frame(self, spec: SourceSpec, records: Sequence[Mapping[str, Any]]) -> SourceFrame:
+        gst = str(spec.options.get(GST_OPTION) or "invoice").strip().lower()
+        column = "taxable" if gst == "taxable" else "invoice"
+        vouchers = pd.DataFrame({
+            "date": pd.to_datetime(pd.Series([r.get("date") for r in records], dtype="object"), errors="coerce",
+                                   format="%Y-%m-%d"),
+            "voucher_type": pd.Series([str(r.get("voucher_type") or "") for r in records], dtype="str"),
+            "number": pd.Series([str(r.get("number") or "") for r in records], dtype="str"),
+            "party": pd.Series([str(r.get("party") or "") for r in records], dtype="str"),
+            "amount": pd.Series([r.get(column) for r in records], dtype="float64"),
+            "cancelled": [bool(r.get("cancelled")) for r in records],
+            "optional": [bool(r.get("optional")) for r in records],
+        })
+        vouchers.index = pd.RangeIndex(1, len(vouchers) + 1)
+        vouchers = apply_filter(vouchers.rename(columns={"voucher_type": "Voucher Type"}), spec).rename(
+            columns={"Voucher Type": "voucher_type"})
+        basis = ("Sales counted before GST (Tally's sales ledgers, taxes and round-off left out)" if column == "taxable"
+                 else "Sales counted at invoice value, GST included (the party's amount in Tally)")
+        return sales_frame(vouchers, spec, self.key, notes=[basis])
+
+
+CONNECTORS = (TallyConnector(), TallyGateway())
+
+__all__ = [
+    "CONNECTORS",
+    "DEFAULT_RETURN_TYPES",
+    "DEFAULT_SALES_TYPES",
+    "GST_OPTION",
+    "RETURN_TYPES_OPTION",
+    "SALES_TYPES_OPTION",
+    "TallyConnector",
+    "TallyGateway",
+    "classify",
+    "classify_type",
+    "clean_xml",
+    "parse_vouchers",
+    "sales_frame",
+    "tally_request",
+]
