@@ -12,9 +12,9 @@ from typing import ClassVar
 import pandas as pd
 
 from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
-from .canonical import IssueLog, canonicalise, text_column
+from .canonical import IssueLog, canonicalise
 from .columns import normalise_header, resolve_columns, user_columns
-from .files import PREVIEW_ROWS, find_records, load_json, read_csv_table, read_json_table, records_frame
+from .files import read_csv_table, read_json_table
 from .parsing import as_text, parse_dates_formats
 
 SURE = 90
@@ -197,52 +197,6 @@ class ZohoConnector(_AliasLeadsConnector):
         return 0
 
 
-INDIAMART_TYPES = {"W": "Direct enquiry", "B": "Buy lead", "P": "Call (PNS)"}
-
-
-class IndiaMARTConnector:
-    """IndiaMART Lead Manager pull API JSON (CODE / STATUS / RESPONSE[...])."""
-
-    key = "indiamart"
-    label = "IndiaMART Lead Manager (pull API JSON)"
-    domain: Domain = "leads"
-    COLUMNS: ClassVar[dict[str, str]] = {
-        "lead_id": "UNIQUE_QUERY_ID", "date": "QUERY_TIME", "name": "SENDER_NAME", "phone": "SENDER_MOBILE",
-        "email": "SENDER_EMAIL", "company": "SENDER_COMPANY",
-    }
-
-    def detect(self, probe: Probe) -> int:
-        keys = set(probe.json_keys)
-        if "UNIQUE_QUERY_ID" in keys or '"UNIQUE_QUERY_ID"' in probe.head_text:
-            return SURE + 5
-        if {"CODE", "STATUS"} <= keys and ("RESPONSE" in keys or "MESSAGE" in keys):
-            return SURE
-        return 0
-
-    def read(self, spec: SourceSpec) -> SourceFrame:
-        doc = load_json(spec)
-        if isinstance(doc, dict) and "CODE" in doc and str(doc.get("CODE")).strip() != "200":
-            message = doc.get("MESSAGE") or doc.get("STATUS") or "no message"
-            raise SourceReadError(spec.name, f"IndiaMART answered CODE {doc.get('CODE')}: {message}")
-        records = find_records(doc, "RESPONSE")
-        if records is None:
-            raise SourceReadError(spec.name, f"{spec.file.name} has no RESPONSE list of leads")
-        nrows = spec.options.get(PREVIEW_ROWS)
-        raw = records_frame(records, int(nrows) if nrows is not None else None)  # type: ignore[call-overload]
-        if len(raw.columns) == 0:
-            raw = pd.DataFrame(columns=["UNIQUE_QUERY_ID", "QUERY_TIME"], dtype="str")
-        kind = text_column(raw, {"t": "QUERY_TYPE"} if "QUERY_TYPE" in raw else {}, "t").fillna("")
-        label = kind.str.upper().map(INDIAMART_TYPES).fillna("Other")
-        raw = raw.assign(_source="IndiaMART " + label.astype("str"))
-        mapping = {"source": "_source"}
-        for key, col in self.COLUMNS.items():
-            if col in raw:
-                mapping[key] = col
-        mapping = _with_user_columns(mapping, raw, spec)
-        # QUERY_TIME is IST wall-clock "YYYY-MM-DD HH:MM:SS": unambiguous, read as written.
-        return canonicalise(raw, mapping, spec, self.key)
-
-
 # --- the seed's own undated files ---------------------------------------------------------------
 
 
@@ -289,6 +243,6 @@ class SeedAttendanceConnector(_SeedConnector):
 
 PRESETS = (
     SalesforceConnector(),
-    HubSpotConnector(), ZohoConnector(), IndiaMARTConnector(),
+    HubSpotConnector(), ZohoConnector(),
     SeedSalesConnector(), SeedLeadsConnector(), SeedAttendanceConnector(),
 )

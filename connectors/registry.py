@@ -52,6 +52,7 @@ def _load_builtins() -> None:
     if _state["builtins"]:
         return
     from .google_sheets import CONNECTORS as SHEETS
+    from .indiamart import CONNECTORS as INDIAMART
     from .presets import PRESETS
     from .shopify import CONNECTORS as SHOPIFY
     from .tally import CONNECTORS as TALLY
@@ -59,7 +60,7 @@ def _load_builtins() -> None:
     from .zkteco import CONNECTORS as ZKTECO
 
     _state["builtins"] = True
-    for connector in (*GENERIC_CONNECTORS, *PRESETS, *SHOPIFY, *WOOCOMMERCE, *SHEETS, *TALLY, *ZKTECO):
+    for connector in (*GENERIC_CONNECTORS, *PRESETS, *SHOPIFY, *WOOCOMMERCE, *SHEETS, *TALLY, *ZKTECO, *INDIAMART):
         register_connector(connector)
 
 
