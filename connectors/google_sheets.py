@@ -24,11 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from .base import Domain, FetchRequest, Page, Record, ServiceError, ServiceField, SourceFrame, SourceSpec
-from .http import looks_like_html
+from .http import check_url, looks_like_html
 
 _KEY = re.compile(r"/spreadsheets/d/(e/)?([A-Za-z0-9_-]+)")
 _GID = re.compile(r"[#&?]gid=(\d+)")
 MAX_BYTES = 50 * 1024 * 1024
+GOOGLE_API = "https://sheets.googleapis.com"
+READ_ONLY = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
 NOT_SHARED = ("the sheet is not shared or published: in Google Sheets use File → Share → Publish to web → "
               "Comma-separated values (.csv), or share it with 'Anyone with the link', and paste that link")
 
@@ -99,34 +101,54 @@ class GoogleSheetsService:
         return response.content.decode("utf-8-sig", errors="replace")
 
     def _private(self, request: FetchRequest, account: str) -> str:
+        """The sheet's values through gspread with a service account (read-only scope)."""
         spec = request.spec
         try:
             import gspread
+            import requests
             from google.auth.exceptions import GoogleAuthError
+            from gspread.http_client import HTTPClient
         except ImportError as exc:
             raise ServiceError(spec.name, "private sheets need the optional part for Google accounts: pip install "
                                           "'business-orchestrator[sheets]' (not in the installer, to keep it small); "
                                           "or publish the sheet and leave the service-account key empty") from exc
         try:
             info = json.loads(account)
-            email = info["client_email"]
+            email, _key = info["client_email"], info["private_key"]
         except (ValueError, KeyError, TypeError) as exc:
             raise ServiceError(spec.name, "the service-account key is not a Google JSON key file (it needs "
                                           "client_email and private_key); paste the whole file again") from exc
+        check_url(spec.name, str(info.get("token_uri") or "https://oauth2.googleapis.com/token"))
+        api_base = str(spec.service.get("google_api_base") or "").rstrip("/")  # tests point it at 127.0.0.1
+        if api_base:
+            check_url(spec.name, api_base)
+        user_agent = request.client.user_agent
+
+        class Client(HTTPClient):
+            """gspread's client with our User-Agent, and the API address of the settings when one is given."""
+
+            def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:
+                self.session.headers["User-Agent"] = user_agent
+                if api_base:
+                    endpoint = endpoint.replace(GOOGLE_API, api_base, 1)
+                return super().request(method, endpoint, *args, **kwargs)
+
         url = str(spec.service.get("url", ""))
-        key = _KEY.search(url)
-        gid = _GID.search(url)
+        key, gid = _KEY.search(url), _GID.search(url)
         try:
-            client = gspread.service_account_from_dict(info)
+            client = gspread.service_account_from_dict(info, scopes=READ_ONLY, http_client=Client)
             client.set_timeout(request.client.timeout_s)
             book = client.open_by_key(key.group(2) if key else url)
             sheet = book.get_worksheet_by_id(int(gid.group(1))) if gid else book.sheet1
             rows = sheet.get_all_values()
+        except (PermissionError, gspread.exceptions.SpreadsheetNotFound) as exc:  # gspread's 403 / 404
+            raise ServiceError(spec.name, f"the service account cannot open this sheet; share the sheet with {email} "
+                                          "as Viewer, and check the link") from exc
         except gspread.exceptions.APIError as exc:
             status = getattr(getattr(exc, "response", None), "status_code", None)
             if status in (403, 404):
                 raise ServiceError(spec.name, f"the service account cannot open this sheet (HTTP {status}); share "
-                                              f"the sheet with {email} (Viewer)", status) from exc
+                                              f"the sheet with {email} as Viewer, and check the link", status) from exc
             raise ServiceError(spec.name, f"Google Sheets refused the request (HTTP {status}): "
                                           f"{str(exc)[:120]}", status) from exc
         except gspread.exceptions.WorksheetNotFound as exc:
@@ -135,6 +157,9 @@ class GoogleSheetsService:
         except GoogleAuthError as exc:
             raise ServiceError(spec.name, f"Google refused the service-account key ({str(exc)[:120]}); create a "
                                           "new key for the service account and paste it again") from exc
+        except requests.RequestException as exc:
+            raise ServiceError(spec.name, f"could not reach Google Sheets ({type(exc).__name__}); check this "
+                                          "computer's internet connection") from exc
         out = io.StringIO()
         csv.writer(out).writerows(rows)
         return out.getvalue()

@@ -84,8 +84,58 @@ def test_links_owners_paste_become_csv_links(pasted, expected):
     assert csv_link(pasted) == expected
 
 
-@pytest.mark.skipif(importlib.util.find_spec("gspread") is not None, reason="gspread is installed here")
-def test_private_sheet_without_the_optional_part_says_how(sheet, store, sleeps):
+def test_private_sheet_without_the_optional_part_says_how(sheet, store, sleeps, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "gspread", None)  # as in the installer, which leaves it out
     account = json.dumps({"client_email": "bot@project.iam.gserviceaccount.com", "private_key": "x"})
     result = make_live(store, sleeps, {"service_account_json": account}).fetch(sheet_spec(sheet), now=NOW)
     assert not result.ok and "business-orchestrator[sheets]" in result.message and not sheet.seen
+
+
+def _account(server_url: str):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    info = {"type": "service_account", "project_id": "shop", "private_key_id": "k1", "private_key": pem,
+            "client_email": "reports@shop.iam.gserviceaccount.com", "client_id": "1",
+            "token_uri": f"{server_url}/token"}
+    return json.dumps(info), key.public_key()
+
+
+@pytest.fixture
+def google():
+    from tests.live.servers import GoogleApiServer
+
+    server = GoogleApiServer([["Order", "Date", "Amount"], ["A-1", "24/11/2026", "1,200"],
+                              ["A-2", "24/11/2026", "800"]], None)
+    yield server
+    server.close()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("gspread") is None, reason="the optional [sheets] part is not installed")
+def test_private_sheet_through_gspread_and_a_service_account(google, store, sleeps):
+    account, public_key = _account(google.url)
+    google.public_key = public_key
+    spec = SourceSpec(name="Private sheet", domain="sales", path="", kind="google_sheets",
+                      service={"url": "https://docs.google.com/spreadsheets/d/1PrivateKey/edit#gid=0",
+                               "google_api_base": google.url, "timezone": ZONE},
+                      columns={"order_id": "Order", "date": "Date", "amount": "Amount"},
+                      options={"date_format": "%d/%m/%Y"})
+    live = make_live(store, sleeps, {"service_account_json": account})
+    result = live.fetch(spec, now=NOW)
+    assert result.ok, result.message
+    assert google.scopes == ["https://www.googleapis.com/auth/spreadsheets.readonly"]
+    paths = [s.path for s in google.seen]
+    assert paths[0] == "/token" and "/v4/spreadsheets/1PrivateKey" in paths
+    assert paths[-1] == "/v4/spreadsheets/1PrivateKey/values/%27Sheet1%27"
+    assert google.seen[1].headers["user-agent"] == "BusinessOrchestrator/test"
+    frame = live.load(spec)[0].frame
+    assert frame["amount"].tolist() == [1200.0, 800.0]
+    google.shared = False
+    result = live.fetch(spec, now=NOW)
+    assert not result.ok and "share the sheet with reports@shop.iam.gserviceaccount.com" in result.message
+    other, _ = _account(google.url)  # a key Google does not know
+    result = make_live(store, sleeps, {"service_account_json": other}).fetch(spec, now=NOW)
+    assert not result.ok and "Google refused the service-account key" in result.message
