@@ -209,7 +209,7 @@ class ServiceConnector(Protocol):
 
     key: str
     label: str
-    domain: Domain
+    domain: Domain | None  # None: any domain the source declares (a Google Sheet can hold any of them)
     fields: tuple[ServiceField, ...]
     incremental: bool  # True: fetch() honours FetchRequest.since; False: every fetch is a full snapshot
 

@@ -89,7 +89,7 @@ class HttpClient:
     def __init__(self, *, user_agent: str, timeout_s: float = 20.0, retries: int = 3, backoff_s: float = 1.0,
                  backoff_cap_s: float = 30.0, sleep: Callable[[float], None] = time.sleep,
                  transport: httpx2.BaseTransport | None = None):
-        self.retries, self.sleep, self.timeout_s = retries, sleep, timeout_s
+        self.retries, self.sleep, self.timeout_s, self.user_agent = retries, sleep, timeout_s, user_agent
         self._wait = _RetryAfter(backoff_s, backoff_cap_s)
         self._client = httpx2.Client(
             timeout=httpx2.Timeout(timeout_s, connect=min(10.0, timeout_s)),

@@ -109,7 +109,7 @@ def service_for(spec: SourceSpec) -> ServiceConnector:
     if service is None:
         kinds = ", ".join(["file", *sorted(services())])
         raise SourceReadError(spec.name, f"unknown source kind '{spec.kind}'; valid kinds: {kinds}")
-    if service.domain != spec.domain:
+    if service.domain not in (None, spec.domain):
         raise SourceReadError(spec.name, f"kind '{spec.kind}' gives {service.domain}, but this source is {spec.domain}")
     return service
 

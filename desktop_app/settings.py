@@ -147,6 +147,15 @@ class SourceSettings(_Section):
             raise ValueError(f"'{value}' is not a source kind; use file, google_sheets, shopify or woocommerce")
         return kind
 
+    @field_validator("service")
+    @classmethod
+    def _no_secrets(cls, value: dict[str, str | int | float | bool]) -> dict[str, str | int | float | bool]:
+        for key in value:
+            if any(word in key.lower() for word in SECRET_WORDS):
+                raise ValueError(f"'{key}' looks like a secret: secrets are kept in the OS keyring, never in "
+                                 "settings.toml (enter it in Settings → Sources, or `sources connect NAME`)")
+        return value
+
     @model_validator(mode="after")
     def _where(self) -> SourceSettings:
         if self.kind == "file" and not self.path.strip():

@@ -276,3 +276,53 @@ class SheetsServer(LocalServer):
         if "/spreadsheets/d/" not in seen.path:
             return 404, {"Content-Type": "text/html"}, b"<html><body>404. That's an error.</body></html>"
         return 200, {"Content-Type": "text/csv"}, self.csv_text.encode("utf-8")
+
+
+class GoogleApiServer(LocalServer):
+    """Google's OAuth token endpoint (JWT bearer grant, signature checked with the account's public key)
+    and the Sheets API v4 metadata and values endpoints gspread calls."""
+
+    TOKEN = "ya29.test-access-token"
+
+    def __init__(self, rows: list[list[str]], public_key: Any, *, shared: bool = True):
+        self.rows, self.public_key, self.shared = rows, public_key, shared
+        self.scopes: list[str] = []
+        super().__init__(self._answer)
+
+    def _token(self, seen: Seen) -> Answer:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        form = parse_qs(seen.body.decode())
+        assertion = form.get("assertion", [""])[0]
+        try:
+            head, claims, signature = assertion.split(".")
+            pad = lambda part: base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))  # noqa: E731
+            self.public_key.verify(pad(signature), f"{head}.{claims}".encode(), padding.PKCS1v15(), hashes.SHA256())
+            self.scopes = json.loads(pad(claims))["scope"].split()
+        except (ValueError, InvalidSignature, KeyError):
+            return _json(400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."})
+        return _json(200, {"access_token": self.TOKEN, "expires_in": 3599, "token_type": "Bearer"})
+
+    def _answer(self, seen: Seen) -> Answer:
+        if seen.path == "/token":
+            return self._token(seen)
+        if seen.headers.get("authorization") != f"Bearer {self.TOKEN}":
+            return _json(401, {"error": {"code": 401, "message": "Request had invalid authentication credentials.",
+                                         "status": "UNAUTHENTICATED"}})
+        if not self.shared:
+            return _json(403, {"error": {"code": 403, "message": "The caller does not have permission",
+                                         "status": "PERMISSION_DENIED"}})
+        parts = seen.path.split("/")  # /v4/spreadsheets/<id>[/values/<range>]
+        if len(parts) >= 4 and parts[1:3] == ["v4", "spreadsheets"]:
+            if len(parts) == 4:
+                return _json(200, {"spreadsheetId": parts[3], "properties": {"title": "Orders", "locale": "en_US",
+                                                                            "timeZone": "Asia/Kolkata"},
+                                   "sheets": [{"properties": {"sheetId": 0, "title": "Sheet1", "index": 0,
+                                                              "sheetType": "GRID", "gridProperties": {
+                                                                  "rowCount": 1000, "columnCount": 26}}}]})
+            if len(parts) == 6 and parts[4] == "values":
+                return _json(200, {"range": "Sheet1!A1:Z1000", "majorDimension": "ROWS", "values": self.rows})
+        return _json(404, {"error": {"code": 404, "message": "Requested entity was not found.",
+                                     "status": "NOT_FOUND"}})

@@ -31,6 +31,7 @@ from ...settings import ReportSettings, Settings, SourceSettings
 from .. import jobs
 from ..settings_form import FieldForm, muted_label
 from ..worker import Task, run_in_background
+from .live_source import ServiceFields, connect_source, kind_choices, save_source_secrets, test_live_source
 from .register_options import OWNED_OPTIONS, RegisterOptions
 
 DOMAINS = [("sales", "Sales (orders, invoices)"), ("leads", "Leads (enquiries)"), ("attendance", "Attendance")]
@@ -82,6 +83,12 @@ class SourceEditor(QDialog):
         self.domain = QComboBox()
         for value, label in DOMAINS:
             self.domain.addItem(label, value)
+        self.timezone = "Asia/Kolkata"  # the business's, set by the Sources tab: live records' local dates
+        self.kind = QComboBox()
+        self.kind.setObjectName("source_kind")
+        for value, label in kind_choices():
+            self.kind.addItem(label, value)
+        self.service = ServiceFields(self)
         self.path = QLineEdit()
         self.path.setPlaceholderText("The export file, e.g. C:/Exports/orders.csv")
         browse = QPushButton("Browse…")
@@ -94,10 +101,14 @@ class SourceEditor(QDialog):
         self.enabled = QPushButton("Used in reports", checkable=True, checked=True)
         form.addRow("Name", self.name)
         form.addRow("Holds", self.domain)
+        form.addRow("Kind", self.kind)
         form.addRow("File", path_row)
+        self._path_row = path_row
         form.addRow("Format", self.format)
         form.addRow("Date format", self.date_format)
         layout.addLayout(form)
+        layout.addWidget(self.service)
+        self._form = form
 
         self.mapping_group = QGroupBox("Columns (only when a header is not recognised)")
         self.mapping_form = QGridLayout(self.mapping_group)
@@ -149,6 +160,7 @@ class SourceEditor(QDialog):
         if source is not None:
             self.name.setText(source.name)
             self.domain.setCurrentIndex(self.domain.findData(source.domain))
+            self.kind.setCurrentIndex(max(self.kind.findData(source.kind), 0))
             self.path.setText(source.path)
             self.date_format.setText(str(source.options.get("date_format", "")))
             self.enabled.setChecked(source.enabled)
@@ -160,6 +172,10 @@ class SourceEditor(QDialog):
         if source is not None:
             self.format.setCurrentIndex(max(self.format.findData(source.format), 0))
             self._set_mapping(source.columns)
+        self._kind_changed(source)
+        self.kind.currentIndexChanged.connect(lambda _index: self._kind_changed(None))
+        self.service.connect_requested.connect(self.connect_service)
+        self.service.backfill_button.clicked.connect(self._backfill)
         self.resize(860, 720)
         self.refresh_preview()
 
@@ -172,10 +188,52 @@ class SourceEditor(QDialog):
             options["date_format"] = self.date_format.text().strip()
         columns = {key: combo.currentText() for key, combo in self.mapping.items()
                    if combo.currentIndex() > 0 and combo.currentText()}
+        kind = self.kind.currentData() or "file"
+        live = self.service.values() if kind != "file" else {}
         return SourceSettings(name=self.name.text().strip() or "Unnamed source", domain=self.domain.currentData(),
-                              path=self.path.text().strip(), format=self.format.currentData() or "auto",
+                              path=self.path.text().strip() if kind == "file" else "", kind=kind, **live,
+                              format=self.format.currentData() or "auto",
                               enabled=self.enabled.isChecked(), columns=columns, options=options,
                               filter=self.register.filters())
+
+    def _kind_changed(self, source: SourceSettings | None) -> None:
+        """A file shows its path; a service its fields; a sheet keeps the file's format and columns."""
+        kind = self.kind.currentData() or "file"
+        tabular = kind in ("file", "google_sheets")
+        self._form.setRowVisible(self._path_row, kind == "file")
+        for widget in (self.format, self.date_format):
+            self._form.setRowVisible(widget, tabular)
+        self.mapping_group.setVisible(tabular)
+        self.register.setVisible(tabular or kind == "tally")  # Tally live: its voucher types and GST basis
+        self.register.set_tally(kind == "tally")
+        self.service.setVisible(kind != "file")
+        if kind != "file":
+            self.service.set_kind(kind, self.name.text().strip(), source)
+        self._debounce.start()
+
+    def connect_service(self) -> None:
+        """Connect / Test: fetch the last day's first page on a worker and preview it like a file."""
+        try:
+            spec = self.source().spec(self.timezone)
+        except ValidationError as exc:
+            self.recognised.setText(f"<span style='color:#C62828'>✗ {exc.errors()[0]['msg']}</span>")
+            return
+        if self._task is not None:
+            self._task.cancel()
+        self.recognised.setText(f"Connecting to {spec.service.get('url')}…")
+        task = run_in_background("live source connect", connect_source, spec, self.service.typed_secrets(),
+                                 parent=self, on_failure=lambda exc: None)
+        task.succeeded.connect(lambda preview: self._show_preview(preview, task))
+        task.failed.connect(lambda exc: self._preview_failed(exc, task))
+        self._task = task
+
+    def _backfill(self) -> None:
+        try:
+            spec = self.source().spec(self.timezone)
+        except ValidationError as exc:
+            self.recognised.setText(f"<span style='color:#C62828'>✗ {exc.errors()[0]['msg']}</span>")
+            return
+        self.service.start_backfill(spec)
 
     def _domain_changed(self) -> None:
         domain = self.domain.currentData()
@@ -245,6 +303,9 @@ class SourceEditor(QDialog):
     # -- preview --------------------------------------------------------------------------------
 
     def refresh_preview(self) -> None:
+        if (self.kind.currentData() or "file") != "file":
+            self.recognised.setText("Press Connect / Test to fetch the last day and see how it is read.")
+            return
         if not self.path.text().strip():
             self.recognised.setText("Choose a file to see how it is read.")
             return
@@ -294,6 +355,9 @@ class SourceEditor(QDialog):
         except ValidationError as exc:
             self.error.setText("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
             return
+        typed = self.service.typed_secrets() if source.kind != "file" else {}
+        if typed:  # to the keyring on a worker (it can block on an unlock prompt); never into settings.toml
+            run_in_background("save source keys", save_source_secrets, source.name, typed, parent=self.parent())
         self.result_source = source
         self.accept()
 
@@ -346,6 +410,7 @@ class SourcesTab(QWidget):
         self._selection_changed()
 
     def load(self, settings: Settings) -> None:
+        self._timezone = settings.business.timezone
         self.sources = [source.model_copy() for source in settings.sources]
         self.report_form.set_model(settings.report)
         self._refresh()
@@ -357,7 +422,8 @@ class SourcesTab(QWidget):
     def _refresh(self) -> None:
         self.table.setRowCount(len(self.sources))
         for row, source in enumerate(self.sources):
-            cells = [source.name, DOMAIN_LABELS[source.domain], source.format, source.path]
+            cells = [source.name, DOMAIN_LABELS[source.domain], source.format, source.path] if source.kind == "file" \
+                else [source.name, DOMAIN_LABELS[source.domain], source.kind, source.url]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if not source.enabled:
@@ -378,7 +444,9 @@ class SourcesTab(QWidget):
             button.setEnabled(chosen)
 
     def _editor(self, source: SourceSettings | None) -> SourceEditor:
-        return SourceEditor(source, self)
+        editor = SourceEditor(source, self)
+        editor.timezone = getattr(self, "_timezone", editor.timezone)
+        return editor
 
     def add_source(self) -> None:
         editor = self._editor(None)
@@ -417,8 +485,9 @@ class SourcesTab(QWidget):
             return
         source = self.sources[row]
         self.test_result.setText(f"Reading {source.name}…")
+        spec = source.spec(getattr(self, "_timezone", None))
         self._test_task = run_in_background(
-            "source test", jobs.test_source, source.spec(), parent=self,
+            "source test", jobs.test_source if source.kind == "file" else test_live_source, spec, parent=self,
             on_success=lambda text: self.test_result.setText(f"<span style='color:#2E7D32'>✓</span> {text}"),
             on_failure=lambda exc: self.test_result.setText(f"<span style='color:#C62828'>✗ {exc}</span>"),
         )
