@@ -36,8 +36,8 @@ class RegisterOptions(QGroupBox):
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Register layout", parent)
         grid = QGridLayout(self)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 2)
+        for column, stretch in ((1, 1), (3, 2), (5, 2)):
+            grid.setColumnStretch(column, stretch)
         self.header_row = QSpinBox()
         self.header_row.setRange(0, 1000)
         self.header_row.setSpecialValueText("found automatically")
@@ -57,19 +57,23 @@ class RegisterOptions(QGroupBox):
                                     "orders, delivery notes, receipts, purchases... Empty = the default shown.")
         self.return_types = QLineEdit()
         self.return_types.setPlaceholderText(", ".join(DEFAULT_RETURN_TYPES))
+        self.return_types.setToolTip("Voucher types that reduce sales (credit notes, sales returns). "
+                                     "Empty = the default shown.")
         self.gst = QComboBox()
-        self.gst.addItem("Invoice value, GST included (as on the bill)", "invoice")
-        self.gst.addItem("Taxable value, before GST", "taxable")
+        self.gst.addItem("Invoice value (with GST)", "invoice")
+        self.gst.addItem("Taxable value (before GST)", "taxable")
+        self.gst.setToolTip("Invoice value is what the bill says; taxable value leaves GST out. "
+                            "Needs the Sales Register's tax columns, or Tally live.")
         self._labels: dict[QWidget, QLabel] = {}
         rows = ((0, 0, "Header row", self.header_row), (0, 2, "Only rows where", filter_row),
                 (1, 0, "Count sales at", self.gst), (1, 2, "Sales voucher types", self.sales_types),
-                (2, 2, "Returns (reduce sales)", self.return_types))
+                (1, 4, "Returns", self.return_types))
         for row, column, text, item in rows:
             label = QLabel(text)
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(label, row, column)
             if isinstance(item, QHBoxLayout):
-                grid.addLayout(item, row, column + 1)
+                grid.addLayout(item, row, column + 1, 1, 3)
             else:
                 grid.addWidget(item, row, column + 1)
                 self._labels[item] = label
