@@ -20,7 +20,15 @@ from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
 from .canonical import canonicalise
 from .columns import resolve_columns
 from .parsing import decode, filled, sniff_delimiter
-from .registers import SCAN_ROWS, HeaderLayout, apply_filter, find_header, header_row_option, text_rows
+from .registers import (
+    SCAN_ROWS,
+    HeaderLayout,
+    apply_filter,
+    below_titles,
+    find_header,
+    header_row_option,
+    text_rows,
+)
 
 # Option set by registry.preview(): read only this many records.
 PREVIEW_ROWS = "preview_rows"
@@ -82,7 +90,7 @@ def read_csv_table(
     del raw
     if not text.strip():
         raise SourceReadError(spec.name, f"{spec.file.name} is empty")
-    delimiter = sniff_delimiter(text, str(spec.options.get("delimiter") or "") or None)
+    delimiter = sniff_delimiter(below_titles(text), str(spec.options.get("delimiter") or "") or None)
     layout = csv_layout(spec, text, delimiter)
     frame = _parse_csv(spec, io.StringIO(text, newline=""), delimiter, usecols, None, layout=layout)
     return reduce(frame) if reduce is not None else frame
@@ -171,7 +179,7 @@ def _read_csv_streaming(
         return None
     # sniff_delimiter looks at the first 65,536 characters and at whether the whole text ends a line.
     sample = text if whole else text[:65536] + last.decode("latin-1")
-    delimiter = sniff_delimiter(sample, str(spec.options.get("delimiter") or "") or None)
+    delimiter = sniff_delimiter(below_titles(sample), str(spec.options.get("delimiter") or "") or None)
     try:
         return _parse_csv(spec, spec.file, delimiter, usecols, "utf-8", reduce, csv_layout(spec, sample, delimiter))
     except UnicodeDecodeError:

@@ -177,7 +177,7 @@ class IndiaMARTService:
                 code = int(str(body.get("CODE", response.status_code)).strip())
             except ValueError:
                 code = response.status_code
-            if code == 429 and attempt == 0:
+            if code == 429 and attempt == 0 and request.max_pages is None:  # a check (doctor, Test) never waits
                 log.info("IndiaMART asked %s to wait (CODE 429); waiting %.0f s", spec.name, gap)
                 request.client.sleep(gap)
                 continue

@@ -156,6 +156,19 @@ def find_header(rows: Sequence[Sequence[Any]], explicit: int | None = None) -> H
     return HeaderLayout(index, sub, _names(header, following if sub else None))
 
 
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def below_titles(text: str) -> str:
+    """The text from its first line holding a delimiter: title lines above a table ("Day Book",
+    "1-Apr-24 to 31-Mar-25") have none, and would make every delimiter look equally unlikely."""
+    lines = text[:65536].splitlines(keepends=True)
+    for index, line in enumerate(lines[:SCAN_ROWS]):
+        if any(d in line for d in _DELIMITERS):
+            return text[sum(len(x) for x in lines[:index]):] if index else text
+    return text
+
+
 def text_rows(text: str, delimiter: str) -> list[list[str]]:
     """The first SCAN_ROWS records of delimited text (what find_header looks at); [] if unparseable."""
     import csv
@@ -216,5 +229,5 @@ def apply_filter(raw: pd.DataFrame, spec: SourceSpec, filters: Mapping[str, Sequ
     return raw
 
 
-__all__ = ["HEADER_ROW_OPTION", "HeaderLayout", "apply_filter", "filter_column", "find_header", "header_row_option",
-           "text_rows"]
+__all__ = ["HEADER_ROW_OPTION", "HeaderLayout", "apply_filter", "below_titles", "filter_column", "find_header",
+           "header_row_option", "text_rows"]

@@ -19,7 +19,7 @@ from .base import Connector, Probe, ServiceConnector, SourceFrame, SourceReadErr
 from .columns import normalise_header
 from .files import EXCEL_SUFFIXES, GENERIC_CONNECTORS, PREVIEW_ROWS, excel_header, find_records
 from .parsing import first_row, read_text, sniff_delimiter
-from .registers import find_header, text_rows
+from .registers import below_titles, find_header, text_rows
 
 ENTRY_POINT_GROUP = "business_orchestrator.connectors"
 log = logging.getLogger("business_orchestrator.connectors")
@@ -128,7 +128,7 @@ def probe_file(path: str | Path) -> Probe:
     head = read_text(path, limit=PROBE_BYTES)
     if suffix == ".json" or head.lstrip().startswith(("{", "[")):
         return Probe(path, suffix, head, (), _json_keys(path, head))
-    delimiter = sniff_delimiter(head)
+    delimiter = sniff_delimiter(below_titles(head))
     layout = find_header(text_rows(head, delimiter))
     return Probe(path, suffix, head, layout.names if layout.row or layout.sub else first_row(head, delimiter))
 

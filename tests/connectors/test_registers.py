@@ -82,3 +82,11 @@ def test_filter_and_list_options_round_trip_through_settings_toml(tmp_path):
     single = parse_settings(text.replace('voucher_type = ["Sales", "GST Supply"]', 'voucher_type = "Sales"'),
                             tmp_path / "settings.toml")
     assert single.sources[0].filter == {"voucher_type": ["Sales"]}
+
+
+def test_tab_separated_register_with_title_rows(tmp_path):
+    text = ("Patel Traders\nDay Book\n1-Apr-24 to 1-Apr-24\n"
+            "Date\tParticulars\tVch Type\tVch No.\tDebit Amount\tCredit Amount\n"
+            "1-Apr-24\tShah & Co\tSales\t1\t1,180.00\t\n1-Apr-24\tCash\tReceipt\t2\t\t500.00\n")
+    result = read_source(spec(write(tmp_path / "daybook.txt", text), "sales"))
+    assert result.connector == "tally" and result.frame["amount"].tolist() == [1180.0]
