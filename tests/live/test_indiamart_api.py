@@ -166,3 +166,9 @@ def test_contact_details_never_reach_logs_messages_or_the_report(server, clock, 
         for field in ("SENDER_NAME", "SENDER_MOBILE", "SENDER_EMAIL", "SENDER_ADDRESS", "SENDER_COMPANY"):
             assert item[field] not in said
     assert IndiaMARTServer.KEY not in said
+
+
+def test_a_check_never_waits_on_429(server, clock, store):
+    server.forced = [429]
+    result = live(store, clock).fetch(api_spec(server.url), now=NOW, max_pages=1)
+    assert not result.ok and result.status == 429 and clock.seconds == 0
