@@ -219,3 +219,18 @@ def test_source_editor_on_a_tally_day_book_shows_counted_and_left_out_voucher_ty
     again = SourceEditor(source)
     qtbot.addWidget(again)
     assert again.source().options == source.options and again.source().filter == source.filter
+
+
+def test_source_editor_for_tally_live_offers_voucher_types_and_gst(qtbot):
+    from desktop_app.settings import SourceSettings
+
+    source = SourceSettings(name="Tally", domain="sales", kind="tally", url="http://localhost:9000",
+                            options={"gst": "taxable", "sales_voucher_types": ["Sales", "GST Supply"]})
+    editor = SourceEditor(source)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert editor.register.isVisibleTo(editor) and editor.register.gst.isVisibleTo(editor)
+    assert not editor.mapping_group.isVisibleTo(editor)
+    again = editor.source()
+    assert again.kind == "tally" and again.options["gst"] == "taxable"
+    assert again.options["sales_voucher_types"] == ["Sales", "GST Supply"]
