@@ -97,6 +97,14 @@ def classify_type(name: str, sales: Sequence[str] = DEFAULT_SALES_TYPES,
     return IGNORED
 
 
+def _parent_kind(parent: str) -> str:
+    """What a voucher type's parent in Tally makes it: "" when Tally did not say."""
+    folded = _fold(parent)
+    if not folded:
+        return ""
+    return {"sales": SALE, "credit note": RETURN}.get(folded, IGNORED)
+
+
 def classify(types: pd.Series, sales: Sequence[str], returns: Sequence[str]) -> pd.Series:
     """classify_type over a column, once per distinct name."""
     names = types.fillna("").astype("str")
@@ -150,6 +158,11 @@ def sales_frame(vouchers: pd.DataFrame, spec: SourceSpec, key: str, *, issues: I
     returns = option_list(spec, RETURN_TYPES_OPTION, DEFAULT_RETURN_TYPES)
     vouchers = vouchers.assign(voucher_type=vouchers["voucher_type"].fillna("").astype("str").str.strip())
     kinds = classify(vouchers["voucher_type"], sales, returns)
+    configured = spec.options.get(SALES_TYPES_OPTION) or spec.options.get(RETURN_TYPES_OPTION)
+    if "parent" in vouchers and not configured:
+        # Live: Tally says what each type is made from ("Counter Bill" under Sales); the owner's own list wins.
+        by_parent = vouchers["parent"].fillna("").astype("str").map(_parent_kind)
+        kinds = kinds.where(by_parent == "", by_parent)
     kinds = kinds.where(~vouchers["optional"].astype(bool), IGNORED)
     counted = vouchers[(kinds != IGNORED)]
     live = counted[~counted["cancelled"].astype(bool)]
@@ -366,6 +379,7 @@ REQUEST = """<ENVELOPE>
     <TYPE>Voucher</TYPE>
     <FETCH>GUID, Date, VoucherTypeName, VoucherNumber, PartyLedgerName, IsCancelled, IsOptional, Amount</FETCH>
     <FETCH>AllLedgerEntries.LedgerName, AllLedgerEntries.Amount, AllLedgerEntries.IsDeemedPositive</FETCH>
+    <COMPUTE>BOParent : $Parent:VoucherType:$VoucherTypeName</COMPUTE>
    </COLLECTION>
   </TDLMESSAGE></TDL>
  </DESC></BODY>
@@ -461,7 +475,8 @@ def parse_vouchers(source: str, text: str, company: str = "") -> list[dict[str, 
         vouchers.append({
             "id": _text(node, "GUID") or node.get("REMOTEID") or f"{kind}|{_text(node, 'VOUCHERNUMBER')}|{date}",
             "date": f"{date[:4]}-{date[4:6]}-{date[6:8]}" if len(date) == 8 else date,
-            "voucher_type": kind, "number": _text(node, "VOUCHERNUMBER"), "party": party,
+            "voucher_type": kind, "parent": _text(node, "BOPARENT"), "number": _text(node, "VOUCHERNUMBER"),
+            "party": party,
             "invoice": invoice, "taxable": taxable if other else invoice,
             "cancelled": _yes(_text(node, "ISCANCELLED")), "optional": _yes(_text(node, "ISOPTIONAL")),
         })
@@ -534,6 +549,7 @@ class TallyGateway:
             "date": pd.to_datetime(pd.Series([r.get("date") for r in records], dtype="object"), errors="coerce",
                                    format="%Y-%m-%d"),
             "voucher_type": pd.Series([str(r.get("voucher_type") or "") for r in records], dtype="str"),
+            "parent": pd.Series([str(r.get("parent") or "") for r in records], dtype="str"),
             "number": pd.Series([str(r.get("number") or "") for r in records], dtype="str"),
             "party": pd.Series([str(r.get("party") or "") for r in records], dtype="str"),
             "amount": pd.Series([r.get(column) for r in records], dtype="float64"),

@@ -28,6 +28,7 @@ class Voucher:
     optional: bool = False
     taxes: dict[str, float] = field(default_factory=dict)  # tax ledger -> amount, inside `amount`
     guid: str = ""
+    parent: str = ""  # the predefined type it is made from in Tally ("Sales" for "Bhosari Sales")
 
     def xml(self) -> str:
         debit = self.side == "Dr"
@@ -47,6 +48,7 @@ class Voucher:
                 f'OBJVIEW="Accounting Voucher View">'
                 f"<GUID>{self.guid}</GUID><DATE TYPE=\"Date\">{self.date:%Y%m%d}</DATE>"
                 f"<VOUCHERTYPENAME>{escape(self.kind)}</VOUCHERTYPENAME>"
+                f"<BOPARENT>{escape(self.parent or self.kind)}</BOPARENT>"
                 f"<VOUCHERNUMBER>{escape(self.number)}</VOUCHERNUMBER>"
                 f"<PARTYLEDGERNAME>{_raw(self.party)}</PARTYLEDGERNAME>"
                 f"<ISCANCELLED>{'Yes' if self.cancelled else 'No'}</ISCANCELLED>"

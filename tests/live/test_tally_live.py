@@ -10,7 +10,7 @@ import pytest
 
 from connectors import read_source
 from connectors.base import SourceSpec
-from connectors.tally import clean_xml, parse_vouchers, tally_request
+from connectors.tally import classify_type, clean_xml, parse_vouchers, tally_request
 from desktop_app.pipeline import build_report, read_sources
 from desktop_app.settings import Settings
 from tests.live.conftest import IST, ZONE, Sleeps, make_live
@@ -31,7 +31,9 @@ def cubix_vouchers() -> list[Voucher]:
         if not kind:
             continue
         side = "Dr" if debit else "Cr"
-        vouchers.append(Voucher(date.date(), kind, str(number), str(party), float(debit or credit or 0), side))
+        parent = {"sale": "Sales", "return": "Credit Note"}.get(classify_type(kind), kind)
+        vouchers.append(Voucher(date.date(), kind, str(number), str(party), float(debit or credit or 0), side,
+                                parent=parent))
     return vouchers
 
 
@@ -88,8 +90,8 @@ def test_requests_name_the_window_and_the_company(tally, store):
 
 
 def test_utf16_answers_and_control_characters(store):
-    vouchers = [Voucher(DAY, "GST Sales", "1", "Shree\x04 Traders", 1180.0, taxes={"Output CGST 9%": 90.0,
-                                                                                    "Output SGST 9%": 90.0}),
+    vouchers = [Voucher(DAY, "GST Sales", "1", "Shree\x04 Traders", 1180.0, parent="Sales",
+                        taxes={"Output CGST 9%": 90.0, "Output SGST 9%": 90.0}),
                 Voucher(DAY, "Credit Note", "CN-1", "Shree\x04 Traders", 236.0, side="Cr"),
                 Voucher(DAY, "Sales", "2", "Cash", 0.0, cancelled=True),
                 Voucher(DAY, "Receipt", "R-1", "Shree\x04 Traders", 5000.0, side="Cr"),
@@ -108,6 +110,26 @@ def test_utf16_answers_and_control_characters(store):
         assert sorted(taxable.frame[taxable.frame["status"] != "cancelled"]["amount"]) == [-236.0, 1000.0]
     finally:
         server.close()
+
+
+def test_live_knows_custom_sales_types_by_their_parent_in_tally(store):
+    vouchers = [Voucher(DAY, "Counter Bill", "CB-1", "Walk-in", 590.0, parent="Sales"),
+                Voucher(DAY, "Sales", "7", "Mehta", 1000.0),
+                Voucher(DAY, "Party Order", "PO-3", "Mehta", 5000.0, parent="Sales Order"),
+                Voucher(DAY, "Return Memo", "RM-1", "Walk-in", 90.0, side="Cr", parent="Credit Note")]
+    server = TallyServer(vouchers)
+    try:
+        spec = tally_spec(server.url)
+        sources = live(store)
+        assert sources.fetch(spec, now=EVENING).ok
+        frame, _ = sources.load(spec)
+        assert sorted(frame.frame["amount"]) == [-90.0, 590.0, 1000.0]  # the name alone would miss both
+        own_list = SourceSpec(**{**spec.__dict__, "options": {"sales_voucher_types": ["Sales"]}})
+        listed, _ = sources.load(own_list)
+        assert listed.frame["amount"].tolist() == [1000.0]  # the owner's own list replaces Tally's parents
+    finally:
+        server.close()
+    assert "<COMPUTE>BOParent : $Parent:VoucherType:$VoucherTypeName</COMPUTE>" in server.seen[0].body.decode()
 
 
 def test_no_company_open_is_a_sentence_naming_it(store):
