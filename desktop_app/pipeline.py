@@ -110,7 +110,10 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
         warnings.append(f"{spec.name}: amounts are in {', '.join(result.currencies)} but the report currency is "
                         f"{settings.business.currency}; set [business] currency in settings.toml")
     if fresh is not None:
-        return _service_status(spec, day, settings, status, frame, fresh, warnings)
+        answer = _service_status(spec, day, settings, status, frame, fresh, warnings)
+        if answer[0].status == "ok" and not answer[0].message and result.notes:
+            answer[0].message = "; ".join(result.notes)
+        return answer
     changed_day, changed_at = _mtime_day(spec.file, settings)
     column = DATE_COLUMN[spec.domain]
     if not result.has_dates:

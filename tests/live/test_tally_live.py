@@ -71,6 +71,7 @@ def test_live_route_equals_the_excel_export_of_the_same_vouchers(tally, store):
     live_report, file_report = build_report(settings, from_live, DAY, {}), build_report(settings, from_file, DAY, {})
     assert live_report.sales == file_report.sales
     assert live_report.sales.total == 665310.65  # the hand sum of tests/connectors/test_tally.py
+    assert "invoice value, GST included" in (live_report.sources[0].message or "")
     live_rows = from_live.domains["sales"].frame[["order_id", "ordered_at", "amount", "status", "channel"]]
     file_rows = from_file.domains["sales"].frame[["order_id", "ordered_at", "amount", "status", "channel"]]
     key = ["order_id"]
