@@ -88,6 +88,8 @@ def test_stored_key_is_reported_not_shown_and_sheets_warn(qtbot, editor_for, mem
     assert "Anyone who has this link can read the sheet" in editor.service.url_help.text()
     assert editor.mapping_group.isVisible() and editor.format.isVisible()
     assert not editor.service.backfill_days.isVisible()
+    editor.kind.setCurrentIndex(editor.kind.findData("shopify"))
+    assert editor.service.backfill_days.isVisible() and editor.service.overlap_days.isVisible()
 
 
 def test_editor_screenshot_fits_small_screens(qtbot, editor_for, tmp_path):
