@@ -126,6 +126,7 @@ class SourceEditor(QDialog):
             inner = QVBoxLayout(box)
             inner.setContentsMargins(0, 0, 0, 0)
             inner.addWidget(QLabel(f"<b>{title}</b>"))
+        self._raw_title = raw_box.layout().itemAt(0).widget()
         self.raw_table, self.parsed_table = _preview_table(), _preview_table()
         raw_box.layout().addWidget(self.raw_table)
         parsed_box.layout().addWidget(self.parsed_table)
@@ -197,6 +198,8 @@ class SourceEditor(QDialog):
             self._form.setRowVisible(widget, tabular)
         self.mapping_group.setVisible(tabular)
         self.service.setVisible(kind != "file")
+        self._raw_title.setText("<b>In the file (first rows)</b>" if kind == "file" else
+                                "<b>As the service sent it (first records)</b>")
         if kind != "file":
             self.service.set_kind(kind, self.name.text().strip(), source)
         self._debounce.start()
