@@ -62,7 +62,7 @@ class GoogleSheetsService:
     incremental = False
     fields = (
         ServiceField("url", "Sheet link", "File → Share → Publish to web → CSV link, or a link shared with "
-                     "'Anyone with the link'. Anyone who has this link can read the sheet.",
+                     "'Anyone with the link'.",
                      placeholder="https://docs.google.com/spreadsheets/d/e/…/pub?output=csv"),
         ServiceField("service_account_json", "Service-account key (private sheets only)",
                      "Optional: paste the JSON key of a Google Cloud service account and share the sheet with "

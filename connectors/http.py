@@ -24,6 +24,7 @@ log = logging.getLogger("business_orchestrator.http")
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})  # busy or restarting: shared hosts answer these
 MAX_RETRY_AFTER_S = 120.0
+MAX_REDIRECTS = 5
 
 
 def user_agent(version: str) -> str:
@@ -56,9 +57,11 @@ def check_url(source: str, url: str, lan_http: bool = False) -> httpx2.URL:
     try:
         parsed = httpx2.URL(url)
     except (httpx2.InvalidURL, TypeError) as exc:
-        raise ServiceError(source, f"'{url[:80]}' is not a web address ({exc}); check the address in Settings") from exc
+        shown = url.split("?")[0][:80]  # never a query string: some vendors put the key there
+        raise ServiceError(source, f"'{shown}' is not a web address ({exc}); check the address in Settings") from exc
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ServiceError(source, f"'{url[:80]}' is not a web address; it should start with https://")
+        shown = url.split("?")[0][:80]
+        raise ServiceError(source, f"'{shown}' is not a web address; it should start with https://")
     if parsed.scheme == "http" and parsed.host not in LOCAL_HOSTS and not (lan_http and _on_lan(parsed.host)):
         raise ServiceError(source, f"{parsed.host} must be reached over HTTPS (https://...): plain HTTP would send "
                                    "your key unencrypted; only this computer (127.0.0.1, localhost) may use http://")
@@ -119,14 +122,27 @@ class HttpClient:
         redirect to plain HTTP on another computer is refused like any other non-HTTPS address.
         """
         target = check_url(source, url, lan_http)
+        # Credentials never follow a redirect to another computer (httpx drops Authorization there, but
+        # not a vendor's own header such as X-Shopify-Access-Token): with credentials, same host only.
+        credentials = auth is not None or bool(headers)
 
         def send() -> httpx2.Response:
-            response = self._client.request(method, target, params=params, json=json, headers=headers, auth=auth,
-                                            content=content)
-            if response.url != target:
+            address = target
+            for _ in range(MAX_REDIRECTS + 1):
+                response = self._client.request(method, address, params=params, json=json, headers=headers,
+                                                auth=auth, content=content,
+                                                follow_redirects=not credentials)
                 check_url(source, str(response.url), lan_http)
-            log.debug("%s %s -> %s", method, safe_url(response.url), response.status_code)
-            return response
+                log.debug("%s %s -> %s", method, safe_url(response.url), response.status_code)
+                if not (credentials and response.is_redirect):
+                    return response
+                address = response.url.join(response.headers.get("location", ""))
+                if address.host != target.host:
+                    raise ServiceError(source, f"{what} at {target.host} sends requests on to {address.host}; "
+                                               f"enter {address.host} as the address instead (keys are never sent "
+                                               "to another address)", response.status_code)
+                check_url(source, str(address), lan_http)
+            raise ServiceError(source, f"{what} at {target.host} redirects in circles; check the address")
 
         retrying = Retrying(
             stop=stop_after_attempt(self.retries + 1),

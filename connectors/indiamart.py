@@ -167,8 +167,9 @@ class IndiaMARTService:
         params = {"glusr_crm_key": key, "start_time": _ist(start),
                   "end_time": _ist(end - dt.timedelta(seconds=1))}
         for attempt in range(2):
+            # A header marks the request as carrying a secret (the key is in the query): same-host redirects only.
             response = request.client.request(spec.name, "GET", url, params=params, retry_statuses=(502, 503, 504),
-                                              what="IndiaMART")
+                                              headers={"Accept": "application/json"}, what="IndiaMART")
             body = json_body(spec.name, response, "IndiaMART")
             if not isinstance(body, dict):
                 raise ServiceError(spec.name, "IndiaMART answered something other than a list of leads; try again "

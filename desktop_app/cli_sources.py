@@ -146,7 +146,10 @@ def check(live: Any, spec: SourceSpec, rows: int = 5) -> tuple[bool, list[str]]:
             return False, [*lines, f"PROBLEM — the records cannot be read: {exc.issue.message}"]
         except Exception as exc:
             return False, [*lines, f"PROBLEM — the records cannot be read: {type(exc).__name__}: {exc}"]
-        shown = frame.frame.drop(columns=["_row"], errors="ignore").head(rows)
+        from connectors.base import CONTACT_COLUMNS
+
+        # Contact details (a lead's name, phone, email) stay out of the terminal, as in the file preview.
+        shown = frame.frame.drop(columns=["_row", *CONTACT_COLUMNS], errors="ignore").head(rows)
         lines += ["as the report reads it:", *("  " + line for line in shown.to_string(index=False).splitlines())]
     return True, lines
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,9 +80,11 @@ def display_address(spec: SourceSpec) -> str:
 
     url = str(spec.service.get("url", ""))
     try:
-        return safe_url(url if "://" in url else f"https://{url}")
+        shown = safe_url(url if "://" in url else f"https://{url}")
     except Exception:
-        return url[:60]
+        shown = url.split("?")[0][:60]
+    # A sheet's key is as good as the link itself ("anyone with the link"): show its first characters only.
+    return re.sub(r"(/spreadsheets/d/(?:e/)?)([A-Za-z0-9_-]{6})[A-Za-z0-9_-]+", r"\1\2…", shown)
 
 
 @dataclass

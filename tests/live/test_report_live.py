@@ -139,3 +139,14 @@ def test_run_report_fetches_with_the_keyring_token(shop, memory_keyring):
     assert status.status == "ok", status.message
     assert shop.seen and shop.seen[0].headers["x-shopify-access-token"] == ShopifyServer.TOKEN
     assert ShopifyServer.TOKEN not in report.text and ShopifyServer.TOKEN not in str(report.to_dict())
+
+
+def test_a_live_source_that_fails_never_stops_the_other_sources(shop, store, sleeps, tmp_path):
+    leads = tmp_path / "leads.csv"
+    leads.write_text("Date,Source\n2026-11-24,IndiaMART\n2026-11-23,Website\n", encoding="utf-8")
+    live = make_live(store, sleeps, {"access_token": "shpat_wrong"}, retries=0)
+    data = read_sources(Settings(), [service_spec("shopify", shop.url, name="Shopify"),
+                                     SourceSpec(name="Leads", domain="leads", path=str(leads))], DAY, live=live)
+    shopify, file = data.statuses
+    assert shopify.status == "failed" and "HTTP 401" in shopify.message
+    assert file.status == "ok" and data.domains["leads"] is not None and data.domains["sales"] is None

@@ -88,6 +88,8 @@ def test_stored_key_is_reported_not_shown_and_sheets_warn(qtbot, editor_for, mem
     assert "Anyone who has this link can read the sheet" in editor.service.url_help.text()
     assert editor.mapping_group.isVisible() and editor.format.isVisible()
     assert not editor.service.backfill_days.isVisible()
+    editor.kind.setCurrentIndex(editor.kind.findData("shopify"))
+    assert editor.service.backfill_days.isVisible() and editor.service.overlap_days.isVisible()
 
 
 def test_editor_screenshot_fits_small_screens(qtbot, editor_for, tmp_path):
@@ -98,3 +100,19 @@ def test_editor_screenshot_fits_small_screens(qtbot, editor_for, tmp_path):
     assert editor.grab().save(str(path))
     if os.environ.get("BO_SCREENSHOT_DIR"):
         editor.grab().save(os.path.join(os.environ["BO_SCREENSHOT_DIR"], "source-editor-shopify.png"))
+
+
+def test_sources_tab_lists_and_tests_a_live_source(qtbot, shop, memory_keyring):
+    from desktop_app.settings import Settings
+    from desktop_app.ui.settings_tabs.sources import SourcesTab
+
+    set_source_secret("Shopify", "access_token", ShopifyServer.TOKEN)
+    tab = SourcesTab()
+    qtbot.addWidget(tab)
+    tab.load(Settings(sources=[SourceSettings(name="Shopify", domain="sales", kind="shopify", url=shop.url)]))
+    assert [tab.table.item(0, c).text() for c in range(4)] == ["Shopify", "Sales", "shopify", shop.url]
+    tab.table.selectRow(0)
+    tab.test_selected()
+    qtbot.waitUntil(lambda: "✓" in tab.test_result.text() or "✗" in tab.test_result.text(), timeout=15_000)
+    assert "reachable, authorised, one page read (31 record(s))" in tab.test_result.text()
+    assert "nothing fetched yet" in tab.test_result.text()

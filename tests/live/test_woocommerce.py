@@ -108,3 +108,14 @@ def test_empty_window_and_a_timeout(site, store, sleeps):
     site.failures, site.hang_s = ["hang"], 1.0
     result = live.fetch(spec_for(site), now=NOW)
     assert not result.ok and "did not answer within 0.3 s" in result.message
+
+
+def test_an_order_without_a_total_names_itself(site, store, sleeps):
+    broken = woo_order(2, ist(24, 11), 10.0)
+    del broken["total"]
+    site.orders = [woo_order(1, ist(24, 10), 10.0), broken]
+    live = make_live(store, sleeps, SECRETS)
+    assert live.fetch(spec_for(site), now=NOW).ok
+    issues = live.load(spec_for(site))[0].issues
+    assert [(i.row, i.column) for i in issues] == [(2, "total")]
+    assert "record 702 came without total" in str(issues[0])

@@ -231,8 +231,13 @@ class ServiceFields(QWidget):
         self.backfill_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.form.addRow("Address", self.url)
         self.form.addRow("", self.url_help)
-        self.form.addRow("Backfill", self.backfill_days)
-        self.form.addRow("Overlap", self.overlap_days)
+        self.window_row = QWidget()  # one row, not two: the editor must fit 1366×768 at 125%
+        window = QHBoxLayout(self.window_row)
+        window.setContentsMargins(0, 0, 0, 0)
+        window.addWidget(self.backfill_days, 1)
+        window.addWidget(QLabel("Overlap"))
+        window.addWidget(self.overlap_days, 1)
+        self.form.addRow("Backfill", self.window_row)
         outer.addWidget(self.secret_box)
         outer.addLayout(row)
         outer.addWidget(self.backfill_result)
@@ -254,9 +259,7 @@ class ServiceFields(QWidget):
             self.url.setText(source.url)
             self.backfill_days.setValue(source.backfill_days)
             self.overlap_days.setValue(source.overlap_days)
-        incremental = kind != "google_sheets"
-        self.form.setRowVisible(self.backfill_days, incremental)
-        self.form.setRowVisible(self.overlap_days, incremental)
+        self.form.setRowVisible(self.window_row, kind != "google_sheets")  # a sheet is read whole every time
         while self.secret_form.rowCount():
             self.secret_form.removeRow(0)
         self.secret_edits, self.secret_status = {}, {}

@@ -129,6 +129,7 @@ class SourceEditor(QDialog):
             inner = QVBoxLayout(box)
             inner.setContentsMargins(0, 0, 0, 0)
             inner.addWidget(QLabel(f"<b>{title}</b>"))
+        self._raw_title = raw_box.layout().itemAt(0).widget()
         self.raw_table, self.parsed_table = _preview_table(), _preview_table()
         raw_box.layout().addWidget(self.raw_table)
         parsed_box.layout().addWidget(self.parsed_table)
@@ -207,6 +208,8 @@ class SourceEditor(QDialog):
         self.register.setVisible(tabular or kind == "tally")  # Tally live: its voucher types and GST basis
         self.register.set_tally(kind == "tally")
         self.service.setVisible(kind != "file")
+        self._raw_title.setText("<b>In the file (first rows)</b>" if kind == "file" else
+                                "<b>As the service sent it (first records)</b>")
         if kind != "file":
             self.service.set_kind(kind, self.name.text().strip(), source)
         self._debounce.start()
