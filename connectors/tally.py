@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .base import (
+    CellIssue,
     Domain,
     FetchRequest,
     Page,
@@ -181,6 +182,12 @@ def sales_frame(vouchers: pd.DataFrame, spec: SourceSpec, key: str, *, issues: I
     sign = np.where(kinds[counted.index] == RETURN, -1.0, 1.0)
     number = counted["number"].fillna("").astype("str").str.strip()
     number = number.where(number != "", "row " + pd.Series(counted.index, index=counted.index).astype(str))
+    # A sale without an amount must fail its day loudly, never count as zero.
+    blank = counted["amount"].isna() & ~counted["cancelled"].astype(bool)
+    for row in counted.index[blank][: max(issues.cap - len(issues.items), 0)]:
+        issues.items.append(CellIssue(spec.name, int(row), None, f"the {counted.at[row, 'voucher_type'][:40]} "
+                                      f"voucher {number[row][:40]} has no amount; check it in Tally"))
+    issues.more += max(int(blank.sum()) - issues.cap, 0)
     frame = pd.DataFrame(
         {
             "order_id": (counted["voucher_type"] + " " + number).astype("str"),
@@ -284,10 +291,6 @@ class TallyConnector:
         dates = dates.ffill()  # registers that print the date once per day
         cancelled = party.str.contains(r"(?i)\bcancel+ed\b") | types.str.contains(r"(?i)\bcancel+ed\b")
         optional = party.str.contains(r"(?i)\(optional\)") | types.str.contains(r"(?i)\(optional\)")
-        blank = amount.isna() & ~cancelled
-        if blank.any():
-            issues.add(blank & types.map(lambda t: classify_type(t) != IGNORED), raw[type_col], type_col,
-                       "voucher with no amount")
         return pd.DataFrame(
             {
                 "date": dates,

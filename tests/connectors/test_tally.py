@@ -209,3 +209,11 @@ def test_excel_day_book_written_by_openpyxl_with_text_dates(tmp_path):
     frame = read_source(spec(path, "sales")).frame
     assert frame["amount"].tolist() == [1000.0, -200.0]
     assert [str(d.date()) for d in frame["ordered_at"]] == ["2024-04-01", "2024-04-30"]
+
+
+def test_a_sales_voucher_without_an_amount_is_named_not_counted_as_zero(tmp_path):
+    path = write(tmp_path / "DayBook.csv", "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+                 "01-04-2024,Asha,Sales,1,500,\n01-04-2024,Bina,Sales,2,,\n01-04-2024,Cash,Receipt,3,,\n")
+    result = read_source(spec(path, "sales"))
+    assert [str(issue) for issue in result.issues] == [
+        "'test source', row 3: the Sales voucher 2 has no amount; check it in Tally"]
