@@ -38,8 +38,22 @@ def safe_url(url: str | httpx2.URL) -> str:
     return f"{parsed.scheme}://{parsed.host}{port}{parsed.path}"
 
 
-def check_url(source: str, url: str) -> httpx2.URL:
-    """The URL, if it may be used: HTTPS, or plain HTTP to this computer only."""
+def _on_lan(host: str) -> bool:
+    """A private address (192.168.x.x, 10.x.x.x...) or a bare PC name ("ACCOUNTS-PC"): this office's network."""
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_private
+    except ValueError:
+        return "." not in host
+
+
+def check_url(source: str, url: str, lan_http: bool = False) -> httpx2.URL:
+    """The URL, if it may be used: HTTPS, or plain HTTP to this computer only.
+
+    `lan_http` lets a service that sends no secret and cannot speak HTTPS (Tally's gateway) use plain HTTP
+    to a computer on the office network too.
+    """
     try:
         parsed = httpx2.URL(url)
     except (httpx2.InvalidURL, TypeError) as exc:
@@ -48,7 +62,7 @@ def check_url(source: str, url: str) -> httpx2.URL:
     if parsed.scheme not in ("http", "https") or not parsed.host:
         shown = url.split("?")[0][:80]
         raise ServiceError(source, f"'{shown}' is not a web address; it should start with https://")
-    if parsed.scheme == "http" and parsed.host not in LOCAL_HOSTS:
+    if parsed.scheme == "http" and parsed.host not in LOCAL_HOSTS and not (lan_http and _on_lan(parsed.host)):
         raise ServiceError(source, f"{parsed.host} must be reached over HTTPS (https://...): plain HTTP would send "
                                    "your key unencrypted; only this computer (127.0.0.1, localhost) may use http://")
     return parsed
@@ -100,13 +114,14 @@ class HttpClient:
 
     def request(self, source: str, method: str, url: str, *, params: Mapping[str, Any] | None = None,
                 json: Any = None, headers: Mapping[str, str] | None = None, auth: tuple[str, str] | None = None,
-                retry_statuses: Collection[int] = RETRY_STATUSES, what: str = "the service") -> httpx2.Response:
+                retry_statuses: Collection[int] = RETRY_STATUSES, what: str = "the service",
+                content: bytes | None = None, lan_http: bool = False) -> httpx2.Response:
         """One request with retries; the last response is returned whatever its status.
 
         `what` names the other end in sentences ("the shop", "the sheet"). Redirects are followed, but a
         redirect to plain HTTP on another computer is refused like any other non-HTTPS address.
         """
-        target = check_url(source, url)
+        target = check_url(source, url, lan_http)
         # Credentials never follow a redirect to another computer (httpx drops Authorization there, but
         # not a vendor's own header such as X-Shopify-Access-Token): with credentials, same host only.
         credentials = auth is not None or bool(headers)
@@ -115,8 +130,8 @@ class HttpClient:
             address = target
             for _ in range(MAX_REDIRECTS + 1):
                 response = self._client.request(method, address, params=params, json=json, headers=headers,
-                                                auth=auth, follow_redirects=not credentials)
-                check_url(source, str(response.url))
+                                                auth=auth, content=content, follow_redirects=not credentials)
+                check_url(source, str(response.url), lan_http)
                 log.debug("%s %s -> %s", method, safe_url(response.url), response.status_code)
                 if not (credentials and response.is_redirect):
                     return response
@@ -125,7 +140,7 @@ class HttpClient:
                     raise ServiceError(source, f"{what} at {target.host} sends requests on to {address.host}; "
                                                f"enter {address.host} as the address instead (keys are never sent "
                                                "to another address)", response.status_code)
-                check_url(source, str(address))
+                check_url(source, str(address), lan_http)
             raise ServiceError(source, f"{what} at {target.host} redirects in circles; check the address")
 
         retrying = Retrying(
