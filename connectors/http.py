@@ -130,7 +130,8 @@ class HttpClient:
             address = target
             for _ in range(MAX_REDIRECTS + 1):
                 response = self._client.request(method, address, params=params, json=json, headers=headers,
-                                                auth=auth, content=content, follow_redirects=not credentials)
+                                                auth=auth, content=content,
+                                                follow_redirects=not credentials)
                 check_url(source, str(response.url), lan_http)
                 log.debug("%s %s -> %s", method, safe_url(response.url), response.status_code)
                 if not (credentials and response.is_redirect):
