@@ -115,7 +115,8 @@ class RecordStore:
         """Every stored record of a source (its `data`), in a stable order (by record id)."""
         with self._connect() as conn:
             rows = conn.execute("SELECT data FROM records WHERE source = ? ORDER BY record_id", (source,)).fetchall()
-        return [json.loads(row[0]) for row in rows]
+        # One JSON document, not one per record: about twice as fast on 18,000 orders (docs/benchmarks.md).
+        return json.loads("[" + ",".join(row[0] for row in rows) + "]")
 
     def count(self, source: str) -> int:
         with self._connect() as conn:

@@ -87,3 +87,12 @@ def test_a_bad_address_never_echoes_its_query():
     with pytest.raises(ServiceError) as caught:
         check_url("S", "mapi.indiamart.com?glusr_crm_key=SECRET")
     assert "SECRET" not in str(caught.value)
+
+
+def test_lan_http_is_for_services_that_ask_for_it():
+    with pytest.raises(ServiceError):
+        check_url("Tally", "http://192.168.1.20:9000")
+    assert check_url("Tally", "http://192.168.1.20:9000", lan_http=True).host == "192.168.1.20"
+    assert check_url("Tally", "http://ACCOUNTS-PC:9000", lan_http=True).host == "accounts-pc"
+    with pytest.raises(ServiceError):
+        check_url("Tally", "http://tally.example.com:9000", lan_http=True)
