@@ -20,6 +20,7 @@ import pandas as pd
 
 from .base import SourceReadError, SourceSpec
 from .columns import normalise_header
+from .quoting import column_list, quoted
 
 SCAN_ROWS = 30  # title blocks are a handful of rows; a header further down must be named with header_row
 HEADER_ROW_OPTION = "header_row"
@@ -34,6 +35,12 @@ class HeaderLayout:
     row: int
     sub: bool
     names: tuple[str, ...]
+    width: int = 0  # columns the header itself has; names past it only give rows that run longer a place
+
+    @property
+    def padded(self) -> tuple[str, ...]:
+        """Names added for columns past the header's own (see files.csv_layout)."""
+        return self.names[self.width:] if self.width else ()
 
     @property
     def data_start(self) -> int:
@@ -220,8 +227,8 @@ def apply_filter(raw: pd.DataFrame, spec: SourceSpec, filters: Mapping[str, Sequ
     for key, wanted in filters.items():
         column = filter_column(list(raw.columns), key)
         if column is None:
-            have = ", ".join(f"'{c}'" for c in raw.columns)
-            raise SourceReadError(spec.name, f"the filter names column '{key}', which is not in the file; "
+            have = column_list(raw.columns)
+            raise SourceReadError(spec.name, f"the filter names column {quoted(key)}, which is not in the file; "
                                              f"the file has columns: {have}", column=key)
         values = [wanted] if isinstance(wanted, str) else list(wanted)
         keep = set(_fold(pd.Series(values, dtype="str")))

@@ -39,6 +39,7 @@ from .canonical import IssueLog, date_column
 from .columns import normalise_header
 from .files import EXCEL_SUFFIXES, PREVIEW_ROWS, read_csv_table, read_excel_table
 from .parsing import as_text, parse_amounts
+from .quoting import column_list
 from .registers import apply_filter
 
 # Voucher types that are sales. A name without "*" counts exactly as written; a pattern with "*"
@@ -273,7 +274,7 @@ class TallyConnector:
         type_col = user.get("voucher_type") or _column(columns, *TYPE_NAMES)
         date_col = user.get("date") or _column(columns, "Date", "Voucher Date", "Vch Date")
         if type_col is None or date_col is None:
-            have = ", ".join(f"'{c}'" for c in columns)
+            have = column_list(columns)
             raise SourceReadError(spec.name, f"{spec.file.name} is not a Tally Day Book or Sales Register: no "
                                              f"'Vch Type' or 'Date' column; the file has columns: {have}")
         for name in user.values():
@@ -350,7 +351,7 @@ class TallyConnector:
             return debit.where(debit.notna() & (debit != 0), credit)
         amount_col = _column(columns, *AMOUNT_NAMES) or taxable_col
         if amount_col is None:
-            have = ", ".join(f"'{c}'" for c in columns)
+            have = column_list(columns)
             raise SourceReadError(spec.name, f"{spec.file.name}: no amount column (Debit/Credit Amount, Gross Total, "
                                              f"Value or Amount); the file has columns: {have}")
         item_level = _column(columns, "Item Name", "Stock Item", "Item") is not None
