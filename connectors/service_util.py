@@ -47,3 +47,13 @@ def missing_fields(source: str, table: pd.DataFrame, fields: dict[str, str], id_
             issues.append(CellIssue(source, int(row), column, f"record {label[row]} came without {vendor_field}; "
                                     "open it in the vendor's admin, or tell the vendor's support"))
     return issues
+
+
+def with_vendor_issues(issues: Sequence[CellIssue], vendor: Sequence[CellIssue]) -> list[CellIssue]:
+    """`issues` with each cell that `vendor` describes said once, in the vendor's words.
+
+    The canonical parser already refuses a blank amount or date (robust-data); missing_fields says
+    the same cell more usefully ("record 702 came without total"), so it replaces the generic one.
+    """
+    cells = {(issue.row, issue.column) for issue in vendor}
+    return [*vendor, *(issue for issue in issues if (issue.row, issue.column) not in cells)]

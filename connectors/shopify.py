@@ -27,7 +27,7 @@ from .files import read_csv_table
 from .http import json_body, looks_like_html
 from .parsing import filled
 from .presets import SURE, _currencies, _has_all, _name_bonus, _require, _with_user_columns
-from .service_util import base_url, business_time, iso_utc, missing_fields
+from .service_util import base_url, business_time, iso_utc, missing_fields, with_vendor_issues
 
 API_VERSION = "2025-10"
 PAGE_SIZE = 250
@@ -214,7 +214,8 @@ class ShopifyService:
                                index=orders["Name"].to_numpy(), dtype="str")
         first_item = first_item[~first_item.index.duplicated()]
         result = orders_frame(orders, first_item, spec, self.key)
-        result.issues += missing_fields(spec.name, orders, {"Created at": "createdAt", "Total": "totalPriceSet"})
+        result.issues = with_vendor_issues(result.issues, missing_fields(
+            spec.name, orders, {"Created at": "createdAt", "Total": "totalPriceSet"}))
         return result
 
 
