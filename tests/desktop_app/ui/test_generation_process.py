@@ -33,10 +33,13 @@ def test_the_demo_report_is_made_in_a_child_and_steps_come_back(paths):
     assert multiprocessing.active_children() == []
 
 
-def test_an_error_in_the_child_comes_back_with_its_class_and_traceback(paths, caplog):
+def test_an_error_in_the_child_comes_back_with_its_class_and_traceback(paths, caplog, tmp_path):
     paths.history_db.mkdir(parents=True)  # SQLite cannot open a folder: the save fails in the child
+    sales = tmp_path / "sales.csv"
+    sales.write_text("Date,Order ID,Amount\n2026-11-24,A1,1000\n", encoding="utf-8")
+    settings = Settings(sources=[{"name": "Sales", "domain": "sales", "path": str(sales)}])  # no sources: refused
     with pytest.raises(GenerationFailed) as failed:
-        generate_in_child(context([]), jobs.Workspace(Settings(), paths, demo=False), DAY)
+        generate_in_child(context([]), jobs.Workspace(settings, paths, demo=False), DAY)
     assert failed.value.kind == "OperationalError"
     assert "Traceback" in failed.value.details and "sqlite3" in failed.value.details
 
