@@ -136,9 +136,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if getattr(args, "show_prompt", False):
         return _show_prompt(settings, paths, day, specs=specs, demo=args.demo, store=store, as_json=args.json)
     send = not args.no_send and not args.demo and settings.telegram.enabled
+    from .cli_progress import spinner
+
     try:
-        report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline, store=store,
-                            send=send)
+        with spinner() as progress:  # on stderr, only when it is a terminal
+            report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline,
+                                store=store, send=send, progress=progress)
     except NoSourcesError as exc:
         raise UsageError(str(exc)) from exc
     if args.json:
@@ -162,7 +165,7 @@ def _show_prompt(settings, paths, day, *, specs, demo, store, as_json: bool) -> 
         prompt = render_prompt(settings, paths, report, history)
     except TemplateError as exc:
         raise UsageError(f"template error: {exc}") from exc
-    body = request_body(settings.insights, prompt)
+    body = request_body(settings.insights, prompt, paths=paths)
     if as_json:
         print(json.dumps(body, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -170,8 +173,10 @@ def _show_prompt(settings, paths, day, *, specs, demo, store, as_json: bool) -> 
     target = f"{redact_url(url)}/chat/completions" if url else \
         "nowhere: no LLM configured, the rules would write the insights"
     print(f"POST {target}")
+    response_format = (body.get("response_format") or {}).get("type", "none (plain text)")
+    cap = next(f"{key} {body[key]}" for key in ("max_tokens", "max_completion_tokens") if key in body)
     print(f"model: {body['model'] or '(not set)'} · temperature: {body['temperature']} · "
-          f"response_format: JSON schema 'daily_insights' (plain text if the server refuses it)")
+          f"response_format: {response_format} (the next form down if the server refuses it) · {cap} · streamed")
     for message in body["messages"]:
         print(f"\n----- {message['role']} -----")
         print(message["content"])
@@ -321,8 +326,13 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(json.dumps([report.to_dict() for report in reports], ensure_ascii=False, indent=2))
         return EXIT_OK
     if not reports:
-        print("No reports yet. Run `business-orchestrator generate` (or `demo` to try it).")
-        return EXIT_OK
+        demo_db = paths.demo_workspace / "history.sqlite3"
+        reports = HistoryStore(demo_db).recent(max(args.days, 1), until=dt.date.today()) if demo_db.exists() else []
+        if not reports:
+            print("No reports yet. Run `business-orchestrator generate` (or `demo` to try it).")
+            return EXIT_OK
+        print("No reports of your own yet; these are the demo shop's (from `demo`). Yours appear here once "
+              "`generate` has run on your own files.")
     print(f"{'date':<11} {'sales':>14} {'orders':>7} {'leads':>6} {'attendance':>11}  engine")
     for report in reports:
         s, leads, att = report.sales, report.leads, report.attendance
@@ -358,7 +368,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     day = today_in(settings)
     specs = settings.specs()
     if not specs:
-        print("sources:   none configured — add [[sources]] to settings.toml, or run import-seed")
+        print("sources:   none yet, so the app shows the demo shop. To add your first export, either:\n"
+              "             - in the tray app: Settings → Sources → Add… (start it with `business-orchestrator`)\n"
+              "             - try a file at once: business-orchestrator generate --source sales=orders.csv\n"
+              f"             - or add a [[sources]] block to {paths.settings_file} (see the README)")
         _doctor_telegram(settings, paths)
         _doctor_insights(settings)
         return EXIT_PARTIAL

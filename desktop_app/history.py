@@ -156,6 +156,13 @@ class HistoryStore:
                 conn.execute("DELETE FROM csv_pending WHERE report_id = ?", (row["id"],))
         return appended
 
+    def report_dates(self, first: dt.date, last: dt.date) -> set[dt.date]:
+        """The days in first..last that have a report (the summary's calendar marks them)."""
+        with closing(self._connect()) as conn:
+            rows = conn.execute("SELECT DISTINCT date FROM reports WHERE current = 1 AND date BETWEEN ? AND ?",
+                                (first.isoformat(), last.isoformat())).fetchall()
+        return {dt.date.fromisoformat(row["date"]) for row in rows}
+
     def has(self, day: dt.date) -> bool:
         with closing(self._connect()) as conn:
             return conn.execute("SELECT 1 FROM reports WHERE date = ?", (day.isoformat(),)).fetchone() is not None

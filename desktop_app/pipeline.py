@@ -17,6 +17,7 @@ import pandas as pd
 
 from connectors import read_source
 from connectors.base import DATE_COLUMN, DOMAINS, CellIssue, Domain, SourceFrame, SourceReadError, SourceSpec
+from connectors.quoting import cut, cut_message
 
 from .cancel import Cancelled
 from .history import HistoryStore
@@ -79,7 +80,11 @@ def _describe_issues(issues: list[CellIssue]) -> str:
 
 
 def _check_cells(spec: SourceSpec, result: SourceFrame, day: dt.date) -> tuple[pd.DataFrame, list[str]]:
-    """Fail on unreadable cells that could change this report; ignore (with a warning) older ones."""
+    """Fail on unreadable cells that could change this report; ignore (with a warning) older ones.
+
+    A cell's row counts as older only if its date was read and falls before the KPI window; a row
+    whose date is unknown, or that is not in the frame at all, could be the report day's.
+    """
     frame = result.frame
     if not result.issues:
         return frame, []
@@ -87,17 +92,31 @@ def _check_cells(spec: SourceSpec, result: SourceFrame, day: dt.date) -> tuple[p
     bad_rows = {issue.row for issue in result.issues}
     if None in bad_rows:
         raise SourceReadError(spec.name, _describe_issues(result.issues))
-    stamps = frame.loc[frame["_row"].isin(bad_rows), ["_row", column]]
     window_start = pd.Timestamp(day - dt.timedelta(days=KPI_WINDOW_DAYS))
-    relevant_rows = set(
-        stamps.loc[stamps[column].isna() | (stamps[column] >= window_start), "_row"].astype(int)
-    ) if result.has_dates else bad_rows
-    relevant = [issue for issue in result.issues if issue.row in relevant_rows]
+    if result.has_dates:
+        stamps = frame.loc[frame["_row"].isin(bad_rows), ["_row", column]]
+        old_rows = set(stamps.loc[stamps[column].notna() & (stamps[column] < window_start), "_row"].astype(int))
+    else:
+        old_rows = set()
+    relevant = [issue for issue in result.issues if issue.row not in old_rows]
     if relevant:
         raise SourceReadError(spec.name, _describe_issues(relevant))
-    ignored = f"{spec.name}: {len(result.issues)} unreadable cell(s) in rows older than the report were ignored " \
-              f"(first: {result.issues[0]})"
-    return frame[~frame["_row"].isin(bad_rows)], [ignored]
+    ignored = (f"{spec.name}: {len(result.issues)} unreadable cell(s) in rows dated before {window_start:%Y-%m-%d} "
+               f"were left out (first: {result.issues[0]})")
+    kept = frame[~frame["_row"].isin(bad_rows)]
+    if "present" in kept and kept["present"].dtype != bool:
+        kept = kept.astype({"present": bool})
+    return kept, [ignored]
+
+
+def _foreign_currency(spec: SourceSpec, result: SourceFrame, settings: Settings) -> str | None:
+    """Amounts stated in another currency are not added to the report's: say so instead of printing them as ₹."""
+    foreign = [code for code in result.currencies if code != settings.business.currency]
+    if not foreign:
+        return None
+    return (f"{spec.name}: the amounts are in {', '.join(result.currencies)}, but the report is in "
+            f"{settings.business.currency}, so they were not added (no exchange rate is applied); if this business "
+            f"reports in {foreign[0]}, set the currency in Settings → Business")
 
 
 def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
@@ -112,10 +131,10 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
         status.message = str(exc)
         return status, None, None, [str(exc)]
     warnings = [f"{spec.name}: {warning}" for warning in result.warnings] + warnings
-    foreign = [code for code in result.currencies if code != settings.business.currency]
+    foreign = _foreign_currency(spec, result, settings)
     if foreign:
-        warnings.append(f"{spec.name}: amounts are in {', '.join(result.currencies)} but the report currency is "
-                        f"{settings.business.currency}; set [business] currency in settings.toml")
+        status.message = foreign
+        return status, None, None, [foreign, *warnings]
     changed_day, changed_at = _mtime_day(spec.file, settings)
     column = DATE_COLUMN[spec.domain]
     if not result.has_dates:
@@ -148,22 +167,47 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
     return status, frame.dropna(subset=[column]), coverage, warnings
 
 
-def _read_roster(path: str) -> int:
+def _read_roster(path: str) -> set[str]:
+    """The employee ids (or names) listed in the roster file's employee column."""
     file = Path(path).expanduser()
     frame = pd.read_excel(file, dtype=str) if file.suffix.lower() in (".xlsx", ".xlsm") else \
         pd.read_csv(file, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
     wanted = [col for col in frame.columns if str(col).strip().lower() in ("employee", "emp id", "name", "employee id")]
     column = wanted[0] if wanted else frame.columns[0]
-    return int(frame[column].dropna().astype(str).str.strip().replace("", pd.NA).dropna().nunique())
+    return set(frame[column].dropna().astype(str).str.strip().replace("", pd.NA).dropna())
 
 
-def _headcount(settings: Settings, warnings: list[str]) -> Headcount:
-    if settings.attendance.roster:
+def _on_roster(data: DomainData, roster: set[str], day: dt.date, path: str, warnings: list[str]) -> DomainData:
+    """Only people on the roster count; anyone else marked present on the report day is named in a warning."""
+    frame = data.frame
+    listed = frame["employee"].astype(str).str.strip().isin(roster)
+    if not listed.any():
+        warnings.append(f"attendance: none of the employees in the attendance file are on the roster '{path}' "
+                        f"(e.g. {cut(frame['employee'].iloc[0]) if len(frame) else '–'}); check that both list the "
+                        f"same ids; everyone in the file was counted")
+        return data
+    on_day = frame["date"].notna() & (frame["date"].dt.date == day) & frame["present"].astype(bool)
+    strangers = sorted(frame.loc[on_day & ~listed, "employee"].astype(str).unique())
+    if strangers:
+        names = ", ".join(cut(name, 20) for name in strangers[:8]) + (" …" if len(strangers) > 8 else "")
+        warnings.append(f"attendance: {len(strangers)} employee(s) marked present on {day} are not on the roster "
+                        f"and were not counted: {names}; add them to '{path}' or correct their ids")
+    return DomainData(frame[listed], data.coverage)
+
+
+def _headcount(settings: Settings, warnings: list[str], data: DomainData | None = None,
+               day: dt.date | None = None) -> tuple[Headcount, DomainData | None]:
+    roster_path = settings.attendance.roster
+    if roster_path:
         try:
-            return Headcount(fixed=_read_roster(settings.attendance.roster))
+            roster = _read_roster(roster_path)
         except (OSError, ValueError, IndexError, pd.errors.ParserError) as exc:
-            warnings.append(f"roster '{settings.attendance.roster}' could not be read ({exc}); headcount estimated")
-    return Headcount(fixed=settings.attendance.headcount or None)
+            warnings.append(f"roster '{roster_path}' could not be read ({cut_message(exc)}); headcount estimated")
+        else:
+            if data is not None and day is not None:
+                data = _on_roster(data, roster, day, roster_path, warnings)
+            return Headcount(fixed=len(roster)), data
+    return Headcount(fixed=settings.attendance.headcount or None), data
 
 
 @dataclass
@@ -222,16 +266,17 @@ def build_report(settings: Settings, data: SourceData, day: dt.date, history: di
     if leads:
         report.leads = compute_leads(leads, day, business.previous_open_day, business.is_open, history)
     if attendance:
-        report.attendance = compute_attendance(
-            attendance, day, business.previous_open_day, history, _headcount(settings, warnings)
-        )
+        headcount, attendance = _headcount(settings, warnings, attendance, day)
+        report.attendance = compute_attendance(attendance, day, business.previous_open_day, history, headcount)
     return report
 
 
 def finish_report(report: Report, *, offline: bool, settings: Settings | None = None,
-                  paths: AppPaths | None = None, history: dict[dt.date, dict] | None = None) -> Report:
+                  paths: AppPaths | None = None, history: dict[dt.date, dict] | None = None,
+                  progress: Progress | None = None) -> Report:
     """Insights (AI when settings and paths allow it, else rules), then the rendered text and HTML."""
-    insights = write_insights(report, settings=settings, paths=paths, history=history, offline=offline)
+    insights = write_insights(report, settings=settings, paths=paths, history=history, offline=offline,
+                              progress=progress)
     report.insights, report.engine, report.engine_reason = insights.bullets, insights.engine, insights.reason
     redact_report(report)
     report.llm_model, report.llm_tokens, report.guard_dropped = insights.model, insights.usage, len(insights.dropped)
@@ -294,7 +339,7 @@ def run_report(
     history = history_window(store, day)
     report = build_report(settings, data, day, history, demo=demo)
     checkpoint("Writing insights…")
-    finish_report(report, offline=offline, settings=settings, paths=paths, history=history)
+    finish_report(report, offline=offline, settings=settings, paths=paths, history=history, progress=checkpoint)
     if save:
         checkpoint("Saving…")
         telegram = settings.telegram
