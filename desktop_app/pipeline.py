@@ -20,11 +20,12 @@ from connectors.base import DATE_COLUMN, DOMAINS, CellIssue, Domain, SourceFrame
 from connectors.quoting import cut, cut_message
 
 from .cancel import Cancelled
-from .history import HistoryStore, append_csv_log
+from .history import HistoryStore
 from .insights.engine import write_insights
 from .kpis import DomainData, Headcount, compute_attendance, compute_leads, compute_sales
 from .outbox import Outbox
 from .paths import AppPaths
+from .redact import redact_report, redact_status, redact_urls
 from .render import render_html, render_text
 from .report import Report, SourceStatus
 from .settings import Settings
@@ -33,6 +34,20 @@ from .source_cache import SourceCache
 log = logging.getLogger("business_orchestrator.pipeline")
 KPI_WINDOW_DAYS = 8  # unreadable cells on these days (or on unknown days) make a domain fail
 MAX_LISTED_ISSUES = 3
+
+
+class NoSourcesError(Exception):
+    """Nothing to read: a report of nothing would go to history and the owner's phone as if it were a day."""
+
+
+def require_sources(settings: Settings, specs: list[SourceSpec]) -> None:
+    if specs:
+        return
+    switched_off = len(settings.sources)
+    why = f"all {switched_off} source(s) are switched off (enabled = false)" if switched_off else \
+        "no sources are set up"
+    raise NoSourcesError(f"{why}, so there is nothing to report and nothing was saved: add a [[sources]] table to "
+                         "settings.toml (or use the Sources tab), or run `business-orchestrator import-seed FOLDER`")
 
 
 class CancelToken(Protocol):
@@ -231,7 +246,9 @@ def read_sources(settings: Settings, specs: list[SourceSpec], day: dt.date,
             continue
         span = (max(c[0] for c in read.coverage), min(c[1] for c in read.coverage))
         domains[domain] = DomainData(pd.concat(read.frames, ignore_index=True), span)
-    return SourceData(day, domains, statuses, warnings)
+    for status in statuses:
+        redact_status(status)
+    return SourceData(day, domains, statuses, [redact_urls(warning) for warning in warnings])
 
 
 def build_report(settings: Settings, data: SourceData, day: dt.date, history: dict[dt.date, dict],
@@ -259,6 +276,7 @@ def finish_report(report: Report, *, offline: bool, settings: Settings | None = 
     """Insights (AI when settings and paths allow it, else rules), then the rendered text and HTML."""
     insights = write_insights(report, settings=settings, paths=paths, history=history, offline=offline)
     report.insights, report.engine, report.engine_reason = insights.bullets, insights.engine, insights.reason
+    redact_report(report)
     report.llm_model, report.llm_tokens, report.guard_dropped = insights.model, insights.usage, len(insights.dropped)
     report.text, report.html = render_text(report), render_html(report)
     return report
@@ -311,6 +329,8 @@ def run_report(
 
     day = day or today_in(settings)
     specs = settings.specs() if specs is None else specs
+    if save and not demo:
+        require_sources(settings, specs)
     store = store or HistoryStore(paths.history_db)
     data = read_sources(settings, specs, day, checkpoint, SourceCache(paths.cache))
     checkpoint("Computing KPIs…")
@@ -323,12 +343,13 @@ def run_report(
         telegram = settings.telegram
         destinations = telegram.destinations if send and telegram.enabled and not demo else []
         outbox = Outbox(store.path) if destinations else None
+        csv_log = settings.report.write_csv_log and not demo
         with store.transaction() as conn:
-            revision = store.save_in(conn, report)
+            revision = store.save_in(conn, report, csv_log=csv_log)
             if outbox is not None:
                 outbox.enqueue_in(conn, report, revision, destinations, hold_until=hold_until)
-        if settings.report.write_csv_log and not demo:
-            append_csv_log(paths.summary_log, report)
+        if csv_log:
+            store.flush_csv_log(paths.summary_log)  # this row, and any a crash kept from the file
     log.info("report for %s: %s, engine %s, %d warning(s)", day, "complete" if report.complete else "partial",
              report.engine, len(report.warnings))
     return report
