@@ -22,8 +22,7 @@ from .cancel import Cancelled
 from .history import HistoryStore, append_csv_log
 from .insights.engine import write_insights
 from .kpis import DomainData, Headcount, compute_attendance, compute_leads, compute_sales
-from .live import LiveSources, display_address, read_live
-from .live import service_status as _service_status
+from .live import LiveSources, read_live_source
 from .outbox import Outbox
 from .paths import AppPaths
 from .render import render_html, render_text
@@ -88,17 +87,11 @@ def _check_cells(spec: SourceSpec, result: SourceFrame, day: dt.date) -> tuple[p
 
 
 def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
-              cache: SourceCache | None = None, live: LiveSources | None = None,
-              checkpoint: Progress = lambda step: None) -> tuple[SourceStatus, pd.DataFrame | None,
-                                                                 tuple[dt.date, dt.date] | None, list[str]]:
+              cache: SourceCache | None = None) -> tuple[SourceStatus, pd.DataFrame | None,
+                                                         tuple[dt.date, dt.date] | None, list[str]]:
     status = SourceStatus(name=spec.name, domain=spec.domain, path=spec.path, status="failed")
-    fresh = None
     try:
-        if spec.is_service:
-            status.kind, status.path = spec.kind, display_address(spec)
-            result, fresh = read_live(spec, live, checkpoint)
-        else:
-            result = cache.read(spec) if cache is not None else read_source(spec)
+        result = cache.read(spec) if cache is not None else read_source(spec)
         status.connector, status.rows = result.connector, len(result.frame)
         frame, warnings = _check_cells(spec, result, day)
     except SourceReadError as exc:
@@ -109,8 +102,6 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
     if foreign:
         warnings.append(f"{spec.name}: amounts are in {', '.join(result.currencies)} but the report currency is "
                         f"{settings.business.currency}; set [business] currency in settings.toml")
-    if fresh is not None:
-        return _service_status(spec, day, settings, status, frame, fresh, warnings)
     changed_day, changed_at = _mtime_day(spec.file, settings)
     column = DATE_COLUMN[spec.domain]
     if not result.has_dates:
@@ -182,7 +173,8 @@ def read_sources(settings: Settings, specs: list[SourceSpec], day: dt.date,
     reads: dict[Domain, _DomainRead] = {domain: _DomainRead() for domain in DOMAINS}
     for spec in specs:
         checkpoint(f"Reading {spec.name}…")
-        status, frame, coverage, notes = _read_one(spec, day, settings, cache, live, checkpoint)
+        status, frame, coverage, notes = read_live_source(spec, day, settings, live, checkpoint) \
+            if spec.is_service else _read_one(spec, day, settings, cache)
         statuses.append(status)
         warnings += notes
         read = reads[spec.domain]
