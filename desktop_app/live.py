@@ -271,7 +271,11 @@ def read_live_source(spec: SourceSpec, day: dt.date, settings: Settings, live: L
                           f"is in {settings.business.currency}, so they were not added; if this business reports "
                           f"in {foreign[0]}, set the currency in Settings → Business")
         return status, None, None, [status.message, *warnings]
-    return service_status(spec, day, settings, status, frame, fresh, warnings)
+    answer = service_status(spec, day, settings, status, frame, fresh, warnings)
+    notes = getattr(result, "notes", None)  # how it was read (india's SourceFrame.notes: Tally's GST basis)
+    if answer[0].status == "ok" and not answer[0].message and notes:
+        answer[0].message = "; ".join(notes)
+    return answer
 
 
 def service_status(spec: SourceSpec, day: dt.date, settings: Settings, status: SourceStatus, frame: pd.DataFrame,
