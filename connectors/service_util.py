@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .base import CellIssue, ServiceError, SourceSpec
+from .base import CellIssue, ServiceError, SourceFrame, SourceSpec
 
 
 def base_url(spec: SourceSpec) -> str:
@@ -47,3 +47,12 @@ def missing_fields(source: str, table: pd.DataFrame, fields: dict[str, str], id_
             issues.append(CellIssue(source, int(row), column, f"record {label[row]} came without {vendor_field}; "
                                     "open it in the vendor's admin, or tell the vendor's support"))
     return issues
+
+
+def name_missing_fields(result: SourceFrame, source: str, table: pd.DataFrame, fields: dict[str, str]) -> SourceFrame:
+    """A record's own sentence for each required field it came without, instead of the file wording for a
+    blank cell ("fill it in and save the file"), which an owner cannot do to an API answer."""
+    mine = missing_fields(source, table, fields)
+    taken = {(issue.row, issue.column) for issue in mine}
+    result.issues = [issue for issue in result.issues if (issue.row, issue.column) not in taken] + mine
+    return result
