@@ -190,12 +190,13 @@ class SourceEditor(QDialog):
         if source is not None:
             self.format.setCurrentIndex(max(self.format.findData(source.format), 0))
             self._set_mapping(source.columns)
-        self._kind_changed(source)
+        self._kind_changed(source, refresh=False)
         self.kind.currentIndexChanged.connect(lambda _index: self._kind_changed(None))
         self.service.connect_requested.connect(self.connect_service)
         self.service.backfill_button.clicked.connect(self._backfill)
         self.setMinimumSize(480, 380)
         fit_window(self, "source-editor", QSize(860, 720))
+        self._debounce.stop()  # the preview starts now: no second one 300 ms later from the set-up above
         self.refresh_preview()
 
     # -- building the spec ---------------------------------------------------------------------
@@ -216,7 +217,7 @@ class SourceEditor(QDialog):
                               format=self.format.currentData() or "auto",
                               enabled=self.enabled.isChecked(), columns=columns, options=options)
 
-    def _kind_changed(self, source: SourceSettings | None) -> None:
+    def _kind_changed(self, source: SourceSettings | None, refresh: bool = True) -> None:
         """A file shows its path; a service its fields; a sheet keeps the file's format and columns."""
         kind = self.kind.currentData() or "file"
         tabular = kind in ("file", "google_sheets")
@@ -229,7 +230,8 @@ class SourceEditor(QDialog):
                                 "<b>As the service sent it (first records)</b>")
         if kind != "file":
             self.service.set_kind(kind, self.name.text().strip(), source)
-        self._debounce.start()
+        if refresh:
+            self._debounce.start()
 
     def connect_service(self) -> None:
         """Connect / Test: fetch the last day's first page on a worker and preview it like a file."""
