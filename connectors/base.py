@@ -54,6 +54,8 @@ class SourceSpec:
     format: str = "auto"  # "auto", a connector key ("shopify", ...), or "csv" / "json" / "excel"
     columns: dict[str, str] = field(default_factory=dict)  # canonical name -> column in the file
     options: dict[str, object] = field(default_factory=dict)  # date_format, delimiter, encoding...
+    # [sources.filter]: column (or "voucher_type", ...) -> the values a row must hold to be read
+    filter: dict[str, tuple[str, ...]] = field(default_factory=dict)
     kind: str = FILE_KIND  # "file", or the key of a ServiceConnector ("shopify", "woocommerce"...)
     # For a service: url, backfill_days, overlap_days, timezone (the business's, for local dates) and
     # any extra connection field the service declares. Never a secret: those come from FetchRequest.secret.
@@ -97,6 +99,8 @@ class SourceFrame:
     issues: list[CellIssue] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # e.g. ambiguous day/month order
     currencies: tuple[str, ...] = ()  # ISO codes the file states its amounts in (Shopify "Currency"), if any
+    # what the owner should know about how the numbers were read (not a problem): "sales at invoice value"
+    notes: list[str] = field(default_factory=list)
 
 
 class SourceReadError(Exception):

@@ -7,16 +7,15 @@ name; a matching name adds a small bonus. A user's `columns` mapping still overr
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 import pandas as pd
 
 from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
-from .canonical import IssueLog, canonicalise, text_column
+from .canonical import IssueLog, canonicalise
 from .columns import normalise_header, resolve_columns, user_columns
-from .files import PREVIEW_ROWS, find_records, load_json, read_csv_table, read_json_table, records_frame
-from .parsing import as_text, parse_dates_formats, read_text
+from .files import read_csv_table, read_json_table
+from .parsing import as_text, parse_dates_formats
 from .quoting import column_list
 
 SURE = 90
@@ -64,51 +63,6 @@ def _currencies(raw: pd.DataFrame, column: str) -> tuple[str, ...]:
 
 # The Shopify and WooCommerce export presets live in connectors/shopify.py and connectors/woocommerce.py,
 # next to the same vendors' API readers (one module per source family).
-
-
-# --- attendance -------------------------------------------------------------------------------
-
-_ZK_LINE = re.compile(r"^\s*(?P<emp>[^\t]+?)\s*\t\s*(?P<ts>\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?)")
-
-
-class ZKTecoConnector:
-    """ZKTeco biometric `attlog.dat`: headerless, tab-separated punches; present = any punch that day."""
-
-    key = "zkteco"
-    label = "ZKTeco attendance log (attlog.dat)"
-    domain: Domain = "attendance"
-
-    def detect(self, probe: Probe) -> int:
-        lines = [line for line in probe.head_text.splitlines()[:20] if line.strip()]
-        if not lines:
-            return 0
-        matches = sum(bool(_ZK_LINE.match(line)) for line in lines)
-        if matches >= max(1, int(0.8 * len(lines))):
-            return SURE + _name_bonus(probe, "attlog")
-        return 0
-
-    def read(self, spec: SourceSpec) -> SourceFrame:
-        text = read_text(spec.file, str(spec.options.get("encoding") or "") or None)
-        lines = pd.Series(text.splitlines(), dtype="str")
-        lines.index = pd.RangeIndex(1, len(lines) + 1)  # no header: row = line number
-        if spec.options.get(PREVIEW_ROWS) is not None:
-            lines = lines.iloc[: int(spec.options[PREVIEW_ROWS])]  # type: ignore[call-overload]
-        lines = lines[lines.str.strip() != ""]
-        parts = lines.str.extract(_ZK_LINE)
-        issues = IssueLog(spec.name)
-        issues.add(parts["emp"].isna(), lines, None, "punch line")  # type: ignore[arg-type]
-        good = parts[parts["emp"].notna()]
-        raw = pd.DataFrame({"user id": good["emp"], "timestamp": good["ts"]})
-        mapping = _with_user_columns({"employee": "user id", "time": "timestamp"}, raw, spec)
-        return canonicalise(raw, mapping, spec, self.key, issues=issues)
-
-    def preview_raw(self, spec: SourceSpec, rows: int) -> pd.DataFrame:
-        text = read_text(spec.file, str(spec.options.get("encoding") or "") or None, limit=65536)
-        lines = pd.Series(text.splitlines()[:rows], dtype="str")
-        cols = ["user id", "timestamp", "verify", "state", "workcode", "reserved"]
-        frame = lines.str.split("\t", expand=True)
-        frame.columns = [cols[i] if i < len(cols) else f"field {i + 1}" for i in range(frame.shape[1])]
-        return frame.apply(lambda c: c.fillna("").str.strip())
 
 
 # --- leads ------------------------------------------------------------------------------------
@@ -244,52 +198,6 @@ class ZohoConnector(_AliasLeadsConnector):
         return 0
 
 
-INDIAMART_TYPES = {"W": "Direct enquiry", "B": "Buy lead", "P": "Call (PNS)"}
-
-
-class IndiaMARTConnector:
-    """IndiaMART Lead Manager pull API JSON (CODE / STATUS / RESPONSE[...])."""
-
-    key = "indiamart"
-    label = "IndiaMART Lead Manager (pull API JSON)"
-    domain: Domain = "leads"
-    COLUMNS: ClassVar[dict[str, str]] = {
-        "lead_id": "UNIQUE_QUERY_ID", "date": "QUERY_TIME", "name": "SENDER_NAME", "phone": "SENDER_MOBILE",
-        "email": "SENDER_EMAIL", "company": "SENDER_COMPANY",
-    }
-
-    def detect(self, probe: Probe) -> int:
-        keys = set(probe.json_keys)
-        if "UNIQUE_QUERY_ID" in keys or '"UNIQUE_QUERY_ID"' in probe.head_text:
-            return SURE + 5
-        if {"CODE", "STATUS"} <= keys and ("RESPONSE" in keys or "MESSAGE" in keys):
-            return SURE
-        return 0
-
-    def read(self, spec: SourceSpec) -> SourceFrame:
-        doc = load_json(spec)
-        if isinstance(doc, dict) and "CODE" in doc and str(doc.get("CODE")).strip() != "200":
-            message = doc.get("MESSAGE") or doc.get("STATUS") or "no message"
-            raise SourceReadError(spec.name, f"IndiaMART answered CODE {doc.get('CODE')}: {message}")
-        records = find_records(doc, "RESPONSE")
-        if records is None:
-            raise SourceReadError(spec.name, f"{spec.file.name} has no RESPONSE list of leads")
-        nrows = spec.options.get(PREVIEW_ROWS)
-        raw = records_frame(records, int(nrows) if nrows is not None else None)  # type: ignore[call-overload]
-        if len(raw.columns) == 0:
-            raw = pd.DataFrame(columns=["UNIQUE_QUERY_ID", "QUERY_TIME"], dtype="str")
-        kind = text_column(raw, {"t": "QUERY_TYPE"} if "QUERY_TYPE" in raw else {}, "t").fillna("")
-        label = kind.str.upper().map(INDIAMART_TYPES).fillna("Other")
-        raw = raw.assign(_source="IndiaMART " + label.astype("str"))
-        mapping = {"source": "_source"}
-        for key, col in self.COLUMNS.items():
-            if col in raw:
-                mapping[key] = col
-        mapping = _with_user_columns(mapping, raw, spec)
-        # QUERY_TIME is IST wall-clock "YYYY-MM-DD HH:MM:SS": unambiguous, read as written.
-        return canonicalise(raw, mapping, spec, self.key)
-
-
 # --- the seed's own undated files ---------------------------------------------------------------
 
 
@@ -335,7 +243,7 @@ class SeedAttendanceConnector(_SeedConnector):
 
 
 PRESETS = (
-    ZKTecoConnector(), SalesforceConnector(),
-    HubSpotConnector(), ZohoConnector(), IndiaMARTConnector(),
+    SalesforceConnector(),
+    HubSpotConnector(), ZohoConnector(),
     SeedSalesConnector(), SeedLeadsConnector(), SeedAttendanceConnector(),
 )

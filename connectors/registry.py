@@ -20,6 +20,7 @@ from .columns import normalise_header
 from .files import EXCEL_SUFFIXES, GENERIC_CONNECTORS, PREVIEW_ROWS, excel_header, find_records
 from .parsing import first_row, read_text, sniff_delimiter
 from .quoting import column_list, cut, cut_message
+from .registers import below_titles, find_header, text_rows
 from .sniff import check_readable
 
 ENTRY_POINT_GROUP = "business_orchestrator.connectors"
@@ -54,12 +55,15 @@ def _load_builtins() -> None:
     if _state["builtins"]:
         return
     from .google_sheets import CONNECTORS as SHEETS
+    from .indiamart import CONNECTORS as INDIAMART
     from .presets import PRESETS
     from .shopify import CONNECTORS as SHOPIFY
+    from .tally import CONNECTORS as TALLY
     from .woocommerce import CONNECTORS as WOOCOMMERCE
+    from .zkteco import CONNECTORS as ZKTECO
 
     _state["builtins"] = True
-    for connector in (*GENERIC_CONNECTORS, *PRESETS, *SHOPIFY, *WOOCOMMERCE, *SHEETS):
+    for connector in (*GENERIC_CONNECTORS, *PRESETS, *SHOPIFY, *WOOCOMMERCE, *SHEETS, *TALLY, *ZKTECO, *INDIAMART):
         register_connector(connector)
 
 
@@ -127,7 +131,9 @@ def probe_file(path: str | Path) -> Probe:
     head = read_text(path, limit=PROBE_BYTES)
     if suffix == ".json" or head.lstrip().startswith(("{", "[")):
         return Probe(path, suffix, head, (), _json_keys(path, head))
-    return Probe(path, suffix, head, first_row(head, sniff_delimiter(head)))
+    delimiter = sniff_delimiter(below_titles(head))
+    layout = find_header(text_rows(head, delimiter))
+    return Probe(path, suffix, head, layout.names if layout.row or layout.sub else first_row(head, delimiter))
 
 
 def _json_keys(path: Path, head: str) -> tuple[str, ...]:

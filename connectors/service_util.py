@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .base import CellIssue, ServiceError, SourceFrame, SourceSpec
+from .base import CellIssue, ServiceError, SourceSpec
 
 
 def base_url(spec: SourceSpec) -> str:
@@ -49,10 +49,11 @@ def missing_fields(source: str, table: pd.DataFrame, fields: dict[str, str], id_
     return issues
 
 
-def name_missing_fields(result: SourceFrame, source: str, table: pd.DataFrame, fields: dict[str, str]) -> SourceFrame:
-    """A record's own sentence for each required field it came without, instead of the file wording for a
-    blank cell ("fill it in and save the file"), which an owner cannot do to an API answer."""
-    mine = missing_fields(source, table, fields)
-    taken = {(issue.row, issue.column) for issue in mine}
-    result.issues = [issue for issue in result.issues if (issue.row, issue.column) not in taken] + mine
-    return result
+def with_vendor_issues(issues: Sequence[CellIssue], vendor: Sequence[CellIssue]) -> list[CellIssue]:
+    """`issues` with each cell that `vendor` describes said once, in the vendor's words.
+
+    The canonical parser already refuses a blank amount or date (robust-data); missing_fields says
+    the same cell more usefully ("record 702 came without total"), so it replaces the generic one.
+    """
+    cells = {(issue.row, issue.column) for issue in vendor}
+    return [*vendor, *(issue for issue in issues if (issue.row, issue.column) not in cells)]

@@ -27,9 +27,9 @@ from .files import read_csv_table
 from .http import json_body, looks_like_html
 from .parsing import filled
 from .presets import SURE, _currencies, _has_all, _name_bonus, _require, _with_user_columns
-from .service_util import base_url, business_time, iso_utc, name_missing_fields
+from .service_util import base_url, business_time, iso_utc, missing_fields, with_vendor_issues
 
-API_VERSION = "2026-10"  # Shopify keeps a version at least 12 months; [sources.service] api_version overrides
+API_VERSION = "2025-10"
 PAGE_SIZE = 250
 MAX_THROTTLE_WAITS = 20
 ORDERS_QUERY = """
@@ -214,7 +214,9 @@ class ShopifyService:
                                index=orders["Name"].to_numpy(), dtype="str")
         first_item = first_item[~first_item.index.duplicated()]
         result = orders_frame(orders, first_item, spec, self.key)
-        return name_missing_fields(result, spec.name, orders, {"Created at": "createdAt", "Total": "totalPriceSet"})
+        result.issues = with_vendor_issues(result.issues, missing_fields(
+            spec.name, orders, {"Created at": "createdAt", "Total": "totalPriceSet"}))
+        return result
 
 
 def _text(value: object) -> str:

@@ -17,7 +17,7 @@ from .files import read_csv_table
 from .http import json_body, looks_like_html
 from .parsing import parse_amounts, parse_dates
 from .presets import SURE, _currencies, _has_all, _name_bonus, _require, _with_user_columns
-from .service_util import base_url, business_time, iso_utc, name_missing_fields
+from .service_util import base_url, business_time, iso_utc, missing_fields, with_vendor_issues
 
 PAGE_SIZE = 100
 MAX_PAGES = 10_000
@@ -197,7 +197,9 @@ class WooCommerceService:
         frame = canonicalise(raw, mapping, spec, self.key, issues=issues, warnings=warnings)
         frame.frame["amount"] = (frame.frame["amount"] - refunded.fillna(0.0).abs().to_numpy()).astype("float64")
         frame.currencies = _currencies(raw, "currency")
-        return name_missing_fields(frame, spec.name, raw, {"date_created_gmt": "date_created_gmt", "total": "total"})
+        frame.issues = with_vendor_issues(frame.issues, missing_fields(
+            spec.name, raw, {"date_created_gmt": "date_created_gmt", "total": "total"}))
+        return frame
 
 
 def _text(value: object) -> str:

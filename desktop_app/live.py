@@ -179,6 +179,11 @@ class LiveSources:
             return FetchResult(spec.name, False, None, now, message=exc.issue.message)
         start = self.window(spec, service, now, since)
         result = FetchResult(spec.name, False, start, now)
+        too_soon = self._too_soon(spec, service, now) if max_pages is None else None
+        if too_soon:  # the vendor's own rate rule (IndiaMART: one poll every 15 minutes): keep what is stored
+            result.ok, result.message = True, too_soon
+            log.info("not fetching %r: %s", spec.name, too_soon)
+            return result
         records: list[Record] = []
         try:
             with self._client_factory() as client:
@@ -212,6 +217,16 @@ class LiveSources:
         log.info("fetched %r from %s: %d record(s), %d page(s) in %.1f s", spec.name, display_address(spec),
                  len(records), result.pages, result.seconds)
         return result
+
+    def _too_soon(self, spec: SourceSpec, service: ServiceConnector, now: dt.datetime) -> str | None:
+        """Why this fetch must wait, for a service that declares `min_interval_s` (None: go ahead)."""
+        gap = float(getattr(service, "min_interval_s", 0) or 0)
+        state = self.store.state(spec.name) if gap else None
+        last = state.last_attempt_at if state is not None else None
+        if last is None or now - last >= dt.timedelta(seconds=gap):
+            return None
+        return (f"not fetched: {service.label} allows one fetch every {gap / 60:g} minutes and the last was "
+                f"{(now - last).total_seconds() / 60:.0f} min ago; the stored data is used")
 
     def state(self, spec: SourceSpec) -> SourceState | None:
         state = self.store.state(spec.name)

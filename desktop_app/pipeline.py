@@ -163,6 +163,8 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
                           f"{changed_day}; nothing covers {day}")
         return status, None, None, [status.message, *warnings]
     status.status = "ok"
+    if result.notes:
+        status.message = "; ".join(result.notes)
     if day > last:
         warnings.append(f"{spec.name}: no rows dated {day}; the newest row is from {last}")
     return status, frame.dropna(subset=[column]), coverage, warnings

@@ -8,6 +8,7 @@ Keyring calls can block on an unlock prompt, so never call these from the GUI th
 from __future__ import annotations
 
 import os
+import re
 import sys
 from enum import StrEnum
 
@@ -84,8 +85,6 @@ def _source_user(source: str, field: str) -> str:
 
 def source_env_name(source: str, field: str) -> str:
     """BO_SOURCE_<NAME>_<FIELD>: a live source's secret from the environment (CI, headless servers)."""
-    import re
-
     slug = re.sub(r"[^A-Za-z0-9]+", "_", source).strip("_").upper()
     return f"BO_SOURCE_{slug}_{field.upper()}"
 

@@ -114,8 +114,13 @@ class SourceSettings(_Section):
     columns: dict[str, str] = Field(
         default_factory=dict, description="Canonical name = column in the file, when the header is not recognised."
     )
-    options: dict[str, str | int | float | bool] = Field(
-        default_factory=dict, description="Reader options: date_format, delimiter, encoding, sheet, decimal."
+    options: dict[str, str | int | float | bool | list[str]] = Field(
+        default_factory=dict, description="Reader options: date_format, delimiter, encoding, sheet, decimal, "
+        "header_row; for Tally: sales_voucher_types, return_voucher_types, gst.",
+    )
+    filter: dict[str, list[str]] = Field(
+        default_factory=dict, description="Read only rows whose column holds one of the values, e.g. "
+        'voucher_type = ["Sales", "GST Supply"].',
     )
 
     url: str = Field("", description="For a live service: the shop domain, site URL or sheet link.")
@@ -125,6 +130,14 @@ class SourceSettings(_Section):
     service: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="Extra connection fields a live service declares (never secrets)."
     )
+
+    @field_validator("filter", mode="before")
+    @classmethod
+    def _filter(cls, value: Any) -> Any:
+        """`voucher_type = "Sales"` means the list ["Sales"]."""
+        if isinstance(value, dict):
+            return {key: [item] if isinstance(item, str) else item for key, item in value.items()}
+        return value
 
     @field_validator("kind")
     @classmethod
@@ -161,6 +174,7 @@ class SourceSettings(_Section):
         return SourceSpec(
             name=self.name, domain=self.domain, path=self.path, format=self.format,
             columns=dict(self.columns), options=dict(self.options), kind=self.kind, service=service,
+            filter={key: tuple(values) for key, values in self.filter.items()},
         )
 
 
@@ -466,7 +480,7 @@ def _source_table(source: SourceSettings) -> tomlkit.items.Table:
         ("name", "domain", "kind", "url", "backfill_days", "overlap_days", "format", "enabled")
     for key in keys:
         table.add(key, getattr(source, key))
-    for key in ("columns", "options", "service"):
+    for key in ("columns", "options", "filter", "service"):
         mapping = getattr(source, key)
         if mapping:
             inner = tomlkit.table()

@@ -130,7 +130,8 @@ def connect_source(ctx: TaskContext, spec: Any, typed: dict[str, str]) -> Any:
     columns, rows = _preview_rows(frame, PREVIEW_ROWS)
     notes = [f"{result.records} record(s) in the last day's first page, fetched in {result.seconds:.1f} s"]
     return SourcePreview(connector=service.label, raw_columns=raw_columns, raw_rows=raw_rows, parsed_columns=columns,
-                         parsed_rows=rows, notes=notes + [str(i) for i in frame.issues[:5]] + list(frame.warnings))
+                         parsed_rows=rows, notes=notes + list(frame.notes) + [str(i) for i in frame.issues[:5]]
+                         + list(frame.warnings), connector_key=service.key)
 
 
 def _preview_rows(read: Any, count: int) -> tuple[list[str], list[list[str]]]:

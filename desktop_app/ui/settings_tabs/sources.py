@@ -36,6 +36,7 @@ from ..settings_form import ChoiceEditor, FieldForm, muted_label
 from ..window_fit import fit_window
 from ..worker import Task, run_in_background
 from .live_source import ServiceFields, connect_source, kind_choices, save_source_secrets, test_live_source
+from .register_options import OWNED_OPTIONS, RegisterOptions
 
 DOMAINS = [("sales", "Sales (orders, invoices)"), ("leads", "Leads (enquiries)"), ("attendance", "Attendance")]
 DOMAIN_LABELS = {"sales": "Sales", "leads": "Leads", "attendance": "Attendance"}
@@ -122,9 +123,10 @@ class SourceEditor(QDialog):
         form.addRow(_buddy("&Holds", self.domain), self.domain)
         form.addRow(_buddy("&Kind", self.kind), self.kind)
         form.addRow(_buddy("&File", self.path), path_row)
+        self._path_row = path_row
         form.addRow(_buddy("F&ormat", self.format), self.format)
         form.addRow(_buddy("&Dates look like", self.date_format), self.date_format)
-        self._form, self._path_row = form, path_row
+        self._form = form
         top = QWidget()  # everything above the buttons scrolls on a small screen
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -137,6 +139,8 @@ class SourceEditor(QDialog):
         self.mapping_form.setColumnStretch(3, 1)
         self.mapping: dict[str, QComboBox] = {}
         top_layout.addWidget(self.mapping_group)
+        self.register = RegisterOptions()
+        top_layout.addWidget(self.register)
 
         self.recognised = QLabel()
         self.recognised.setWordWrap(True)
@@ -175,7 +179,8 @@ class SourceEditor(QDialog):
         self._debounce = QTimer(self, singleShot=True, interval=300)
         self._debounce.timeout.connect(self.refresh_preview)
         self.domain.currentIndexChanged.connect(self._domain_changed)
-        for signal in (self.path.textChanged, self.format.currentIndexChanged, self.date_format.currentTextChanged):
+        for signal in (self.path.textChanged, self.format.currentIndexChanged, self.date_format.currentTextChanged,
+                       self.register.changed):
             signal.connect(self._debounce.start)
 
         if source is not None:
@@ -185,7 +190,10 @@ class SourceEditor(QDialog):
             self.path.setText(source.path)
             self.date_format.set_value(str(source.options.get("date_format", "")))
             self.enabled.setChecked(source.enabled)
-        self._extra_options = {k: v for k, v in (source.options if source else {}).items() if k != "date_format"}
+        self._extra_options = {k: v for k, v in (source.options if source else {}).items()
+                               if k != "date_format" and k not in OWNED_OPTIONS}
+        if source is not None:
+            self.register.load(source.options, source.filter)
         self._domain_changed()
         if source is not None:
             self.format.setCurrentIndex(max(self.format.findData(source.format), 0))
@@ -203,7 +211,7 @@ class SourceEditor(QDialog):
 
     def source(self) -> SourceSettings:
         """The source as typed; raises pydantic's ValidationError when a field is unusable."""
-        options = dict(self._extra_options)
+        options = {**self._extra_options, **self.register.options()}
         if self.date_format.value():
             options["date_format"] = self.date_format.value()
         columns = {key: combo.currentText() for key, combo in self.mapping.items()
@@ -211,11 +219,12 @@ class SourceEditor(QDialog):
         kind = self.kind.currentData() or "file"
         live = self.service.values() if kind != "file" else {}
         name = self.name.text().strip() or (name_from_file(self.path.text()) if kind == "file" else
-                                            self.kind.currentText())
+                                            self.kind.currentText()) or "Unnamed source"
         return SourceSettings(name=name, domain=self.domain.currentData(),
                               path=self.path.text().strip() if kind == "file" else "", kind=kind, **live,
                               format=self.format.currentData() or "auto",
-                              enabled=self.enabled.isChecked(), columns=columns, options=options)
+                              enabled=self.enabled.isChecked(), columns=columns, options=options,
+                              filter=self.register.filters())
 
     def _kind_changed(self, source: SourceSettings | None, refresh: bool = True) -> None:
         """A file shows its path; a service its fields; a sheet keeps the file's format and columns."""
@@ -225,6 +234,8 @@ class SourceEditor(QDialog):
         for widget in (self.format, self.date_format):
             self._form.setRowVisible(widget, tabular)
         self.mapping_group.setVisible(tabular)
+        self.register.setVisible(tabular or kind == "tally")  # Tally live: its voucher types and GST basis
+        self.register.set_tally(kind == "tally")
         self.service.setVisible(kind != "file")
         self._raw_title.setText("<b>In the file (first rows)</b>" if kind == "file" else
                                 "<b>As the service sent it (first records)</b>")
@@ -238,22 +249,26 @@ class SourceEditor(QDialog):
         try:
             spec = self.source().spec(self.timezone)
         except ValidationError as exc:
-            self.recognised.setText(f"<span style='color:#C62828'>✗ {exc.errors()[0]['msg']}</span>")
+            self._show_invalid(exc)
             return
         if self._task is not None:
             self._task.cancel()
-        self.recognised.setText(f"Connecting to {spec.service.get('url')}…")
+        self.recognised.setText(f"Connecting to {escape(str(spec.service.get('url')))}…")
         task = run_in_background("live source connect", connect_source, spec, self.service.typed_secrets(),
                                  parent=self, on_failure=lambda exc: None)
         task.succeeded.connect(lambda preview: self._show_preview(preview, task))
         task.failed.connect(lambda exc: self._preview_failed(exc, task))
         self._task = task
 
+    def _show_invalid(self, exc: ValidationError) -> None:
+        message = plain_error(exc.errors()[0]["msg"].removeprefix("Value error, "))
+        self.recognised.setText(f"<span style='color:#C62828'>✗</span> {escape(message)}")
+
     def _backfill(self) -> None:
         try:
             spec = self.source().spec(self.timezone)
         except ValidationError as exc:
-            self.recognised.setText(f"<span style='color:#C62828'>✗ {exc.errors()[0]['msg']}</span>")
+            self._show_invalid(exc)
             return
         self.service.start_backfill(spec)
 
@@ -350,6 +365,11 @@ class SourceEditor(QDialog):
         if preview.raw_columns != self._header:
             self._header = preview.raw_columns
             self._fill_mapping_choices()
+            self.register.set_columns(self._header)
+        tally = preview.connector_key == "tally"
+        self.register.set_tally(tally)
+        # Tally's columns are known; its voucher types and GST basis are what the owner may need to set.
+        self.mapping_group.setVisible(not tally or any(c.currentIndex() > 0 for c in self.mapping.values()))
         _fill_table(self.raw_table, preview.raw_columns, preview.raw_rows)
         _fill_table(self.parsed_table, preview.parsed_columns, preview.parsed_rows)
         self.notes.setText("\n".join(plain_error(note) for note in preview.notes))
