@@ -23,8 +23,7 @@ from .cancel import Cancelled
 from .history import HistoryStore
 from .insights.engine import write_insights
 from .kpis import DomainData, Headcount, compute_attendance, compute_leads, compute_sales
-from .live import LiveSources, display_address, read_live
-from .live import service_status as _service_status
+from .live import LiveSources, read_live_source
 from .outbox import Outbox
 from .paths import AppPaths
 from .redact import redact_report, redact_status, redact_urls
@@ -122,17 +121,11 @@ def _foreign_currency(spec: SourceSpec, result: SourceFrame, settings: Settings)
 
 
 def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
-              cache: SourceCache | None = None, live: LiveSources | None = None,
-              checkpoint: Progress = lambda step: None) -> tuple[SourceStatus, pd.DataFrame | None,
-                                                                 tuple[dt.date, dt.date] | None, list[str]]:
+              cache: SourceCache | None = None) -> tuple[SourceStatus, pd.DataFrame | None,
+                                                         tuple[dt.date, dt.date] | None, list[str]]:
     status = SourceStatus(name=spec.name, domain=spec.domain, path=spec.path, status="failed")
-    fresh = None
     try:
-        if spec.is_service:
-            status.kind, status.path = spec.kind, display_address(spec)
-            result, fresh = read_live(spec, live, checkpoint)
-        else:
-            result = cache.read(spec) if cache is not None else read_source(spec)
+        result = cache.read(spec) if cache is not None else read_source(spec)
         status.connector, status.rows = result.connector, len(result.frame)
         frame, warnings = _check_cells(spec, result, day)
     except SourceReadError as exc:
@@ -143,11 +136,6 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
     if foreign:
         status.message = foreign
         return status, None, None, [foreign, *warnings]
-    if fresh is not None:
-        answer = _service_status(spec, day, settings, status, frame, fresh, warnings)
-        if answer[0].status == "ok" and not answer[0].message and result.notes:
-            answer[0].message = "; ".join(result.notes)
-        return answer
     changed_day, changed_at = _mtime_day(spec.file, settings)
     column = DATE_COLUMN[spec.domain]
     if not result.has_dates:
@@ -246,7 +234,8 @@ def read_sources(settings: Settings, specs: list[SourceSpec], day: dt.date,
     reads: dict[Domain, _DomainRead] = {domain: _DomainRead() for domain in DOMAINS}
     for spec in specs:
         checkpoint(f"Reading {spec.name}…")
-        status, frame, coverage, notes = _read_one(spec, day, settings, cache, live, checkpoint)
+        status, frame, coverage, notes = read_live_source(spec, day, settings, live, checkpoint) \
+            if spec.is_service else _read_one(spec, day, settings, cache)
         statuses.append(status)
         warnings += notes
         read = reads[spec.domain]
