@@ -57,6 +57,12 @@ def windows() -> Iterator[tuple[str, QWidget]]:
     settle()
     yield "summary", window
 
+    size = window.size()
+    window.resize(800, 600)  # the narrowest the issue asked for: nothing cut, nothing overlapping
+    settle()
+    yield "summary-800x600", window
+    window.resize(size)
+
     from .app import DEMO_ACTION, DEMO_BANNER
 
     window.set_banner(DEMO_BANNER, DEMO_ACTION)
