@@ -71,7 +71,10 @@ def load_startup(ctx: TaskContext, paths: AppPaths) -> Startup:
     except SettingsError as exc:
         log.error("settings: %s", exc)
         settings, error = Settings(), str(exc)
-    last_run = HistoryStore(paths.history_db).last_generated_at()
+    store = HistoryStore(paths.history_db)
+    last_run = store.last_generated_at()
+    if settings.report.write_csv_log:
+        store.flush_csv_log(paths.summary_log)  # rows a crash kept from the CSV log
     return Startup(settings, last_run, error)
 
 
