@@ -272,9 +272,11 @@ def build_report(settings: Settings, data: SourceData, day: dt.date, history: di
 
 
 def finish_report(report: Report, *, offline: bool, settings: Settings | None = None,
-                  paths: AppPaths | None = None, history: dict[dt.date, dict] | None = None) -> Report:
+                  paths: AppPaths | None = None, history: dict[dt.date, dict] | None = None,
+                  progress: Progress | None = None) -> Report:
     """Insights (AI when settings and paths allow it, else rules), then the rendered text and HTML."""
-    insights = write_insights(report, settings=settings, paths=paths, history=history, offline=offline)
+    insights = write_insights(report, settings=settings, paths=paths, history=history, offline=offline,
+                              progress=progress)
     report.insights, report.engine, report.engine_reason = insights.bullets, insights.engine, insights.reason
     redact_report(report)
     report.llm_model, report.llm_tokens, report.guard_dropped = insights.model, insights.usage, len(insights.dropped)
@@ -337,7 +339,7 @@ def run_report(
     history = history_window(store, day)
     report = build_report(settings, data, day, history, demo=demo)
     checkpoint("Writing insights…")
-    finish_report(report, offline=offline, settings=settings, paths=paths, history=history)
+    finish_report(report, offline=offline, settings=settings, paths=paths, history=history, progress=checkpoint)
     if save:
         checkpoint("Saving…")
         telegram = settings.telegram
