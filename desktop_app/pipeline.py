@@ -317,8 +317,8 @@ def run_report(
 ) -> Report:
     """Read every source, compute the KPIs, write insights, render, and save to history.
 
-    With `send` (and Telegram enabled), the report's delivery rows are written in the same
-    transaction as the report; `desktop_app.delivery.send_pending` sends them. `hold_until`
+    With `send`, the report's delivery rows (one per enabled channel's destination) are written in
+    the same transaction as the report; `desktop_app.delivery.send_pending` sends them. `hold_until`
     keeps them back for the owner's approval until then (they go out by themselves at that time).
     Demo reports are never queued.
     """
@@ -342,8 +342,9 @@ def run_report(
     finish_report(report, offline=offline, settings=settings, paths=paths, history=history, progress=checkpoint)
     if save:
         checkpoint("Saving…")
-        telegram = settings.telegram
-        destinations = telegram.destinations if send and telegram.enabled and not demo else []
+        from .channels.registry import delivery_targets
+
+        destinations = delivery_targets(settings) if send and not demo else []
         outbox = Outbox(store.path) if destinations else None
         csv_log = settings.report.write_csv_log and not demo
         with store.transaction() as conn:
