@@ -80,7 +80,7 @@ class TrendChart(QWidget):
         return QSize(420, 300)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(260, 220)
+        return QSize(240, 196)
 
     def set_reports(self, reports: list[Report], end: dt.date, closed: frozenset[dt.date] = frozenset()) -> None:
         self._dates, self._series = trend_series(reports, end, closed=closed)
