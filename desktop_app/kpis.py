@@ -92,7 +92,9 @@ def compute_sales(
     if "status" in rows:
         rows = rows[~rows["status"].isin(NOT_SALE_STATUSES)]
     totals = rows.groupby("day")["amount"].sum()
-    per_order = rows.groupby(["day", "order_id"])["amount"].sum()
+    # A source's bills are its own: INV-001 in two branches' files is two orders.
+    order_keys = ["day", "_source", "order_id"] if "_source" in rows else ["day", "order_id"]
+    per_order = rows.groupby(order_keys)["amount"].sum()
     orders = (per_order > 0).groupby(level="day").sum()
 
     total_on = _day_values(totals, data, history, "sales.total", lambda value: round(float(value), 2))

@@ -151,7 +151,8 @@ class Outbox:
         for destination in destinations:
             conn.execute(
                 "UPDATE deliveries SET status = 'skipped', last_error = ?, error_kind = NULL "
-                "WHERE report_date = ? AND destination = ? AND status IN ('pending', 'held', 'failed')",
+                "WHERE report_date = ? AND destination = ? AND status IN ('pending', 'held', 'failed') "
+                "AND report_revision != 0",  # alert rows (revision 0) are not the report's
                 (f"replaced by revision {revision} of this report before it was sent", day, destination),
             )
             held = hold_until is not None and hold_until > now
@@ -160,6 +161,21 @@ class Outbox:
                 "created_at, hold_until, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (day, revision, destination, "held" if held else "pending", report.html, _iso(report.generated_at),
                  _iso(now), _iso(hold_until) if held else None, _iso(hold_until if held else now)),
+            )
+            ids.append(int(cursor.lastrowid))
+        return ids
+
+    @staticmethod
+    def enqueue_alert_in(conn: sqlite3.Connection, day: dt.date, html: str, destinations: Sequence[str], *,
+                         now: dt.datetime | None = None) -> list[int]:
+        """Queue an alert message (revision 0 marks it: a report's new revision never replaces it)."""
+        now = now or utc_now()
+        ids = []
+        for destination in destinations:
+            cursor = conn.execute(
+                "INSERT INTO deliveries (report_date, report_revision, destination, status, body, computed_at, "
+                "created_at, next_attempt_at) VALUES (?, 0, ?, 'pending', ?, ?, ?, ?)",
+                (day.isoformat(), destination, html, _iso(now), _iso(now), _iso(now)),
             )
             ids.append(int(cursor.lastrowid))
         return ids
