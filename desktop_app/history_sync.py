@@ -84,7 +84,8 @@ def sync_history(settings, data, day: dt.date, store: HistoryStore) -> tuple[int
     added, corrections = 0, []
     when = first
     while when < day:
-        domains = {domain: (item if item.covers(when) else None) for domain, item in data.domains.items()}
+        domains = {domain: (item if item is not None and item.covers(when) else None)
+                   for domain, item in data.domains.items()}
         fresh = {domain: per_day[domain].get(when, _NO_ROWS[domain])
                  for domain, item in domains.items() if item is not None}
         body = bodies.get(when)

@@ -73,10 +73,13 @@ MIN_DAYS_FOR_AVERAGE = 3
 
 
 def _seven_day_mean(values: Callable[[dt.date], float | None], day: dt.date, is_open: Callable[[dt.date], bool]):
-    """Mean over the previous 7 days that were open (or had activity anyway); None on fewer than 3 known days."""
+    """Mean over the previous 7 days that were open; None on fewer than 3 known days.
+
+    A closed day is left out even when a few online orders came in: it is not a normal day's figure.
+    """
     days = [day - dt.timedelta(days=offset) for offset in range(1, 8)]
     counted = [value for past, value in zip(days, map(values, days), strict=True)
-               if value is not None and (is_open(past) or value)]
+               if value is not None and is_open(past)]
     return round(sum(counted) / len(counted), 2) if len(counted) >= MIN_DAYS_FOR_AVERAGE else None
 
 
