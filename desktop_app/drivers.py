@@ -37,6 +37,12 @@ def _values(frame: pd.DataFrame, stamp: str, value: str | None, by: str, days: l
     return table.reindex(columns=days, fill_value=0)
 
 
+def _fit(driver: Driver) -> float:
+    """How well one item alone tells the story: 100 at exactly the whole change; overshooting (others
+    moved the other way) counts against it as much as falling short."""
+    return 100 - abs(100 - driver.share_pct)
+
+
 def _split(frame: pd.DataFrame, metric, stamp: str, value: str | None, breakdowns: tuple[str, ...],
            day: dt.date, other: dt.date, against) -> list[Driver]:
     best: list[Driver] = []
@@ -58,7 +64,7 @@ def _split(frame: pd.DataFrame, metric, stamp: str, value: str | None, breakdown
                  for name, part in parts.items() if part * change > 0 and part / change * 100 >= MIN_SHARE_PCT
                  and (value is not None or abs(part) >= MIN_COUNT_PART)]
         found = found[:MOST_PER_COMPARISON]
-        if found and (not best or min(found[0].share_pct, 100) > min(best[0].share_pct, 100)):
+        if found and (not best or _fit(found[0]) > _fit(best[0])):
             best = found
     return best
 
