@@ -140,6 +140,7 @@ class AlertLog:
     def __init__(self, store: HistoryStore):
         self.store = store
         create_schema(store.path, _SCHEMA)
+        Outbox(store.path)  # the deliveries table, for alerts queued in the same transaction
 
     def fired_on(self, day: dt.date) -> list[str]:
         with closing(connect(self.store.path)) as conn:
