@@ -72,7 +72,7 @@ def sync_history(settings, data, day: dt.date, store: HistoryStore) -> tuple[int
     Returns how many days were added and the corrections to say in today's report. Days whose
     history was imported from the old CSV log are left as the owner's record.
     """
-    from .pipeline import SourceData, build_report, finish_report
+    from .pipeline import build_report, finish_report
 
     limit = settings.report.backfill_days
     covered = {domain: item for domain, item in data.domains.items() if item is not None}

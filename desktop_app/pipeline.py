@@ -18,15 +18,15 @@ import pandas as pd
 from connectors import read_source
 from connectors.base import DATE_COLUMN, DOMAINS, CellIssue, Domain, SourceFrame, SourceReadError, SourceSpec
 
+from .alerts import check_alerts
 from .cancel import Cancelled
 from .explain import explain
 from .history import HistoryStore, append_csv_log
+from .history_sync import sync_history
 from .insights.engine import write_insights
 from .kpis import DomainData, Headcount, compute_attendance, compute_leads, compute_sales
 from .outbox import Outbox
 from .paths import AppPaths
-from .alerts import check_alerts
-from .history_sync import sync_history
 from .render import render_html, render_text
 from .report import Report, SourceStatus
 from .send_policy import hold_back_reason

@@ -22,7 +22,7 @@ FIGURES = (("sales", "total"), ("sales", "orders"), ("leads", "count"), ("attend
 
 
 def figures(body: dict[str, Any]) -> tuple:
-    return (body.get("date"),) + tuple((body.get(block) or {}).get(key) for block, key in FIGURES)
+    return (body.get("date"), *tuple((body.get(block) or {}).get(key) for block, key in FIGURES))
 
 
 def last_sent_body(history_db: Path) -> dict[str, Any] | None:

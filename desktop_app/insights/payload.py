@@ -173,7 +173,7 @@ def _weekday_anomalies(report: Report) -> dict[str, Any] | None:
 
 
 def _count(value: float | None) -> int | None:
-    return None if value is None else int(math.floor(value + 0.5))
+    return None if value is None else math.floor(value + 0.5)
 
 
 def _goals(report: Report) -> dict[str, Any] | None:

@@ -44,7 +44,7 @@ def test_rules_are_plain_sentences():
     assert parse_rule("CRM not updated for 1 day").source == "CRM"
     with pytest.raises(RuleError, match="sales below 50000 by 17:00"):
         parse_rule("tell me when things go wrong")
-    with pytest.raises(SettingsError, match="alerts.rules.*is not an alert rule"):
+    with pytest.raises(SettingsError, match=r"alerts\.rules.*is not an alert rule"):
         parse_settings('[alerts]\nrules = ["sales wobbly"]\n', app_paths().settings_file)
     assert AlertSettings(rules=["  sales   below 5 "]).rules == ["sales below 5"]
 
