@@ -23,7 +23,7 @@ LEADS_BREAKDOWNS = ("source",)
 MIN_CHANGE_PCT = 10.0  # smaller moves are "steady": nothing to explain
 MIN_SHARE_PCT = 20.0
 MOST_PER_COMPARISON = 2
-DOMINANT_ITEM_PCT = 80.0  # a breakdown where one item is most of the business only restates the total
+DOMINANT_ITEM_PCT = 70.0  # a breakdown where one item is most of the business only restates the total
 MIN_COUNT_PART = 2  # leads: a driver brings at least 2 more (or fewer) leads
 
 
@@ -63,7 +63,8 @@ def _split(frame: pd.DataFrame, metric, stamp: str, value: str | None, breakdown
                         share_pct=round(float(part) / change * 100, 1))
                  for name, part in parts.items() if part * change > 0 and part / change * 100 >= MIN_SHARE_PCT
                  and (value is not None or abs(part) >= MIN_COUNT_PART)]
-        found = found[:MOST_PER_COMPARISON]
+        while len(found) > 1 and (len(found) > MOST_PER_COMPARISON or sum(d.share_pct for d in found[:-1]) >= 100):
+            found.pop()  # the first items already explain the whole change
         if found and (not best or _fit(found[0]) > _fit(best[0])):
             best = found
     return best

@@ -12,9 +12,9 @@ from typing import Literal
 
 from babel.dates import format_date
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
-from ..formatting import arrow_pct, arrow_pp, money, number
+from ..formatting import arrow_pct, arrow_pp, money, money_short, number
 from ..report import Report
 
 Tone = Literal["good", "bad", "flat"]
@@ -34,6 +34,7 @@ class CardData:
     value: str
     changes: list[Change] = field(default_factory=list)
     note: str = ""
+    progress: int | None = None  # % of the month's target, when one is set
 
 
 def _tone(change: float, up_is_good: bool = True) -> Tone:
@@ -92,6 +93,30 @@ def kpi_cards(report: Report) -> list[CardData]:
             _vs(att.week_change_pp, last_week, points=True)) if c], note))
     else:
         cards.append(CardData("attendance", "Attendance", "–", note="no attendance data (see warnings)"))
+    return _with_meaning(report, cards)
+
+
+def _with_meaning(report: Report, cards: list[CardData]) -> list[CardData]:
+    """A closed day shows no comparisons (nothing is red); a target adds a progress bar."""
+    if report.closed:
+        for card in cards:
+            card.changes = []
+            if card.key == "attendance":
+                card.value, card.note = "Closed", "no attendance expected"
+        return cards
+    goals = {goal.metric: goal for goal in report.goals}
+    for card in cards:
+        goal = goals.get(card.key)
+        if goal is None or goal.pct is None:
+            continue
+        card.progress = 100 if goal.met_on else max(0, min(99, round(goal.pct)))
+        if goal.metric == "attendance":
+            said = f"month {goal.actual:.1f}% (target {goal.target:g}%)"
+        else:
+            target = money_short(goal.target, report.currency, report.locale) if goal.metric == "sales" else \
+                number(int(goal.target), report.locale)
+            said = f"{goal.pct:.0f}% of the {target} month target" + (" ✓" if goal.met_on else "")
+        card.note = " · ".join(part for part in (card.note, said) if part)
     return cards
 
 
@@ -121,7 +146,11 @@ class KpiCard(QFrame):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: palette(placeholder-text);")
-        for widget in (self.title, self.value, self.changes, self.note):
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(6)
+        for widget in (self.title, self.value, self.changes, self.progress, self.note):
             layout.addWidget(widget)
         layout.addStretch(1)
 
@@ -133,3 +162,5 @@ class KpiCard(QFrame):
             f'<span style="color:{TONE_COLORS[c.tone]}">{c.text}</span>' for c in data.changes) or "&nbsp;")
         self.note.setText(data.note)
         self.note.setVisible(bool(data.note))
+        self.progress.setValue(data.progress or 0)
+        self.progress.setVisible(data.progress is not None)

@@ -31,6 +31,7 @@ from ..report import Report
 from .icons import app_icon
 from .jobs import DayView
 from .kpi_cards import KpiCard, kpi_cards
+from .meaning_panel import MeaningPanel
 from .trend_chart import TrendChart
 
 BADGE_STYLE = "border-radius: 9px; padding: 2px 9px; font-weight: 600; color: {fg}; background: {bg};"
@@ -158,6 +159,8 @@ class SummaryWindow(QMainWindow):
         middle = QHBoxLayout()
         middle.setSpacing(16)
         left = QVBoxLayout()
+        self.meaning = MeaningPanel()  # closed day, goals, drivers, unusual days, branches, alerts
+        left.addWidget(self.meaning)
         insights_header = QHBoxLayout()
         insights_header.addWidget(_section_title("Insights"))
         self.badge = QLabel()
@@ -261,6 +264,7 @@ class SummaryWindow(QMainWindow):
             self.date_edit.setDate(QDate(view.day.year, view.day.month, view.day.day))
             self.date_edit.blockSignals(False)
             self.next_button.setEnabled(view.day < dt.date.today())
+        self.meaning.show_report(report)
         if report is None:
             for card in self.cards.values():
                 card.hide()
