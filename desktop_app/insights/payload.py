@@ -161,7 +161,7 @@ def _weekday_anomalies(report: Report) -> dict[str, Any] | None:
     block = {}
     for item in report.anomalies:
         normal = _money(item.median) if item.metric == "sales" else round(item.median, 1)
-        entry: dict[str, Any] = {"normal": normal, "weeks": item.weeks}
+        entry: dict[str, Any] = {"normal": normal}
         if item.metric == "attendance":
             entry["vs_normal_pp"] = round(item.value - item.median, 1)
         elif item.ratio is not None and item.ratio >= 1.5:
@@ -187,7 +187,7 @@ def _goals(report: Report) -> dict[str, Any] | None:
             entry = {"target": amount(goal.target), "so_far": amount(goal.actual), "done_pct": round(goal.pct),
                      "per_day_needed": amount(goal.needed_per_day) if goal.metric == "sales" else
                      (None if goal.needed_per_day is None else round(goal.needed_per_day, 1)),
-                     "projected": amount(goal.projection) if goal.open_days_left else None,
+                     "projected": amount(goal.projection) if goal.open_days_left and goal.metric == "sales" else None,
                      "reached_on": goal.met_on[5:] if goal.met_on else None}
         block[goal.metric] = _compact(entry)
     if block:

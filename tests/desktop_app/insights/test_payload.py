@@ -97,3 +97,45 @@ def test_the_demo_payload_is_under_700_tokens(paths):
     assert estimate_tokens(prompt.payload_json) * 1.2 < 700
     for name in ("Amit Patel", "Customer 1124", "+91", "INV-", "Rajesh Enterprises"):
         assert name not in prompt.system + prompt.user
+
+
+def _o200k(text: str) -> int:
+    import bpe_openai
+
+    return len(bpe_openai.get_encoding("o200k_base").encode(text))
+
+
+def test_the_demo_payload_with_goals_and_drivers_fits_480_o200k_tokens_even_with_anomalies(paths):
+    from desktop_app.insights.payload import PAYLOAD_TOKEN_BUDGET
+    from desktop_app.report import Anomaly
+
+    settings, store = prepare_demo(paths, Settings(), DAY)
+    backfill_history(settings, store, DAY)
+    demo, history = report_without_insights(settings, paths, DAY, demo=True, store=store)
+    payload = build_payload(demo, history, is_open=settings.business.is_open)
+    assert {"goals", "drivers"} <= set(payload)
+    assert _o200k(json.dumps(payload, ensure_ascii=False, separators=(",", ":"))) <= PAYLOAD_TOKEN_BUDGET
+    # The demo Tuesday is normal for a Tuesday; a day that is not adds its flag and must still fit.
+    demo.anomalies = [Anomaly("sales", 398_000, 142_000, 2.8, 8, "high", "Tuesday", "2.8× a normal Tuesday")]
+    flagged = json.dumps(build_payload(demo, history, is_open=settings.business.is_open), ensure_ascii=False,
+                         separators=(",", ":"))
+    assert _o200k(flagged) <= PAYLOAD_TOKEN_BUDGET
+
+
+def test_the_guard_accepts_goal_driver_and_anomaly_numbers():
+    from desktop_app.insights.guard import check_bullets
+    from desktop_app.report import Anomaly, Driver, GoalProgress
+
+    day = report()
+    day.goals = [GoalProgress("sales", 4_000_000, 3_521_960, 88.0, 20, 5, 95_608, 4_402_450)]
+    day.drivers = [Driver("sales", "previous", "2026-11-23", -23_900, "product", "Cement bags", -27_520, 115.1)]
+    day.anomalies = [Anomaly("sales", 560_000, 200_000, 2.8, 8, "high", "Tuesday", "2.8× a normal Tuesday")]
+    numbers = payload_numbers(build_payload(day))
+    checked = check_bullets([
+        "Month to date sales are ₹35.2 lakh, 88% of the ₹40 lakh target; ₹95,608 a day is needed on the 5 open "
+        "days left.",
+        "Cement bags fell ₹27,520 against Monday.",
+        "Sales were 2.8 times a normal Tuesday (₹2 lakh).",
+        "Sales reached ₹44 lakh of the ₹50 lakh target.",  # 50 lakh is not in the data
+    ], numbers)
+    assert len(checked.kept) == 3 and checked.dropped[0][1] == ["₹50 lakh"]

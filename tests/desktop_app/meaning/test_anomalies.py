@@ -51,7 +51,7 @@ def test_a_tuesday_far_above_normal_tuesdays_carries_its_size():
     today.anomalies = [flag]
     assert "Sales 2.8× a normal Tuesday (against the last 8 of them): worth a look." in rule_insights(today)
     payload = build_payload(today)
-    assert payload["unusual_for_weekday"]["sales"] == {"normal": 200_000, "weeks": 8, "times_normal": 2.8}
+    assert payload["unusual_for_weekday"]["sales"] == {"normal": 200_000, "times_normal": 2.8}
     kinds = {(n.path, n.kind) for n in payload_numbers(payload)}
     assert ("unusual_for_weekday.sales.normal", "money") in kinds
 
