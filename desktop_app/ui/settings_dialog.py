@@ -20,6 +20,7 @@ from ..secrets import Secret
 from ..settings import Settings, SettingsError, save_settings
 from . import jobs
 from .icons import app_icon
+from .settings_tabs.alerts import AlertsTab
 from .settings_tabs.business import BusinessTab
 from .settings_tabs.insights import InsightsTab
 from .settings_tabs.schedule import ScheduleTab
@@ -56,7 +57,8 @@ class SettingsDialog(QDialog):
         self.schedule = ScheduleTab()
         self.telegram = TelegramTab(history_db=paths.history_db, client_factory=telegram_client_factory,
                                     current_settings=self.validated)
-        self.pages = [self.business, self.sources, self.insights, self.telegram, self.schedule]
+        self.alerts = AlertsTab()
+        self.pages = [self.business, self.sources, self.insights, self.telegram, self.schedule, self.alerts]
         for page in self.pages:
             self.tabs.addTab(page, page.title)
             page.load(settings)

@@ -91,8 +91,11 @@ class SourceEditor(QDialog):
         self.date_format = QLineEdit()
         self.date_format.setPlaceholderText("automatic; e.g. %d/%m/%Y %H:%M")
         self.enabled = QPushButton("Used in reports", checkable=True, checked=True)
+        self.branch = QLineEdit()
+        self.branch.setPlaceholderText("optional, e.g. Naroda: this file's bills are that branch's own")
         form.addRow("Name", self.name)
         form.addRow("Holds", self.domain)
+        form.addRow("Branch", self.branch)
         form.addRow("File", path_row)
         form.addRow("Format", self.format)
         form.addRow("Date format", self.date_format)
@@ -148,6 +151,7 @@ class SourceEditor(QDialog):
             self.path.setText(source.path)
             self.date_format.setText(str(source.options.get("date_format", "")))
             self.enabled.setChecked(source.enabled)
+            self.branch.setText(source.branch)
         self._extra_options = {k: v for k, v in (source.options if source else {}).items() if k != "date_format"}
         self._domain_changed()
         if source is not None:
@@ -167,7 +171,8 @@ class SourceEditor(QDialog):
                    if combo.currentIndex() > 0 and combo.currentText()}
         return SourceSettings(name=self.name.text().strip() or "Unnamed source", domain=self.domain.currentData(),
                               path=self.path.text().strip(), format=self.format.currentData() or "auto",
-                              enabled=self.enabled.isChecked(), columns=columns, options=options)
+                              enabled=self.enabled.isChecked(), columns=columns, options=options,
+                              branch=self.branch.text().strip())
 
     def _domain_changed(self) -> None:
         domain = self.domain.currentData()
