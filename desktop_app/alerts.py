@@ -194,3 +194,25 @@ def check_alerts(settings, store: HistoryStore, report: Report, data, *, schedul
     destinations = telegram.destinations if telegram.enabled and not report.demo else []
     log_.record(report, fired, destinations, now)
     return log_.fired_on(report.date)
+
+
+def check_now(settings, paths, now: dt.datetime | None = None) -> list[str]:
+    """The intraday check (every `[alerts] check_minutes` while the tray runs): read the sources as
+    they are now, evaluate the rules that make sense during the day, queue what newly fired.
+
+    Returns the messages that fired for the first time today. Nothing is saved to history.
+    """
+    from .pipeline import build_report, history_window, read_sources, today_in
+    from .source_cache import SourceCache
+
+    if not settings.alerts.rules:
+        return []
+    zone = settings.business.zone
+    now = (now or dt.datetime.now(zone)).astimezone(zone)
+    day = today_in(settings, now)
+    store = HistoryStore(paths.history_db)
+    before = set(AlertLog(store).fired_on(day))
+    data = read_sources(settings, settings.specs(), day, cache=SourceCache(paths.cache))
+    report = build_report(settings, data, day, history_window(store, day))
+    return [text for text in check_alerts(settings, store, report, data, scheduled=False, now=now)
+            if text not in before]

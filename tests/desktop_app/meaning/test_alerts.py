@@ -109,3 +109,16 @@ def test_lead_gap_uses_the_leads_file(tmp_path):
     assert check_alerts(settings, store, today, data, scheduled=False, now=at(13)) == []
     assert check_alerts(settings, store, today, data, scheduled=False, now=at(13, 45)) == [
         "No new lead for 3.2 hours (the last one came at 10:30)"]
+
+
+def test_the_intraday_check_reads_the_sources_as_they_are_now(tmp_path):
+    from desktop_app.alerts import check_now
+
+    stamps = [(dt.datetime(2026, 11, 24, 10, 15), "Website")]
+    leads = write_leads(tmp_path / "leads.csv", stamps, mtime=TUE)
+    settings = settings_for(("CRM", "leads", leads), alerts=AlertSettings(rules=["no new lead for 2 hours"]))
+    paths = app_paths().ensure()
+    assert check_now(settings, paths, now=at(12)) == []
+    assert check_now(settings, paths, now=at(12, 30)) == ["No new lead for 2.2 hours (the last one came at 10:15)"]
+    assert check_now(settings, paths, now=at(15)) == []  # already sent today
+    assert HistoryStore(paths.history_db).latest_date() is None  # nothing saved to history
