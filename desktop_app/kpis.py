@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -27,6 +27,7 @@ class DomainData:
 
     frame: pd.DataFrame
     coverage: tuple[dt.date, dt.date]
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # per-frame tables, built once
 
     def covers(self, day: dt.date) -> bool:
         return self.coverage[0] <= day <= self.coverage[1]
