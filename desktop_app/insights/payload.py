@@ -14,6 +14,7 @@ every block is left out when it has nothing to say, and lists are cut to what a 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -271,7 +272,33 @@ def build_payload(report: Report, history: History | None = None, *,
     }
     payload["anomalies"] = _anomalies(payload) or None
     payload["data_issues"] = _data_issues(report)
-    return {key: value for key, value in payload.items() if value is not None}
+    return _fit_budget({key: value for key, value in payload.items() if value is not None})
+
+
+# What goes first when a busy day (a flag on every KPI, branches, corrections) would pass the budget:
+# the older context before today's facts, and the sales goal last of the goals.
+_TRIM_ORDER = (("last_7_days", "attendance_pct"), ("last_7_days", "leads"), ("corrections",),
+               ("goals", "attendance"), ("goals", "leads"), ("leads", "other_sources_count"))
+ESTIMATE_TO_O200K = 1.1  # bytes/3 runs ~8% under o200k on this JSON (bench/payload_blocks.py)
+
+
+def _estimate(payload: dict[str, Any]) -> float:
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return len(text.encode("utf-8")) / 3 * ESTIMATE_TO_O200K
+
+
+def _fit_budget(payload: dict[str, Any]) -> dict[str, Any]:
+    """Drop the least needed parts, in `_TRIM_ORDER`, while the payload would pass its token budget."""
+    for path in _TRIM_ORDER:
+        if _estimate(payload) <= PAYLOAD_TOKEN_BUDGET:
+            break
+        block = payload
+        for key in path[:-1]:
+            block = block.get(key) or {}
+        block.pop(path[-1], None)
+        if len(path) > 1 and not payload.get(path[0]):
+            payload.pop(path[0], None)
+    return payload
 
 
 @dataclass(frozen=True)

@@ -139,3 +139,23 @@ def test_the_guard_accepts_goal_driver_and_anomaly_numbers():
         "Sales reached ₹44 lakh of the ₹50 lakh target.",  # 50 lakh is not in the data
     ], numbers)
     assert len(checked.kept) == 3 and checked.dropped[0][1] == ["₹50 lakh"]
+
+
+def test_a_day_with_every_block_is_trimmed_to_the_budget_oldest_context_first(paths):
+    from desktop_app.insights.payload import PAYLOAD_TOKEN_BUDGET
+    from desktop_app.report import Anomaly, BranchLine, Correction
+
+    settings, store = prepare_demo(paths, Settings(), DAY)
+    backfill_history(settings, store, DAY)
+    busy, history = report_without_insights(settings, paths, DAY, demo=True, store=store)
+    busy.anomalies = [Anomaly(metric, value, median, round(value / median, 2), 8, "high", "Tuesday", "")
+                      for metric, value, median in (("sales", 398_000, 142_000), ("orders", 70, 34),
+                                                    ("leads", 31, 12), ("attendance", 70.8, 91.7))]
+    busy.branches = [BranchLine("Naroda", 92_210, 22, 4_191, 100_000, -7.8),
+                     BranchLine("Maninagar", 50_000, 13, 3_846, 66_110, -24.4)]
+    busy.corrections = [Correction("2026-11-21", "sales.total", 198_460, 196_060)]
+    payload = build_payload(busy, history, is_open=settings.business.is_open)
+    assert _o200k(json.dumps(payload, ensure_ascii=False, separators=(",", ":"))) <= PAYLOAD_TOKEN_BUDGET
+    assert set(payload["unusual_for_weekday"]) == {"sales", "orders", "leads", "attendance"}
+    assert "sales" in payload["goals"] and len(payload["branches"]) == 2  # today's facts stay
+    assert "attendance_pct" not in payload["last_7_days"] and "corrections" not in payload
