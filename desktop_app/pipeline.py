@@ -268,13 +268,15 @@ def run_report(
     save: bool = True,
     send: bool = False,
     hold_until: dt.datetime | None = None,
+    alerts: bool | None = None,
 ) -> Report:
     """Read every source, compute the KPIs, write insights, render, and save to history.
 
     With `send` (and Telegram enabled), the report's delivery rows are written in the same
     transaction as the report; `desktop_app.delivery.send_pending` sends them. `hold_until`
     keeps them back for the owner's approval until then (they go out by themselves at that time).
-    Demo reports are never queued.
+    Demo reports are never queued. `alerts` (default: `send`) checks the alert rules as a scheduled
+    run does; a rule fires once a day, queued to Telegram when it is set up.
     """
     notify = progress or (lambda step: None)
 
@@ -296,7 +298,7 @@ def run_report(
     history = history_window(store, day)
     report = build_report(settings, data, day, history, demo=demo)
     report.corrections = corrections
-    if send and not demo:
+    if (send if alerts is None else alerts) and save and not demo:
         report.alerts = check_alerts(settings, store, report, data, scheduled=True)
     checkpoint("Writing insights…")
     finish_report(report, offline=offline, settings=settings, paths=paths, history=history)

@@ -106,9 +106,11 @@ def make_report(ctx: TaskContext, workspace: Workspace, day: dt.date, *, send: b
         ctx.progress("Preparing the demo shop…")
         settings, store = prepare_demo(workspace.paths, settings, day)
         backfill_history(settings, store, day)
+    scheduled = send  # a scheduled run checks the alert rules, with or without Telegram
     send = send and not workspace.demo and settings.telegram.enabled and bool(settings.telegram.destinations)
     report = run_report(settings, workspace.paths, day, demo=workspace.demo, store=store,
-                        progress=ctx.progress, cancel=ctx.cancel, send=send, hold_until=hold_until)
+                        progress=ctx.progress, cancel=ctx.cancel, send=send, hold_until=hold_until,
+                        alerts=scheduled)
     return report, settings, send and hold_until is None
 
 

@@ -122,3 +122,14 @@ def test_the_intraday_check_reads_the_sources_as_they_are_now(tmp_path):
     assert check_now(settings, paths, now=at(12, 30)) == ["No new lead for 2.2 hours (the last one came at 10:15)"]
     assert check_now(settings, paths, now=at(15)) == []  # already sent today
     assert HistoryStore(paths.history_db).latest_date() is None  # nothing saved to history
+
+
+def test_a_scheduled_run_without_telegram_still_checks_and_says_the_alerts(tmp_path):
+    bills = write_sales(tmp_path / "bills.csv", [("B1", TUE, 20000, "Paint", "Counter")], mtime=TUE)
+    settings = settings_for(("Bills", "sales", bills), alerts=AlertSettings(rules=["sales below 50000"]))
+    paths = app_paths().ensure()
+    manual = run_report(settings, paths, TUE, offline=True)
+    assert manual.alerts == []  # Generate now: an end-of-day rule is not checked
+    scheduled = run_report(settings, paths, TUE, offline=True, alerts=True)
+    assert scheduled.alerts == ["Sales ₹20,000 at 23:59, below ₹50,000"]
+    assert Outbox(paths.history_db).deliveries() == []  # nowhere to send it; the report says it
