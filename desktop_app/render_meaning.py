@@ -49,6 +49,9 @@ def goal_line(goal: GoalProgress, report: Report) -> str:
         if goal.needed_per_day is not None:
             text += (f" · {goal.needed_per_day:.1f}% needed on the {goal.open_days_left} open days left"
                      if goal.needed_per_day <= 100 else " · out of reach this month")
+        elif not goal.open_days_left:
+            gap = goal.actual - goal.target
+            text += f" · {'met' if gap >= 0 else f'{abs(gap):.1f} points short'} with no open days left"
         return text
     label = "Sales goal" if goal.metric == "sales" else "Leads goal"
     text = f"{label}: {_amount(goal.actual, report, goal.metric)} of {_amount(goal.target, report, goal.metric)} " \

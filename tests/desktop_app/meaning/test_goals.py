@@ -77,3 +77,26 @@ def test_leads_and_attendance_targets_and_days_without_figures():
 def test_no_target_no_goal():
     report = day_report(dt.date(2026, 11, 10), 1.0)
     assert goal_progress(GoalSettings(), report, {}, BusinessSettings().is_open) == []
+
+
+def test_goals_and_alerts_round_trip_through_settings_toml(tmp_path):
+    from desktop_app.settings import AlertSettings, Settings, load_settings, save_settings
+
+    path = tmp_path / "settings.toml"
+    settings = Settings(goals=GoalSettings(sales_monthly=4_000_000, attendance_pct=92),
+                        alerts=AlertSettings(rules=["sales below 50000 by 17:00", "no new lead for 3 hours"]))
+    save_settings(settings, path)
+    text = path.read_text(encoding="utf-8")
+    assert "[goals]" in text and "# Monthly sales target" in text
+    assert 'rules = ["sales below 50000 by 17:00", "no new lead for 3 hours"]' in text
+    assert load_settings(path) == settings
+
+
+def test_an_attendance_goal_at_the_end_of_the_month_says_how_far_short():
+    business = BusinessSettings()
+    today = dt.date(2026, 11, 30)  # Monday, the last open day
+    history = history_of(business, dt.date(2026, 11, 1), today - dt.timedelta(days=1), 1.0)
+    report = day_report(today, 1.0)
+    report.goals = goal_progress(GoalSettings(attendance_pct=92), report, history, business.is_open)
+    assert report.goals[0].open_days_left == 0 and report.goals[0].needed_per_day is None
+    assert "Attendance goal: 90.0% this month vs 92% · 2.0 points short with no open days left" in render_text(report)

@@ -53,3 +53,18 @@ def test_a_refund_on_a_past_day_updates_that_day_and_is_said_once(tmp_path):
     assert f"↺ Corrected Sat 21 Nov: sales ₹{was:,.0f} → ₹{was - 400:,.0f} (the source changed)" in tomorrow.text
     again = run_report(settings, paths, TODAY + dt.timedelta(days=1), offline=True)
     assert again.corrections == [] and store.revisions(refunded) == 2
+
+
+def test_days_imported_from_the_old_log_are_the_owners_record(tmp_path):
+    from desktop_app.history import report_from_log_row
+
+    paths = app_paths().ensure()
+    store = HistoryStore(paths.history_db)
+    imported_day = TODAY - dt.timedelta(days=1)
+    store.save(report_from_log_row({"date": imported_day.isoformat(), "total_sales": "999", "orders": "1",
+                                    "time": "19:00"}, "INR", "Shop"))
+    sales = write_sales(tmp_path / "sales.csv", bills(), mtime=TODAY)
+    report = run_report(settings_for(("Bills", "sales", sales)), paths, TODAY, offline=True)
+    assert store.get(imported_day).sales.total == 999 and store.revisions(imported_day) == 1
+    assert report.corrections == []
+    assert report.sales.prev_total != 999  # today's comparison reads the source, which covers that day
