@@ -35,6 +35,7 @@ class CardData:
     changes: list[Change] = field(default_factory=list)
     note: str = ""
     progress: int | None = None  # % of the month's target, when one is set
+    progress_text: str = ""  # the bar's tooltip: "88% of the ₹40 L month target"
 
 
 def _tone(change: float, up_is_good: bool = True) -> Tone:
@@ -111,12 +112,11 @@ def _with_meaning(report: Report, cards: list[CardData]) -> list[CardData]:
             continue
         card.progress = 100 if goal.met_on else max(0, min(99, round(goal.pct)))
         if goal.metric == "attendance":
-            said = f"month {goal.actual:.1f}% (target {goal.target:g}%)"
+            card.progress_text = f"This month {goal.actual:.1f}% (target {goal.target:g}%)"
         else:
             target = money_short(goal.target, report.currency, report.locale) if goal.metric == "sales" else \
                 number(int(goal.target), report.locale)
-            said = f"{goal.pct:.0f}% of the {target} month target" + (" ✓" if goal.met_on else "")
-        card.note = " · ".join(part for part in (card.note, said) if part)
+            card.progress_text = f"{goal.pct:.0f}% of the {target} month target" + (" ✓" if goal.met_on else "")
     return cards
 
 
@@ -163,4 +163,6 @@ class KpiCard(QFrame):
         self.note.setText(data.note)
         self.note.setVisible(bool(data.note))
         self.progress.setValue(data.progress or 0)
+        self.progress.setToolTip(data.progress_text)
+        self.progress.setAccessibleName(data.progress_text)
         self.progress.setVisible(data.progress is not None)

@@ -7,14 +7,16 @@ message); `MeaningPanel` only draws it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from ..formatting import money_short, number
 from ..render_meaning import anomaly_line, branch_lines, closed_line, correction_lines, driver_lines, goal_line
-from ..report import Report
+from ..report import GoalProgress, Report
 
 GOAL_TITLES = {"sales": "Sales goal", "leads": "Leads goal", "attendance": "Attendance goal"}
 
@@ -23,8 +25,29 @@ GOAL_TITLES = {"sales": "Sales goal", "leads": "Leads goal", "attendance": "Atte
 class GoalBar:
     title: str
     percent: int  # 0..100 for the bar
-    text: str  # the rest of the goal line
+    text: str  # one short line beside the bar
     reached: bool
+    detail: str = ""  # the message's full sentence (tooltip)
+
+
+def _short(goal: GoalProgress, report: Report) -> str:
+    """One line that fits beside the bar at 1366×768 and 125%: so far, what each day needs, the pace."""
+    def amount(value: float) -> str:
+        if goal.metric == "sales":
+            return money_short(value, report.currency, report.locale)
+        return f"{value:.1f}%" if goal.metric == "attendance" else number(round(value, 1), report.locale)
+
+    if goal.metric == "attendance":
+        text = f"{goal.actual:.1f}% vs {goal.target:g}%"
+    else:
+        text = f"{amount(goal.actual)} of {amount(goal.target)}"
+    if goal.met_on:
+        return text + f" · reached {dt.date.fromisoformat(goal.met_on):%d %b}".replace(" 0", " ")
+    if goal.needed_per_day is not None:
+        text += f" · {amount(goal.needed_per_day)}/day needed on {goal.open_days_left} open days"
+    if goal.projection is not None and goal.metric != "attendance" and goal.open_days_left:
+        text += f" · pace {amount(goal.projection if goal.metric == 'sales' else round(goal.projection))}"
+    return text
 
 
 @dataclass
@@ -40,9 +63,8 @@ def meaning_rows(report: Report) -> MeaningRows:
     goals = []
     for goal in report.goals:
         line = goal_line(goal, report)
-        title, _, rest = line.partition(": ")
         percent = 100 if goal.met_on else max(0, min(99, round(goal.pct or 0)))  # 100 only once reached
-        goals.append(GoalBar(title, percent, rest, bool(goal.met_on)))
+        goals.append(GoalBar(GOAL_TITLES[goal.metric], percent, _short(goal, report), bool(goal.met_on), line))
     notes = [("🔍", text) for text in driver_lines(report)]
     unusual = anomaly_line(report)
     if unusual:
@@ -101,6 +123,7 @@ class MeaningPanel(QWidget):
                 bar.setStyleSheet("QProgressBar::chunk { background: #2E7D32; }")
             detail = QLabel(escape(goal.text))
             detail.setWordWrap(True)
+            detail.setToolTip(goal.detail)
             detail.setStyleSheet("color: palette(placeholder-text);")
             self.goals.addWidget(title, index, 0)
             self.goals.addWidget(bar, index, 1)

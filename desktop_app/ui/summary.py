@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -158,7 +159,9 @@ class SummaryWindow(QMainWindow):
         # Insights and trend side by side.
         middle = QHBoxLayout()
         middle.setSpacing(16)
-        left = QVBoxLayout()
+        left_body = QWidget()  # scrolls when goals, drivers and long insights outgrow a small screen
+        left = QVBoxLayout(left_body)
+        left.setContentsMargins(0, 0, 6, 0)
         self.meaning = MeaningPanel()  # closed day, goals, drivers, unusual days, branches, alerts
         left.addWidget(self.meaning)
         insights_header = QHBoxLayout()
@@ -188,7 +191,12 @@ class SummaryWindow(QMainWindow):
         self.sources_label.setWordWrap(True)
         left.addWidget(self.sources_label)
         left.addStretch(1)
-        middle.addLayout(left, 5)
+        self.left_scroll = QScrollArea()
+        self.left_scroll.setWidget(left_body)
+        self.left_scroll.setWidgetResizable(True)
+        self.left_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        middle.addWidget(self.left_scroll, 5)
         right = QVBoxLayout()
         right.addWidget(_section_title("Last 30 days"))
         self.trend = TrendChart()

@@ -26,10 +26,11 @@ def test_goals_and_drivers_are_shown_with_progress(qtbot):
     rows = meaning_rows(report)
     [bar] = rows.goals
     assert (bar.title, bar.percent) == ("Sales goal", 88)
-    assert bar.text.startswith("₹35,21,960 of ₹40,00,000 this month (88%) · ₹95,608 a day needed on the 5 open")
+    assert bar.text == "₹35.22 L of ₹40 L · ₹95,608/day needed on 5 open days · pace ₹44.02 L"
+    assert bar.detail.startswith("Sales goal: ₹35,21,960 of ₹40,00,000 this month (88%) · ₹95,608 a day needed")
     assert rows.notes == [("🔍", "Sales down ₹32,000 vs Mon 23 Nov: Cement bags −₹30,000 (94%)")]
     sales = next(card for card in kpi_cards(report) if card.key == "sales")
-    assert sales.progress == 88 and "88% of the ₹40 L month target" in sales.note
+    assert sales.progress == 88 and sales.progress_text == "88% of the ₹40 L month target"
     window = SummaryWindow()
     qtbot.addWidget(window)
     window.show_view(DayView(DAY, report, [report], frozenset()))
