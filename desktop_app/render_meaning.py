@@ -11,6 +11,7 @@ from .formatting import arrow_pct, money, number
 from .report import Driver, GoalProgress, Report
 
 SHARE_ALL = 100.0
+MOST_DRIVER_LINES = 3  # the message stays short; --json and the AI get every driver
 
 
 def _day(iso: str, locale: str) -> str:
@@ -77,10 +78,10 @@ def _share(driver: Driver) -> str:
 def driver_lines(report: Report) -> list[str]:
     """'Sales ▼ ₹23,900 vs Mon 23 Nov: Cement bags −₹27,520 (all of it), Paint −₹9,000 (38%)'."""
     groups: dict[tuple[str, str], list[Driver]] = {}
-    for driver in report.drivers:
+    for driver in sorted(report.drivers, key=lambda d: (d.metric != "sales", d.against != "previous")):
         groups.setdefault((driver.metric, driver.against), []).append(driver)
     lines = []
-    for (metric, against), drivers in groups.items():
+    for (metric, against), drivers in list(groups.items())[:MOST_DRIVER_LINES]:
         first = drivers[0]
         label = _day(first.against_date, report.locale) if against == "previous" else \
             "last " + format_date(dt.date.fromisoformat(first.against_date), "EEE", locale=report.locale)
