@@ -9,7 +9,7 @@ from desktop_app.paths import app_paths
 from desktop_app.pipeline import run_report
 from desktop_app.settings import GoalSettings, ScheduleSettings
 
-from .shop import settings_for, telegram, write_attendance, write_leads, write_sales
+from .shop_files import settings_for, telegram, write_attendance, write_leads, write_sales
 
 SUN = dt.date(2026, 11, 29)
 WEEK = [SUN - dt.timedelta(days=offset) for offset in range(7, 0, -1)]  # Sun 22 .. Sat 28

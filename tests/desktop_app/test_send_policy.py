@@ -9,7 +9,7 @@ from desktop_app.paths import app_paths
 from desktop_app.pipeline import run_report
 from desktop_app.settings import AlertSettings, ReportSettings
 
-from .shop import settings_for, telegram, write_sales
+from .shop_files import settings_for, telegram, write_sales
 
 TUE = dt.date(2026, 11, 24)
 

@@ -15,7 +15,7 @@ from desktop_app.pipeline import read_sources, run_report
 from desktop_app.report import AttendanceKpis, LeadsKpis, Report, SalesKpis, SourceStatus
 from desktop_app.settings import AlertSettings, Settings, SettingsError, parse_settings
 
-from .shop import IST, settings_for, telegram, write_leads, write_sales
+from .shop_files import IST, settings_for, telegram, write_leads, write_sales
 
 TUE = dt.date(2026, 11, 24)
 

@@ -9,7 +9,7 @@ from desktop_app.paths import app_paths
 from desktop_app.pipeline import run_report
 from desktop_app.render import render_html
 
-from .shop import settings_for, write_leads, write_sales
+from .shop_files import settings_for, write_leads, write_sales
 
 MON, TUE = dt.date(2026, 11, 23), dt.date(2026, 11, 24)
 
@@ -60,7 +60,7 @@ def test_no_breakdown_columns_no_drivers(tmp_path):
     sales = tmp_path / "plain.csv"
     sales.write_text("Invoice No,Invoice Date,Amount\nB1,2026-11-23 10:00,50000\nB2,2026-11-24 10:00,20000\n",
                      encoding="utf-8")
-    from .shop import touch
+    from .shop_files import touch
     touch(sales, TUE)
     report = run_report(settings_for(("Bills", "sales", sales)), app_paths().ensure(), TUE, offline=True)
     assert report.sales.change_pct == -60.0 and report.drivers == []

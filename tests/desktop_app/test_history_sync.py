@@ -8,7 +8,7 @@ from desktop_app.history import HistoryStore
 from desktop_app.paths import app_paths
 from desktop_app.pipeline import run_report
 
-from .shop import settings_for, touch, write_sales
+from .shop_files import settings_for, touch, write_sales
 
 TODAY = dt.date(2026, 11, 24)
 DAYS = [TODAY - dt.timedelta(days=offset) for offset in range(69, -1, -1)]  # 70 days of bills
