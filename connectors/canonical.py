@@ -7,12 +7,14 @@ would see in a spreadsheet (header = row 1), or the 1-based record number for JS
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from .base import (
+    NOT_SALE_STATUSES,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     CellIssue,
@@ -22,7 +24,9 @@ from .base import (
     SourceSpec,
 )
 from .columns import expected_columns
-from .parsing import as_text, by_unique, parse_amounts, parse_bool_presence, parse_dates
+from .dates import order_resolver
+from .parsing import amount_currencies, as_text, by_unique, parse_amounts, parse_bool_presence, parse_dates
+from .quoting import column_list, cut, quoted
 
 MAX_ISSUES = 50
 
@@ -50,16 +54,24 @@ class IssueLog:
         self.cap = cap
         self.items: list[CellIssue] = []
         self.more = 0
+        self._seen: set[tuple[int, str | None]] = set()
 
-    def add(self, bad: pd.Series, values: pd.Series, column: str, what: str) -> None:
-        """Record every True cell of `bad` (index = spreadsheet row) with the file's column name."""
+    def add(self, bad: pd.Series, values: pd.Series, column: str, what: str, reason: str | None = None) -> None:
+        """Record every True cell of `bad` (index = spreadsheet row) with the file's column name.
+
+        The message says why (`reason`, or what `cell_message` makes of the value); a cell already
+        recorded is not recorded twice.
+        """
+        bad = bad & ~bad.index.isin([row for row, col in self._seen if col == column])
         count = int(bad.sum())
         if not count:
             return
         room = max(self.cap - len(self.items), 0)
         shown = values[bad].iloc[:room]
+        name = cut(column) if column is not None else None
         for row, value in zip(shown.index, shown, strict=True):
-            self.items.append(CellIssue(self.source, int(row), column, f"cannot read {what} '{value}'"))
+            self.items.append(CellIssue(self.source, int(row), name, reason or cell_message(what, value)))
+            self._seen.add((int(row), column))
         self.more += count - len(shown)
 
     def result(self) -> list[CellIssue]:
@@ -67,6 +79,17 @@ class IssueLog:
             return list(self.items)
         summary = CellIssue(self.source, None, None, f"{self.more} more unreadable cells not listed")
         return [*self.items, summary]
+
+
+def cell_message(what: str, value: object) -> str:
+    """Why one cell could not be read, quoting it cut to a readable length."""
+    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value).strip()
+    if not text:
+        return f"the {what} is blank; fill it in (or delete the row) and save the file"
+    if text.startswith("=") and len(text) > 1:
+        return (f"the {what} is a formula with no saved result ({quoted(text)}): open and save the file in Excel, "
+                f"then try again")
+    return f"cannot read {what} {quoted(text)}"
 
 
 def canonical_status(series: pd.Series) -> pd.Series:
@@ -90,22 +113,38 @@ def text_column(raw: pd.DataFrame, mapping: Mapping[str, str], key: str) -> pd.S
     return text.where(text != "", None).astype("str")
 
 
-def amount_column(raw: pd.DataFrame, col: str, issues: IssueLog, decimal: str = ".") -> pd.Series:
+def amount_column(raw: pd.DataFrame, col: str, issues: IssueLog, decimal: str = ".", *,
+                  what: str = "amount", blank: pd.Series | None = None) -> pd.Series:
+    """Parse a money column, recording unreadable cells; with `blank` (a row mask), empty cells on
+    those rows are recorded too (an order with no amount is not an order of ₹0)."""
     values, bad = parse_amounts(raw[col], decimal=decimal)
-    issues.add(bad, raw[col], col, "amount")
+    issues.add(bad, raw[col], col, what)
+    if blank is not None:
+        issues.add(values.isna() & ~bad & blank, raw[col], col, what)
     return values
+
+
+def blank_cells(raw: pd.DataFrame, col: str) -> pd.Series:
+    """Cells with nothing in them (NaN, None or only spaces)."""
+    return as_text(raw[col]) == ""
 
 
 def date_column(
     raw: pd.DataFrame, col: str, spec: SourceSpec, issues: IssueLog, warnings: list[str],
-    *, excel: bool = False, dayfirst: bool | None = None, fmt: str | None = None,
+    *, excel: bool = False, dayfirst: bool | None = None, fmt: str | None = None, blank: bool = False,
 ) -> pd.Series:
-    """Parse a date column; a date_format in the spec's options beats the connector's default."""
+    """Parse a date column; a date_format in the spec's options beats the connector's default.
+
+    With `blank`, empty cells are issues too: a row without a date could be the report day's.
+    """
     fmt = str(spec.options.get("date_format") or "") or fmt
     opt_dayfirst = spec.options.get("dayfirst")
     dayfirst = bool(opt_dayfirst) if opt_dayfirst is not None else dayfirst
-    values, bad, warning = parse_dates(raw[col], fmt=fmt, dayfirst=dayfirst, column=col, excel=excel)
+    order = order_resolver(raw, col, spec) if dayfirst is None else dayfirst
+    values, bad, warning = parse_dates(raw[col], fmt=fmt, dayfirst=order, column=col, excel=excel)
     issues.add(bad, raw[col], col, "date")
+    if blank:
+        issues.add(values.isna() & ~bad, raw[col], col, "date")
     if warning:
         warnings.append(warning)
     return values
@@ -113,23 +152,95 @@ def date_column(
 
 def _no_column(spec: SourceSpec, what: str, keys: tuple[str, ...], raw: pd.DataFrame) -> SourceReadError:
     expected = "; ".join(expected_columns(spec.domain, k) for k in keys)
-    cols = ", ".join(f"'{c}'" for c in raw.columns)
+    hint = ("; if the column names are not on the first row, remove the lines above them"
+            if len(raw.columns) <= 2 else "")
     return SourceReadError(
         spec.name,
         f"cannot read {spec.file.name} as {spec.domain}: no column for {what} (expected one of: {expected}; "
-        f"or map it under columns in settings.toml); the file has columns: {cols}",
+        f"or map it under columns in settings.toml); the file has columns: {column_list(raw.columns)}{hint}",
     )
 
 
 def _finish(
     out: pd.DataFrame, domain: Domain, spec: SourceSpec, key: str, has_dates: bool,
-    issues: IssueLog, warnings: list[str],
+    issues: IssueLog, warnings: list[str], currencies: tuple[str, ...] = (),
 ) -> SourceFrame:
     """Order columns, add `_row`, reset the index."""
     columns = [*REQUIRED_COLUMNS[domain], *OPTIONAL_COLUMNS[domain]]
     frame = out.reindex(columns=columns)
     frame["_row"] = np.asarray(out.index, dtype="int64")
-    return SourceFrame(frame.reset_index(drop=True), key, has_dates, issues.result(), warnings)
+    return SourceFrame(frame.reset_index(drop=True), key, has_dates, issues.result(), warnings, currencies)
+
+
+_MANGLED = re.compile(r"^(?P<base>.*)\.(?P<n>\d+)$")
+
+
+def _column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _check_duplicates(raw: pd.DataFrame, mapping: Mapping[str, str], spec: SourceSpec, warnings: list[str]) -> None:
+    """Two columns with one name ("Amount" twice; pandas calls the second "Amount.1").
+
+    Using the first one silently could add the wrong figure; if both hold the same values it does
+    not matter (say so), otherwise the owner must say which one is meant.
+    """
+    names = [str(c) for c in raw.columns]
+    for col in dict.fromkeys(mapping.values()):
+        base = col
+        match = _MANGLED.match(col)
+        if match and match["base"] in names:
+            base = match["base"]
+        twins = [c for c in names if c == base or ((m := _MANGLED.match(c)) and m["base"] == base)]
+        if len(twins) < 2:
+            continue
+        letters = ", ".join(_column_letter(names.index(c)) for c in twins)
+        texts = [as_text(raw[c]) for c in twins]
+        if all(t.equals(texts[0]) for t in texts[1:]):
+            warnings.append(f"{len(twins)} columns are named {quoted(base)} (columns {letters}); they hold the same "
+                            f"values, so the first was used")
+            continue
+        raise SourceReadError(
+            spec.name,
+            f"{spec.file.name} has {len(twins)} columns named {quoted(base)} (columns {letters}) with different "
+            f"values, and the report cannot tell which one to use: rename one of them in the file",
+            column=cut(base),
+        )
+
+
+_TOTAL_WORD = re.compile(r"^\W*(?:grand|sub|net|day|daily)?[\s-]*totals?\W*$", re.IGNORECASE)
+
+
+def _total_rows(raw: pd.DataFrame, mapping: Mapping[str, str], warnings: list[str]) -> pd.DataFrame:
+    """Drop summary rows at the bottom of a report ("Total", "Grand Total" with no date).
+
+    Adding them would double the day's sales; a row counts as a total only if it has no date
+    (or the file has no date column) and one of its text cells starts with the word "total".
+    """
+    if raw.empty:
+        return raw
+    date_col = mapping.get("date")
+    candidates = raw if date_col is None else raw[as_text(raw[date_col]) == ""]
+    if candidates.empty:
+        return raw
+    totals = pd.Series(False, index=candidates.index)
+    for col in candidates.columns:
+        if col == mapping.get("amount"):
+            continue
+        (hit,) = by_unique(as_text(candidates[col]), lambda u: u.str.contains(_TOTAL_WORD, regex=True))
+        totals |= hit.astype(bool)
+    if not totals.any():
+        return raw
+    rows = [int(r) for r in totals[totals].index]
+    listed = ", ".join(str(r) for r in rows[:5]) + (" …" if len(rows) > 5 else "")
+    warnings.append(f"row{'s' if len(rows) > 1 else ''} {listed} look{'' if len(rows) > 1 else 's'} like a total "
+                    f"row (the word 'total' and no date): left out so it is not counted twice")
+    return raw.drop(index=totals[totals].index)
 
 
 def canonicalise(
@@ -140,26 +251,44 @@ def canonicalise(
     """Build the SourceFrame of `spec.domain` from raw cells and a resolved mapping (see columns.py)."""
     issues = issues or IssueLog(spec.name)
     warnings = warnings if warnings is not None else []
+    warnings.extend(raw.attrs.get("notes", ()))
+    _check_duplicates(raw, mapping, spec, warnings)
+    raw = _total_rows(raw, mapping, warnings)
     build = {"sales": _sales, "leads": _leads, "attendance": _attendance}[spec.domain]
     out, has_dates = build(raw, mapping, spec, issues, warnings, excel, dayfirst, date_format)
-    return _finish(out, spec.domain, spec, key, has_dates, issues, warnings)
+    currencies: tuple[str, ...] = ()
+    if spec.domain == "sales":
+        added = out["amount"].notna()  # the currency of the amounts that count, not of unreadable text
+        found = set(amount_currencies(raw.loc[added, mapping["amount"]])) if "amount" in mapping else set()
+        if "currency" in mapping:
+            found |= {c for c in as_text(raw.loc[added, mapping["currency"]]).str.upper().unique() if c}
+        currencies = tuple(sorted(found))
+    return _finish(out, spec.domain, spec, key, has_dates, issues, warnings, currencies)
 
 
 def _dates_or_nat(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[pd.Series, bool]:
     if "date" not in mapping:
         return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"), False
     return date_column(raw, mapping["date"], spec, issues, warnings, excel=excel, dayfirst=dayfirst,
-                       fmt=fmt), True
+                       fmt=fmt, blank=True), True
 
 
 def _sales(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[pd.DataFrame, bool]:
     decimal = str(spec.options.get("decimal", "."))
     out = pd.DataFrame(index=raw.index)
+    status = (canonical_status(raw[mapping["status"]]) if "status" in mapping
+              else pd.Series(pd.NA, index=raw.index, dtype="str"))
+    is_sale = ~status.isin(NOT_SALE_STATUSES)
     if "amount" in mapping:
-        out["amount"] = amount_column(raw, mapping["amount"], issues, decimal)
+        merged = raw.index.isin(raw.attrs.get("merged", {}).get(mapping["amount"], ()))
+        if merged.any():
+            issues.add(pd.Series(merged, index=raw.index), raw[mapping["amount"]], mapping["amount"], "amount",
+                       "the amount is in merged cells, so it cannot be told which row it belongs to: unmerge "
+                       "them in Excel and give each row its own amount")
+        out["amount"] = amount_column(raw, mapping["amount"], issues, decimal, blank=is_sale)
     elif "quantity" in mapping and "unit_price" in mapping:
-        qty = amount_column(raw, mapping["quantity"], issues, decimal)
-        price = amount_column(raw, mapping["unit_price"], issues, decimal)
+        qty = amount_column(raw, mapping["quantity"], issues, decimal, what="quantity", blank=is_sale)
+        price = amount_column(raw, mapping["unit_price"], issues, decimal, what="unit price", blank=is_sale)
         out["amount"] = qty * price
     else:
         raise _no_column(spec, "the amount", ("amount",), raw)
@@ -171,8 +300,7 @@ def _sales(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[
         order_id[missing] = "row " + raw.index[missing.to_numpy()].astype(str)
     out["order_id"] = order_id
     out["ordered_at"], has_dates = _dates_or_nat(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt)
-    out["status"] = (canonical_status(raw[mapping["status"]]) if "status" in mapping
-                     else pd.Series(pd.NA, index=raw.index, dtype="str"))
+    out["status"] = status
     out["product"] = text_column(raw, mapping, "product")
     out["channel"] = text_column(raw, mapping, "channel")
     return out, has_dates
@@ -204,20 +332,25 @@ def _attendance(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> t
     employee = text_column(raw, mapping, "employee")
     day_col = mapping.get("date") or (mapping["time"] if "status" not in mapping else None)
     if day_col is not None:
-        day = date_column(raw, day_col, spec, issues, warnings, excel=excel, dayfirst=dayfirst, fmt=fmt)
+        day = date_column(raw, day_col, spec, issues, warnings, excel=excel, dayfirst=dayfirst, fmt=fmt,
+                          blank="status" in mapping)
     else:
         day = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     has_dates = "date" in mapping or "status" not in mapping
     if "status" in mapping:
         present, bad, not_counted = parse_bool_presence(raw[mapping["status"]])
         col = mapping["status"]
-        issues.add(bad, raw[col], col, "attendance mark (row left out)")
+        # a blank mark beside a name is not "not counted": nobody knows whether that person came
+        bad = bad | (blank_cells(raw, col) & employee.notna())
+        issues.add(bad, raw[col], col, "attendance mark")
         keep = ~(bad | not_counted)
     else:
         # Punches: a row with a punch time means the person was in that day.
         present = pd.Series(True, index=raw.index, dtype="boolean")
         keep = as_text(raw[mapping["time"]]) != ""
-    rows = pd.DataFrame({"employee": employee, "date": day.dt.normalize(), "present": present})[keep]
+        bad = pd.Series(False, index=raw.index)
+    frame = pd.DataFrame({"employee": employee, "date": day.dt.normalize(), "present": present})
+    rows = frame[keep]
     rows = rows[rows["employee"].notna()]
     rows["_row"] = rows.index
     grouped = rows.groupby(["employee", "date"], dropna=False, sort=False).agg(
@@ -225,4 +358,9 @@ def _attendance(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> t
     )
     out = grouped.reset_index().set_index("_row")
     out["present"] = out["present"].astype(bool)
+    if bad.any():
+        # Unreadable marks stay as rows of their own (present unknown) so the report can tell from their
+        # date whether they matter: on a day it reports on they fail the domain, older ones are dropped.
+        unread = frame[bad & frame["employee"].notna()].assign(present=pd.NA)
+        out = pd.concat([out.astype({"present": "boolean"}), unread.astype({"present": "boolean"})])
     return out, has_dates

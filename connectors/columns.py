@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from .base import DATE_COLUMN, Domain, SourceReadError
+from .quoting import column_list, quoted
 
 # Per domain: key -> aliases, most specific first. `date` is the user-facing key for the domain's
 # timestamp; `quantity`/`unit_price` let `amount` be derived; `first_name`/`last_name`/`mobile`
@@ -27,6 +28,7 @@ ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
         "status": ("order status", "financial status", "payment status", "status"),
         "product": ("product", "product name", "item", "item name"),
         "channel": ("channel", "sales channel", "source"),
+        "currency": ("currency", "currency code", "order currency"),
     },
     "leads": {
         "lead_id": ("lead id", "record id", "enquiry id", "id"),
@@ -69,9 +71,8 @@ def expected_columns(domain: Domain, key: str) -> str:
 
 
 def _missing_column(source: str, wanted: str, header: Iterable[str]) -> SourceReadError:
-    cols = ", ".join(f"'{c}'" for c in header)
-    return SourceReadError(source, f"column '{wanted}' is not in the file; the file has columns: {cols}",
-                           column=wanted)
+    return SourceReadError(source, f"column {quoted(wanted)} is not in the file; the file has columns: "
+                                   f"{column_list(header)}", column=wanted)
 
 
 def user_columns(

@@ -8,8 +8,10 @@ and then map columns themselves; the generic connectors map columns by alias (co
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import json
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +21,9 @@ import pandas as pd
 from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
 from .canonical import canonicalise
 from .columns import resolve_columns
-from .parsing import decode, filled, sniff_delimiter
+from .parsing import decode, filled, first_row, sniff_delimiter
+from .quoting import cut, cut_message, quoted
+from .xlsx import sheet_facts
 
 # Option set by registry.preview(): read only this many records.
 PREVIEW_ROWS = "preview_rows"
@@ -77,20 +81,26 @@ def read_csv_table(
     try:
         text, _ = decode(raw, _encoding(spec))
     except (UnicodeDecodeError, LookupError) as exc:
-        raise SourceReadError(spec.name, f"cannot decode {spec.file.name}: {exc}") from exc
+        raise SourceReadError(spec.name, f"cannot read {spec.file.name} as text in the encoding set for it "
+                                         f"({cut_message(exc)}): correct or remove encoding in its settings") from exc
     del raw
     if not text.strip():
-        raise SourceReadError(spec.name, f"{spec.file.name} is empty")
+        raise SourceReadError(spec.name, f"{spec.file.name} is empty: export it again")
     delimiter = sniff_delimiter(text, str(spec.options.get("delimiter") or "") or None)
-    frame = _parse_csv(spec, io.StringIO(text, newline=""), delimiter, usecols, None)
+    frame = _parse_csv(spec, io.StringIO(text, newline=""), delimiter, usecols, None,
+                       tail=_unfinished_line(text, text[-65536:], delimiter))
     return reduce(frame) if reduce is not None else frame
 
 
 def _parse_csv(
     spec: SourceSpec, source: Any, delimiter: str, usecols: Collection[str] | None, encoding: str | None,
-    reduce: Reducer | None = None,
+    reduce: Reducer | None = None, *, tail: tuple[str, int] | None = None,
 ) -> pd.DataFrame:
-    """pandas' C parser with our conventions; with `reduce`, chunk by chunk (memory stays small)."""
+    """pandas' C parser with our conventions; with `reduce`, chunk by chunk (memory stays small).
+
+    `tail` is (last line, header width) when the file does not end with a line break: then a last
+    row with fewer values than the header was cut off mid-write (an interrupted export or copy).
+    """
     wanted = set(usecols) if usecols is not None else None
     try:
         reader = pd.read_csv(
@@ -106,22 +116,100 @@ def _parse_csv(
             chunksize=CHUNK_ROWS if reduce is not None else None,
         )
         if reduce is None:
-            return _tidy(reader, 2)
-        parts, start = [], 2
-        with reader:
-            for chunk in reader:
-                size = len(chunk)
-                parts.append(reduce(_tidy(chunk, start)))
-                start += size
+            frame = _tidy(reader, 2)
+            last_row = int(frame.index[-1]) if len(frame) else None
+        else:
+            parts, start, notes = [], 2, []
+            with reader:
+                for chunk in reader:
+                    size = len(chunk)
+                    tidy = _tidy(chunk, start)
+                    notes += tidy.attrs.get("notes", [])
+                    parts.append(reduce(tidy))
+                    start += size
+            frame = pd.concat(parts) if len(parts) > 1 else parts[0]
+            frame.attrs["notes"] = notes
+            last_row = start - 1 if start > 2 else None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise SourceReadError(spec.name, f"cannot read {spec.file.name} as CSV: {exc}") from exc
-    return pd.concat(parts) if len(parts) > 1 else parts[0]
+        raise SourceReadError(spec.name, csv_error_sentence(spec.file.name, exc, delimiter)) from exc
+    if tail is not None:
+        _check_last_line(spec, tail, delimiter, last_row)
+    return frame
+
+
+_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_EOF_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+
+
+def csv_error_sentence(name: str, exc: Exception, delimiter: str) -> str:
+    """pandas' tokenizer message ("C error: Expected 3 fields in line 10, saw 4") as a person would say it."""
+    text = str(exc)
+    shown = "a tab" if delimiter == "\t" else quoted(delimiter)
+    fields = _FIELDS.search(text)
+    if fields:
+        expected, line, saw = (int(n) for n in fields.groups())
+        return (f"row {line} of {name} has {saw} values but its first row has {expected} column"
+                f"{'s' if expected != 1 else ''}, so the columns cannot be lined up: a value in that row may "
+                f"contain {shown} without quotes, or the first row is a title rather than the column names; "
+                f"fix that row in the file (or export it again)")
+    quote = _EOF_QUOTE.search(text)
+    if quote:
+        return (f"a quote mark (\") opened near row {int(quote.group(1)) + 1} of {name} is never closed, so the rest "
+                f"of the file would be one cell: the file may be cut off; fix that row or export it again")
+    if isinstance(exc, pd.errors.EmptyDataError):
+        return f"{name} has no columns to read: it is empty or holds only blank lines; export it again"
+    return f"cannot read {name} as CSV ({cut_message(text)}): check that it is a CSV export"
+
+
+def _unfinished_line(head: str, end: str, delimiter: str) -> tuple[str, int] | None:
+    """(last line, number of header columns) when the text does not end with a line break."""
+    if not end or end.endswith(("\n", "\r")):
+        return None
+    return end.rsplit("\n", 1)[-1].rsplit("\r", 1)[-1], len(first_row(head[:65536], delimiter))
+
+
+def _check_last_line(spec: SourceSpec, tail: tuple[str, int], delimiter: str, row: int | None) -> None:
+    """A file that stops mid-line, whose last line has fewer values than the header, was cut off."""
+    line, width = tail
+    if not line.strip() or line.count('"') % 2:
+        return  # an open quote is the tokenizer's to report
+    if len(next(csv.reader([line], delimiter=delimiter), [])) >= width:
+        return
+    where = f" (row {row})" if row is not None else ""
+    raise SourceReadError(
+        spec.name,
+        f"the last line of {spec.file.name}{where} is cut off: the file ends in the middle of it, so the export or "
+        f"copy was not finished and rows may be missing; export the file again",
+        row=row,
+    )
 
 
 def _tidy(frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = pd.RangeIndex(first_row, len(frame) + first_row)
+    frame = _drop_repeated_headers(frame)
     return _drop_blank_rows(frame)
+
+
+def _drop_repeated_headers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows that repeat the header (reports that print it on every page, or two exports pasted together)."""
+    if frame.empty or len(frame.columns) < 2:
+        return frame
+    first = frame.columns[0]
+    candidates = frame[frame.iloc[:, 0].astype("str").str.strip().str.lower() == first.lower()]
+    if candidates.empty:
+        return frame
+    same = pd.DataFrame({c: candidates.iloc[:, i].astype("str").str.strip().str.lower() == str(c).lower()
+                         for i, c in enumerate(frame.columns)})
+    repeated = same.sum(axis=1) >= max(2, (len(frame.columns) + 1) // 2)
+    if not repeated.any():
+        return frame
+    rows = [int(r) for r in repeated[repeated].index]
+    listed = ", ".join(str(r) for r in rows[:5]) + (" …" if len(rows) > 5 else "")
+    kept = frame.drop(index=repeated[repeated].index)
+    kept.attrs["notes"] = [f"row{'s' if len(rows) > 1 else ''} {listed} repeat{'' if len(rows) > 1 else 's'} the "
+                           f"header row: left out"]
+    return kept
 
 
 def _read_csv_streaming(
@@ -139,8 +227,9 @@ def _read_csv_streaming(
         return None
     with open(spec.file, "rb") as fh:
         head = fh.read(4 * 65536)
-        fh.seek(-1, io.SEEK_END)
-        last = fh.read(1)
+        fh.seek(-min(65536, spec.file.stat().st_size), io.SEEK_END)
+        end = fh.read()
+        last = end[-1:]
     if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
     whole = len(head) < 4 * 65536
@@ -154,7 +243,8 @@ def _read_csv_streaming(
     sample = text if whole else text[:65536] + last.decode("latin-1")
     delimiter = sniff_delimiter(sample, str(spec.options.get("delimiter") or "") or None)
     try:
-        return _parse_csv(spec, spec.file, delimiter, usecols, "utf-8", reduce)
+        tail = _unfinished_line(text, end.decode("utf-8", errors="replace"), delimiter)
+        return _parse_csv(spec, spec.file, delimiter, usecols, "utf-8", reduce, tail=tail)
     except UnicodeDecodeError:
         return None  # not UTF-8 after all, somewhere past the head
 
@@ -163,10 +253,16 @@ def load_json(spec: SourceSpec) -> Any:
     """The parsed JSON document (encoding detected like CSV)."""
     with open(spec.file, "rb") as fh:
         text, _ = decode(fh.read(), _encoding(spec))
+    if not text.strip():
+        raise SourceReadError(spec.name, f"{spec.file.name} is empty: export it again")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SourceReadError(spec.name, f"{spec.file.name} is not valid JSON: {exc}") from exc
+        raise SourceReadError(
+            spec.name, f"{spec.file.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}): "
+                       f"it may be cut off or not a JSON export; export it again") from exc
+    except RecursionError as exc:
+        raise SourceReadError(spec.name, f"{spec.file.name} is nested too deeply to be an export") from exc
 
 
 def find_records(doc: Any, key: str | None = None) -> list[dict[str, Any]] | None:
@@ -206,7 +302,18 @@ def read_json_table(spec: SourceSpec) -> pd.DataFrame:
     doc = load_json(spec)
     records = find_records(doc, str(spec.options.get("records_key") or "") or None)
     if records is None:
-        raise SourceReadError(spec.name, f"{spec.file.name} holds no list of records")
+        raise SourceReadError(spec.name, f"{spec.file.name} holds no list of records (objects with named fields "
+                                         f"such as {{\"date\": …, \"amount\": …}})")
+    if not records:
+        raise SourceReadError(spec.name, f"{spec.file.name} holds an empty list: there are no records in it")
+    others = [r for r in records[:1000] if not isinstance(r, dict)]
+    if others:
+        kind = {int: "numbers", float: "numbers", str: "texts", list: "lists", bool: "true/false values"}.get(
+            type(others[0]), "values")
+        where = "is" if len(others) == min(len(records), 1000) else "has items that are"
+        raise SourceReadError(spec.name, f"{spec.file.name} {where} a list of {kind} (e.g. {quoted(others[0])}), "
+                                         f"not a list of records with named fields such as "
+                                         f"{{\"date\": …, \"amount\": …}}")
     return records_frame(records, _nrows(spec))
 
 
@@ -217,11 +324,63 @@ def read_excel_table(spec: SourceSpec) -> pd.DataFrame:
         frame = pd.read_excel(
             spec.file, sheet_name=sheet, dtype=object, nrows=_nrows(spec), engine="openpyxl"
         )
-    except (ValueError, KeyError, OSError) as exc:
-        raise SourceReadError(spec.name, f"cannot read {spec.file.name} as Excel: {exc}") from exc
+    except ValueError as exc:
+        if "not found" in str(exc).lower():  # "Worksheet named 'x' not found"
+            raise SourceReadError(spec.name, f"{spec.file.name} has no sheet {quoted(sheet)}: correct sheet in "
+                                             f"this source's settings") from exc
+        raise _damaged_workbook(spec, exc) from exc
+    except MemoryError:
+        raise
+    except Exception as exc:  # BadZipFile, zlib.error, EOFError, KeyError, openpyxl's own: a damaged file
+        raise _damaged_workbook(spec, exc) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = pd.RangeIndex(2, len(frame) + 2)
+    frame = _apply_sheet_facts(spec, frame, sheet)
     return _drop_blank_rows(frame)
+
+
+def _damaged_workbook(spec: SourceSpec, exc: Exception) -> SourceReadError:
+    return SourceReadError(spec.name, f"{spec.file.name} is damaged or incomplete and cannot be opened as an Excel "
+                                      f"workbook ({cut(type(exc).__name__)}); export it again, or open it in Excel "
+                                      f"and save it")
+
+
+def _apply_sheet_facts(spec: SourceSpec, frame: pd.DataFrame, sheet: object) -> pd.DataFrame:
+    """Fill merged blocks down and mark formulas Excel never calculated (see xlsx.py)."""
+    facts = sheet_facts(spec.file, sheet if isinstance(sheet, (int, str)) else 0)
+    if not facts.merged and not facts.uncalculated:
+        return frame
+    notes: list[str] = []
+    first, last = (int(frame.index[0]), int(frame.index[-1])) if len(frame) else (2, 1)
+    width = len(frame.columns)
+    filled_rows: dict[str, list[int]] = {}
+    for top, left, bottom, _right in facts.merged:
+        if left >= width or bottom <= top or bottom < first or top > last or top < 2:
+            continue
+        column = frame.columns[left]
+        value = frame.at[top, column] if top in frame.index else None
+        rows = [r for r in range(top + 1, bottom + 1) if r in frame.index and pd.isna(frame.at[r, column])]
+        if value is None or (isinstance(value, float) and pd.isna(value)) or not rows:
+            continue
+        frame.loc[rows, column] = value
+        filled_rows.setdefault(column, []).extend(rows)
+        if len(notes) < 3:
+            notes.append(f"cells {_ref(left, top)}:{_ref(left, bottom)} of column {quoted(column)} are merged: "
+                         f"each of those rows was given {quoted(value)}")
+    for (row, col), formula in facts.uncalculated.items():
+        if col < width and row in frame.index and pd.isna(frame.iat[row - first, col]):
+            frame.iat[row - first, col] = formula
+    frame.attrs["notes"] = notes
+    frame.attrs["merged"] = filled_rows
+    return frame
+
+
+def _ref(col: int, row: int) -> str:
+    letters, col = "", col + 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
 
 
 def excel_header(path: Any) -> tuple[str, ...]:

@@ -13,11 +13,14 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .quoting import cut, quoted
 
 DELIMITERS = (",", ";", "\t", "|")
 DATETIME_DTYPE = "datetime64[ns]"
@@ -130,7 +133,15 @@ def as_text(series: pd.Series) -> pd.Series:
 
 # --- amounts ----------------------------------------------------------------------------------
 
-_CURRENCY = r"(?:₹|rs\.?|inr|usd|eur|gbp|us\$|\$|€|£)"
+_CURRENCY = r"(?:₹|rs\.?|inr|usd|eur|gbp|bdt|tk\.?|us\$|\$|€|£|৳)"
+# What a symbol or code in an amount cell says about its currency ("$" is taken as USD).
+CURRENCY_CODES = {"₹": "INR", "rs": "INR", "rs.": "INR", "inr": "INR", "usd": "USD", "us$": "USD", "$": "USD",
+                  "eur": "EUR", "€": "EUR", "gbp": "GBP", "£": "GBP", "bdt": "BDT", "৳": "BDT", "tk": "BDT",
+                  "tk.": "BDT"}
+_CURRENCY_MARK = re.compile(rf"(?P<mark>{_CURRENCY})", re.IGNORECASE)
+# Amounts beyond this are not money a small business takes in a day (1e308, 29-digit cells): such a cell
+# is unreadable rather than a number that overflows every sum and formatter after it.
+MAX_AMOUNT = 1e15
 _AMOUNT = re.compile(
     rf"""^(?P<lp>\()?\s*(?P<s1>[-+−])?\s*(?:{_CURRENCY})?\s*(?P<s2>[-+−])?\s*
     (?P<num>\d[\d,.\s']*|[.,]\d+)(?P<exp>[eE][-+]?\d+)?
@@ -150,16 +161,36 @@ def parse_amounts(series: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.
     """
     values = pd.Series(np.nan, index=series.index, dtype="float64")
     if not _is_text_dtype(series):
-        is_num = series.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
-        values[is_num] = series[is_num].astype("float64")
+        is_num = series.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                            and not (isinstance(v, float) and np.isnan(v)))
+        values[is_num] = series[is_num].map(_as_float).astype("float64")
         text = as_text(series.where(~is_num, ""))
     else:
         text = series.fillna("")
         is_num = pd.Series(False, index=series.index)
     parsed, empty = by_unique(text, lambda u: _amount_text(u, decimal))
     values = values.where(is_num, parsed)
-    bad = values.isna() & ~empty & ~is_num
+    values = values.where(values.abs() < MAX_AMOUNT)  # also drops inf
+    bad = values.isna() & (~empty | is_num)
     return values, bad
+
+
+def _as_float(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (OverflowError, ValueError):
+        return float("nan")
+
+
+def amount_currencies(series: pd.Series) -> tuple[str, ...]:
+    """ISO codes of the currency symbols or codes written in amount cells ("€12", "BDT 500")."""
+    text = series.fillna("") if _is_text_dtype(series) else as_text(series)
+    marks: set[str] = set()
+    for value in pd.unique(text):
+        found = _CURRENCY_MARK.search(value[:40]) if value else None
+        if found:
+            marks.add(CURRENCY_CODES[found["mark"].lower().replace(" ", "")])
+    return tuple(sorted(marks))
 
 
 def by_unique(
@@ -369,8 +400,13 @@ def _iso_block(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.Series(out, index=text.index), pd.Series(handled, index=text.index)
 
 
+# Decides day/month order for a column whose numeric dates all fit both: given (a, b, Y) of those
+# dates, returns (day first?, note or None), or raises (see connectors/dates.py).
+OrderResolver = Callable[[pd.DataFrame], tuple[bool, str | None]]
+
+
 def _parse_date_text(
-    text: pd.Series, dayfirst: bool | None, column: str
+    text: pd.Series, dayfirst: bool | OrderResolver | None, column: str
 ) -> tuple[pd.Series, list[str]]:
     """Parse strings without a configured format; the day/month order is decided by the data."""
     fast, handled = _iso_fast(text)
@@ -382,7 +418,7 @@ def _parse_date_text(
 
 
 def _parse_date_general(
-    text: pd.Series, dayfirst: bool | None, column: str
+    text: pd.Series, dayfirst: bool | OrderResolver | None, column: str
 ) -> tuple[pd.Series, list[str]]:
     """The regex parser for every shape: ISO-like, month names, and day/month or month/day numbers."""
     out = pd.Series(pd.NaT, index=text.index, dtype=DATETIME_DTYPE)
@@ -412,17 +448,21 @@ def _parse_date_general(
             use_dayfirst = day_evidence >= month_evidence
             order = "day/month" if use_dayfirst else "month/day"
             warnings.append(
-                f"dates in column '{column}' mix day/month and month/day order; read as {order}, "
+                f"dates in column {quoted(column)} mix day/month and month/day order; read as {order}, "
                 f"cells that only fit the other order are marked unreadable"
             )
         elif day_evidence or month_evidence:
             use_dayfirst = bool(day_evidence)
+        elif callable(dayfirst):
+            use_dayfirst, note = dayfirst(pd.DataFrame({"a": a, "b": b, "Y": _two_digit_year(pd.to_numeric(p["Y"]))}))
+            if note:
+                warnings.append(note)
         else:
             use_dayfirst = True if dayfirst is None else dayfirst
-            if dayfirst is None:
-                example = text[has].iloc[0]
+            if dayfirst is None and (a != b).any():
+                example = cut(text[has][a != b].iloc[0])
                 warnings.append(
-                    f"dates in column '{column}' are ambiguous (e.g. {example}); read as day/month; "
+                    f"dates in column {quoted(column)} are ambiguous (e.g. {example}); read as day/month; "
                     f"set date_format in settings.toml to be sure"
                 )
         day, month = (a, b) if use_dayfirst else (b, a)
@@ -430,11 +470,22 @@ def _parse_date_general(
     return out, warnings
 
 
+def numeric_date_parts(text: pd.Series) -> pd.DataFrame:
+    """(a, b, Y) of the "a/b/Y" dates among distinct strings, as numbers; other values are left out."""
+    unique = pd.Series(pd.unique(text.str.strip().str.replace(r"\s+", " ", regex=True)), dtype="str")
+    parts = _strip_offset(unique).str.extract(_NUMERIC)
+    parts = parts[parts["Y"].notna()]
+    return pd.DataFrame({"a": pd.to_numeric(parts["a"]), "b": pd.to_numeric(parts["b"]),
+                         "Y": _two_digit_year(pd.to_numeric(parts["Y"]))})
+
+
 def _excel_cells(series: pd.Series, excel: bool) -> tuple[pd.Series, pd.Series]:
     """Excel gives datetime objects (and serial numbers for unformatted cells): convert those."""
     out = pd.Series(pd.NaT, index=series.index, dtype=DATETIME_DTYPE)
 
     def kind(value: object) -> str:
+        if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+            return "text"  # blank: as_text makes it "", which is not an unreadable cell
         if isinstance(value, (dt.datetime, dt.date, pd.Timestamp, np.datetime64)):
             return "datetime"
         if excel and isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
@@ -457,7 +508,7 @@ def _excel_cells(series: pd.Series, excel: bool) -> tuple[pd.Series, pd.Series]:
 def parse_dates(
     series: pd.Series,
     fmt: str | None = None,
-    dayfirst: bool | None = None,
+    dayfirst: bool | OrderResolver | None = None,
     column: str = "",
     excel: bool = False,
 ) -> tuple[pd.Series, pd.Series, str | None]:
@@ -465,7 +516,8 @@ def parse_dates(
 
     pandas guesses the order from the first value and silently flips later ones, so we never let
     it guess: a configured strftime format is used exactly; otherwise ISO-like values, month
-    names and numeric dates are read with an order decided from the whole column.
+    names and numeric dates are read with an order decided from the whole column (or, when every
+    numeric date fits both orders, by `dayfirst`: a fixed order, or a resolver that weighs evidence).
     """
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         values = _ns(series.dt.tz_localize(None))
@@ -516,15 +568,26 @@ def parse_dates_formats(series: pd.Series, formats: Iterable[str]) -> tuple[pd.S
 
 # --- attendance presence ----------------------------------------------------------------------
 
-PRESENT_WORDS = frozenset(
+
+def _nfc(words: set[str]) -> frozenset[str]:
+    return frozenset(unicodedata.normalize("NFC", word) for word in words)
+
+
+# English, Hindi (Devanagari) and Gujarati marks as registers and biometric exports write them.
+PRESENT_WORDS = _nfc(
     {"p", "present", "y", "yes", "1", "true", "✓", "✔", "wfh", "work from home", "half day", "halfday",
-     "hd", "late", "od", "on duty"}
+     "hd", "late", "od", "on duty",
+     "हाँ", "हां", "हा", "उपस्थित", "हाजिर", "हाज़िर", "हाजर",
+     "હા", "હાજર", "ઉપસ્થિત", "હાજરી"}
 )
-ABSENT_WORDS = frozenset(
+ABSENT_WORDS = _nfc(
     {"a", "ab", "absent", "n", "no", "0", "false", "leave", "l", "cl", "sl", "el", "pl", "lwp", "lop",
-     "off", "✗", "✘"}
+     "off", "✗", "✘",
+     "नहीं", "नही", "ना", "अनुपस्थित", "गैरहाजिर", "ग़ैरहाज़िर", "गैर हाजिर", "छुट्टी",
+     "ના", "નહીં", "ગેરહાજર", "અનુપસ્થિત", "રજા"}
 )
-NOT_COUNTED_WORDS = frozenset({"wo", "w/o", "weekly off", "week off", "h", "holiday", "ph", "public holiday"})
+NOT_COUNTED_WORDS = _nfc({"wo", "w/o", "weekly off", "week off", "h", "holiday", "ph", "public holiday",
+                               "अवकाश", "साप्ताहिक अवकाश", "રજા દિવસ", "સાપ્તાહિક રજા"})
 
 
 def parse_bool_presence(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -533,7 +596,7 @@ def parse_bool_presence(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Ser
     Weekly offs and holidays are neither present nor absent: they come back NA with the
     not-counted mask set so the row can be dropped without an error.
     """
-    text = as_text(series).str.lower().str.replace(r"[\s_-]+", " ", regex=True).str.strip()
+    text = as_text(series).str.normalize("NFC").str.lower().str.replace(r"[\s_-]+", " ", regex=True).str.strip()
     text = text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
     present = pd.Series(pd.NA, index=series.index, dtype="boolean")
     is_present = text.isin(PRESENT_WORDS)

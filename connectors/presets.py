@@ -17,6 +17,7 @@ from .canonical import IssueLog, amount_column, canonical_status, canonicalise, 
 from .columns import normalise_header, resolve_columns, user_columns
 from .files import PREVIEW_ROWS, find_records, load_json, read_csv_table, read_json_table, records_frame
 from .parsing import as_text, filled, parse_amounts, parse_dates, parse_dates_formats, read_text
+from .quoting import column_list
 
 SURE = 90
 
@@ -37,8 +38,8 @@ def _name_bonus(probe: Probe, *words: str) -> int:
 def _require(raw: pd.DataFrame, spec: SourceSpec, label: str, *cols: str) -> None:
     missing = [c for c in cols if c not in raw.columns]
     if missing:
-        have = ", ".join(f"'{c}'" for c in raw.columns)
-        need = ", ".join(f"'{c}'" for c in missing)
+        have = column_list(raw.columns)
+        need = column_list(missing)
         raise SourceReadError(spec.name, f"{spec.file.name} is not a {label} export: missing {need}; "
                                          f"the file has columns: {have}")
 

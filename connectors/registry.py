@@ -19,6 +19,8 @@ from .base import Connector, Probe, SourceFrame, SourceReadError, SourceSpec
 from .columns import normalise_header
 from .files import EXCEL_SUFFIXES, GENERIC_CONNECTORS, PREVIEW_ROWS, excel_header, find_records
 from .parsing import first_row, read_text, sniff_delimiter
+from .quoting import column_list, cut, cut_message
+from .sniff import check_readable
 
 ENTRY_POINT_GROUP = "business_orchestrator.connectors"
 log = logging.getLogger("business_orchestrator.connectors")
@@ -26,6 +28,7 @@ log = logging.getLogger("business_orchestrator.connectors")
 _registry: dict[str, Connector] = {}
 _state = {"builtins": False, "plugins": False}
 PROBE_BYTES = 65536
+PREVIEW_CELL_CHARS = 200
 
 
 def register_connector(connector: Connector) -> None:
@@ -141,7 +144,7 @@ def recognise(spec: SourceSpec) -> Connector:
         if score > best_score:
             best, best_score = connector, score
     if best is None:
-        header = ", ".join(f"'{h}'" for h in probe.header or probe.json_keys) or "none found"
+        header = column_list(probe.header or probe.json_keys)
         raise SourceReadError(
             spec.name, f"cannot recognise {spec.file.name} as a {spec.domain} file (columns: {header}); "
                        f"set format in settings.toml"
@@ -161,19 +164,38 @@ def _check(spec: SourceSpec, frame: SourceFrame) -> SourceFrame:
     return frame
 
 
+def _check_file(spec: SourceSpec) -> None:
+    """A folder, a missing file or a binary file named like an export: one sentence, nothing parsed.
+
+    Connectors that read a binary format of their own say so with a true `binary` attribute.
+    """
+    if spec.format not in ("", "auto"):
+        connector = connectors().get(spec.format)
+        if connector is not None and getattr(connector, "binary", False):
+            if not spec.file.is_file():
+                check_readable(spec.name, spec.file)  # says "folder" or "not found"
+            return
+    check_readable(spec.name, spec.file)
+
+
+def _unexpected(spec: SourceSpec, exc: Exception, verb: str) -> SourceReadError:
+    """A failure no reader foresaw: logged with its traceback for us, one cut sentence for the owner."""
+    log.exception("%s source %r (%s) failed", verb, spec.name, spec.file)
+    return SourceReadError(spec.name, f"cannot {verb} {spec.file.name}: {type(exc).__name__}: {cut_message(exc)}")
+
+
 def read_source(spec: SourceSpec) -> SourceFrame:
     """Read one source into its canonical frame; every failure is a SourceReadError naming it."""
-    if not spec.file.is_file():
-        raise SourceReadError(spec.name, f"file not found: {spec.file}")
+    _check_file(spec)
     try:
         connector = recognise(spec)
         return _check(spec, connector.read(spec))
     except SourceReadError:
         raise
+    except MemoryError as exc:
+        raise SourceReadError(spec.name, f"{spec.file.name} is too large to read on this PC") from exc
     except Exception as exc:
-        log.exception("reading source %r (%s) failed", spec.name, spec.file)
-        message = f"cannot read {spec.file.name}: {type(exc).__name__}: {exc}"
-        raise SourceReadError(spec.name, message) from exc
+        raise _unexpected(spec, exc, "read") from exc
 
 
 def _raw_head(spec: SourceSpec, connector: Connector, rows: int) -> pd.DataFrame:
@@ -191,13 +213,14 @@ def _raw_head(spec: SourceSpec, connector: Connector, rows: int) -> pd.DataFrame
         frame = read_json_table(small)
     else:
         frame = read_csv_table(small)
-    return frame.astype(object).where(frame.notna(), "").astype("str")
+    frame = frame.astype(object).where(frame.notna(), "").astype("str")
+    frame.columns = [cut(c, PREVIEW_CELL_CHARS) for c in frame.columns]  # a 5 MB cell stays out of the dialog
+    return frame.map(lambda value: cut(value, PREVIEW_CELL_CHARS))
 
 
 def preview(spec: SourceSpec, rows: int = 20) -> tuple[pd.DataFrame, SourceFrame]:
     """First raw rows and the canonical frame of those rows, for the settings dialog's live preview."""
-    if not spec.file.is_file():
-        raise SourceReadError(spec.name, f"file not found: {spec.file}")
+    _check_file(spec)
     try:
         connector = recognise(spec)
         raw = _raw_head(spec, connector, rows)
@@ -206,9 +229,7 @@ def preview(spec: SourceSpec, rows: int = 20) -> tuple[pd.DataFrame, SourceFrame
     except SourceReadError:
         raise
     except Exception as exc:
-        log.exception("preview of %r failed", spec.name)
-        message = f"cannot preview {spec.file.name}: {type(exc).__name__}: {exc}"
-        raise SourceReadError(spec.name, message) from exc
+        raise _unexpected(spec, exc, "preview") from exc
 
 
 __all__ = ["ENTRY_POINT_GROUP", "connectors", "normalise_header", "preview", "probe_file", "read_source",

@@ -119,7 +119,7 @@ def _context():
 def cmd_generate(args: argparse.Namespace) -> int:
     from connectors.base import SourceSpec
 
-    from .pipeline import run_report, today_in
+    from .pipeline import NoSourcesError, run_report, today_in
 
     paths, settings = _context()
     day = args.date
@@ -136,8 +136,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if getattr(args, "show_prompt", False):
         return _show_prompt(settings, paths, day, specs=specs, demo=args.demo, store=store, as_json=args.json)
     send = not args.no_send and not args.demo and settings.telegram.enabled
-    report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline, store=store,
-                        send=send)
+    try:
+        report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline, store=store,
+                            send=send)
+    except NoSourcesError as exc:
+        raise UsageError(str(exc)) from exc
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -152,6 +155,7 @@ def _show_prompt(settings, paths, day, *, specs, demo, store, as_json: bool) -> 
     from .insights.llm import endpoint, request_body
     from .insights.prompts import TemplateError, render_prompt
     from .pipeline import report_without_insights
+    from .redact import redact_url
 
     report, history = report_without_insights(settings, paths, day, specs=specs, demo=demo, store=store)
     try:
@@ -163,7 +167,8 @@ def _show_prompt(settings, paths, day, *, specs, demo, store, as_json: bool) -> 
         print(json.dumps(body, ensure_ascii=False, indent=2))
         return EXIT_OK
     url = endpoint(settings.insights)
-    target = f"{url}/chat/completions" if url else "nowhere: no LLM configured, the rules would write the insights"
+    target = f"{redact_url(url)}/chat/completions" if url else \
+        "nowhere: no LLM configured, the rules would write the insights"
     print(f"POST {target}")
     print(f"model: {body['model'] or '(not set)'} · temperature: {body['temperature']} · "
           f"response_format: JSON schema 'daily_insights' (plain text if the server refuses it)")
@@ -316,8 +321,13 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(json.dumps([report.to_dict() for report in reports], ensure_ascii=False, indent=2))
         return EXIT_OK
     if not reports:
-        print("No reports yet. Run `business-orchestrator generate` (or `demo` to try it).")
-        return EXIT_OK
+        demo_db = paths.demo_workspace / "history.sqlite3"
+        reports = HistoryStore(demo_db).recent(max(args.days, 1), until=dt.date.today()) if demo_db.exists() else []
+        if not reports:
+            print("No reports yet. Run `business-orchestrator generate` (or `demo` to try it).")
+            return EXIT_OK
+        print("No reports of your own yet; these are the demo shop's (from `demo`). Yours appear here once "
+              "`generate` has run on your own files.")
     print(f"{'date':<11} {'sales':>14} {'orders':>7} {'leads':>6} {'attendance':>11}  engine")
     for report in reports:
         s, leads, att = report.sales, report.leads, report.attendance
@@ -330,11 +340,15 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def _doctor_insights(settings) -> bool:
     from .insights.llm import check_endpoint
+    from .redact import has_credentials
 
     check = check_endpoint(settings)
     print("AI insights:")
     for line in check.lines:
         print(f"  {line}")
+    if has_credentials(settings.insights.base_url):
+        print("  note: base_url carries a password or key (hidden above and in the log, but kept as plain text in "
+              "settings.toml): remove it from the address and enter the key under Settings → AI (OS keyring)")
     return check.ok or not check.configured
 
 
@@ -349,7 +363,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     day = today_in(settings)
     specs = settings.specs()
     if not specs:
-        print("sources:   none configured — add [[sources]] to settings.toml, or run import-seed")
+        print("sources:   none yet, so the app shows the demo shop. To add your first export, either:\n"
+              "             - in the tray app: Settings → Sources → Add… (start it with `business-orchestrator`)\n"
+              "             - try a file at once: business-orchestrator generate --source sales=orders.csv\n"
+              f"             - or add a [[sources]] block to {paths.settings_file} (see the README)")
         _doctor_telegram(settings, paths)
         _doctor_insights(settings)
         return EXIT_PARTIAL
@@ -371,10 +388,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _doctor_telegram(settings, paths) -> bool:
-    from .secrets import keyring_status
+    from .secrets import keyring_advice
 
-    keyring_ok, backend = keyring_status()
-    print(f"keyring:   {backend}" + ("" if keyring_ok else " (unavailable: secrets only from BO_* variables)"))
+    print(f"keyring:   {keyring_advice()[1]}")
     if not settings.telegram.enabled:
         print("telegram:  off ([telegram] enabled = false)")
         return True

@@ -102,6 +102,8 @@ def _drain_locked(settings: Settings, outbox: Outbox, client_factory, clock: Clo
         log.warning("deliveries %s were interrupted mid-send; sending once more, marked possible duplicate", recovered)
         result.messages.append(f"{len(recovered)} delivery(ies) interrupted by a crash are sent again "
                                "(marked possible duplicate)")
+    if outbox.forget_future_waits(clock()):
+        log.warning("deliveries were waiting for a time set by a clock that was days fast; they are due now")
     due = outbox.due(clock())
     if not due:
         return result
@@ -139,9 +141,13 @@ class _Sender:
 
     async def drain(self, due: list[int], credentials) -> None:
         from .channels.telegram import classify
-        from .channels.telegram_auth import NotSignedIn, connect_signed_in, keep_session
+        from .channels.telegram_auth import NotSignedIn, connect_signed_in, keep_session, make_client
 
-        client = self.factory(credentials.session, credentials.api_id, credentials.api_hash)
+        try:
+            client = make_client(self.factory, credentials)
+        except NotSignedIn as exc:  # a damaged session: like a revoked one, a new sign-in re-queues these
+            self._fail_all(due, str(exc), "auth")
+            return
         try:
             try:
                 await asyncio.wait_for(connect_signed_in(client, credentials), self.settings.telegram.timeout_seconds)

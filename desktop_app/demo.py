@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import random
 from pathlib import Path
 
@@ -129,6 +130,11 @@ def prepare_demo(paths: AppPaths, base: Settings, end: dt.date) -> tuple[Setting
         _write_sales(folder / "sales.csv", end, rng)
         _write_leads(folder / "leads.csv", end, rng)
         _write_attendance(folder / "attendance.csv", end, rng)
+        # Exported on the demo day's evening, whatever the file system's clock says: the demo's
+        # freshness then depends on `end` alone (a demo for another day is not "stale").
+        exported = dt.datetime.combine(end, dt.time(20), tzinfo=base.business.zone).timestamp()
+        for name in ("sales.csv", "leads.csv", "attendance.csv"):
+            os.utime(folder / name, (exported, exported))
         (folder / "history.sqlite3").unlink(missing_ok=True)
         marker.write_text(json.dumps(wanted))
     business = BusinessSettings(name=BUSINESS_NAME, currency="INR", locale="en_IN",

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
+import logging
+import os
 import sqlite3
 import threading
 from contextlib import AbstractContextManager, closing
@@ -16,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from .db import connect, create_schema, write_transaction
+from .redact import redact_urls
 from .report import Report
 
+log = logging.getLogger("business_orchestrator.history")
 SCHEMA_VERSION = 1
 CSV_LOG_COLUMNS = (
     "date", "total_sales", "orders", "avg_order", "leads_count", "attendance_rate", "absents",
@@ -37,6 +42,10 @@ CREATE TABLE IF NOT EXISTS reports (
     UNIQUE (date, revision)
 );
 CREATE INDEX IF NOT EXISTS reports_current ON reports (date) WHERE current = 1;
+-- Reports saved but not yet appended to business_summary_log.csv: written in the report's own
+-- transaction and removed after the append, so a crash in between is made good on the next run.
+-- csv_offset: the file's size just before the append started (NULL until then).
+CREATE TABLE IF NOT EXISTS csv_pending (report_id INTEGER PRIMARY KEY, csv_offset INTEGER);
 """
 
 
@@ -56,8 +65,10 @@ class HistoryStore:
         return write_transaction(self.path, self._write_lock)
 
     @staticmethod
-    def save_in(conn: sqlite3.Connection, report: Report) -> int:
-        """Store `report` as the current one for its date; returns its revision number."""
+    def save_in(conn: sqlite3.Connection, report: Report, *, csv_log: bool = False) -> int:
+        """Store `report` as the current one for its date; returns its revision number.
+
+        `csv_log`: the report also owes a row to the CSV log (see `flush_csv_log`)."""
         day = report.date.isoformat()
         (last,) = conn.execute("SELECT COALESCE(MAX(revision), 0) FROM reports WHERE date = ?", (day,)).fetchone()
         conn.execute("UPDATE reports SET current = 0 WHERE date = ?", (day,))
@@ -65,8 +76,10 @@ class HistoryStore:
             "INSERT INTO reports (date, revision, current, generated_at, engine, demo, body) "
             "VALUES (?, ?, 1, ?, ?, ?, ?)",
             (day, last + 1, report.generated_at.isoformat(timespec="seconds"), report.engine, int(report.demo),
-             json.dumps(report.to_dict(), ensure_ascii=False)),
+             redact_urls(json.dumps(report.to_dict(), ensure_ascii=False))),
         )
+        if csv_log:
+            conn.execute("INSERT INTO csv_pending (report_id) VALUES (last_insert_rowid())")
         return last + 1
 
     def save(self, report: Report) -> int:
@@ -105,12 +118,59 @@ class HistoryStore:
     def last_generated_at(self) -> dt.datetime | None:
         """When the newest report was made: the scheduler's 'last run' for missed-run catch-up."""
         with closing(self._connect()) as conn:
-            (stamp,) = conn.execute("SELECT MAX(generated_at) FROM reports WHERE engine != 'imported'").fetchone()
-        return dt.datetime.fromisoformat(stamp) if stamp else None
+            stamps = [row[0] for row in conn.execute("SELECT generated_at FROM reports WHERE engine != 'imported'")]
+        # Compared as moments, not as text: stamps carry the UTC offset of their day (+01:00 vs +00:00
+        # across a DST change), so the text maximum can be the earlier run.
+        return max((_aware(stamp) for stamp in stamps), default=None)
+
+    def flush_csv_log(self, path: Path) -> int:
+        """Append the rows the CSV log is owed (this run's, and any a crash left behind); returns how many.
+
+        Before each append the file's size is recorded; a row found after that offset was appended by a
+        run killed before it could clear the debt, so it is not added twice. One process at a time.
+        """
+        from filelock import FileLock, Timeout
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with FileLock(path.with_name(path.name + ".lock"), timeout=60):
+                return self._flush_csv_log_locked(path)
+        except (OSError, Timeout) as exc:  # open in Excel (Windows locks it), a full disk: the rows wait
+            log.warning("%s could not be written (%s); the missing rows are written next time", path.name, exc)
+            return 0
+
+    def _flush_csv_log_locked(self, path: Path) -> int:
+        appended = 0
+        with closing(self._connect()) as conn:
+            owed = conn.execute("SELECT r.id, r.body, p.csv_offset FROM csv_pending p JOIN reports r "
+                                "ON r.id = p.report_id ORDER BY r.id").fetchall()
+        for row in owed:
+            report = Report.from_dict(json.loads(row["body"]))
+            if row["csv_offset"] is None or not _appended_after(path, row["csv_offset"], report):
+                with self.transaction() as conn:
+                    size = path.stat().st_size if path.exists() else 0
+                    conn.execute("UPDATE csv_pending SET csv_offset = ? WHERE report_id = ?", (size, row["id"]))
+                append_csv_log(path, report)
+                appended += 1
+            with self.transaction() as conn:
+                conn.execute("DELETE FROM csv_pending WHERE report_id = ?", (row["id"],))
+        return appended
+
+    def report_dates(self, first: dt.date, last: dt.date) -> set[dt.date]:
+        """The days in first..last that have a report (the summary's calendar marks them)."""
+        with closing(self._connect()) as conn:
+            rows = conn.execute("SELECT DISTINCT date FROM reports WHERE current = 1 AND date BETWEEN ? AND ?",
+                                (first.isoformat(), last.isoformat())).fetchall()
+        return {dt.date.fromisoformat(row["date"]) for row in rows}
 
     def has(self, day: dt.date) -> bool:
         with closing(self._connect()) as conn:
             return conn.execute("SELECT 1 FROM reports WHERE date = ?", (day.isoformat(),)).fetchone() is not None
+
+
+def _aware(stamp: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(stamp)
+    return moment if moment.tzinfo else moment.astimezone()  # naive: written in this PC's local time
 
 
 def csv_log_row(report: Report) -> dict[str, Any]:
@@ -135,14 +195,46 @@ def csv_log_row(report: Report) -> dict[str, Any]:
 
 
 def append_csv_log(path: Path, report: Report) -> None:
-    """Append one row; never rewrites the file, so rows the user added or edited stay as they are."""
+    """Append one row; never rewrites the file, so rows the user added or edited stay as they are.
+
+    The row goes out in one write and is synced, so a kill leaves the whole row or none of it.
+    """
     new = not path.exists() or path.stat().st_size == 0
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_LOG_COLUMNS)
-        if new:
-            writer.writeheader()
-        writer.writerow(csv_log_row(report))
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=CSV_LOG_COLUMNS)
+    if new:
+        writer.writeheader()
+    elif not _ends_with_newline(path):
+        text.write("\r\n")  # the user's last row had no line end: do not glue ours onto it
+    writer.writerow(csv_log_row(report))
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, text.getvalue().encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) in (b"\n", b"\r")
+
+
+def _csv_line(report: Report) -> bytes:
+    text = io.StringIO()
+    csv.DictWriter(text, fieldnames=CSV_LOG_COLUMNS).writerow(csv_log_row(report))
+    return text.getvalue().encode("utf-8")
+
+
+def _appended_after(path: Path, offset: int, report: Report) -> bool:
+    """Whether `report`'s row is in the file after `offset` (where an interrupted append began)."""
+    if not path.exists() or path.stat().st_size <= offset:
+        return False
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        return _csv_line(report) in handle.read(1_000_000)
 
 
 def _num(value: str | None) -> float | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from .redact import RedactingFormatter
+
 ROOT_LOGGER = "business_orchestrator"
 MAX_BYTES = 1_000_000
 BACKUPS = 5
@@ -24,7 +26,7 @@ def setup_logging(log_dir: Path, level: int = logging.INFO, *, rotate: bool = Tr
     ours = [h for h in root.handlers if getattr(h, KIND, None)]
     if not any(_fits(h, path, rotate) for h in ours):
         handler = _rotating(path) if rotate else logging.FileHandler(path, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         setattr(handler, KIND, "rotating" if rotate else "plain")
         root.addHandler(handler)  # the new one first: no record falls between the two
         for old in ours:

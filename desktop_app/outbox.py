@@ -63,6 +63,11 @@ class OutboxError(Exception):
     """An owner action that does not fit the row's state (e.g. editing a report already sent)."""
 
 
+# No retry, flood wait or approval hold is this long: a next try further away than this was set by a clock
+# that was days fast, and waiting for it would silence the report, so it is due now.
+CLOCK_CHANGED_AFTER = dt.timedelta(days=2)
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -275,6 +280,18 @@ class Outbox:
                 (_iso(now or utc_now()),),
             )
         return ids
+
+    def forget_future_waits(self, now: dt.datetime) -> int:
+        """Retry and hold times set by a clock that was days fast are brought back to `now` (held-until-released
+        rows stay held); returns how many. Call before `due`."""
+        horizon = _iso(now + CLOCK_CHANGED_AFTER)
+        with self._write() as conn:
+            changed = conn.execute(
+                "UPDATE deliveries SET next_attempt_at = ?, hold_until = CASE WHEN hold_until IS NULL THEN NULL "
+                "ELSE ? END WHERE status IN ('pending', 'held') AND next_attempt_at > ? AND next_attempt_at < ?",
+                (_iso(now), _iso(now), horizon, "9000"),
+            ).rowcount
+        return changed
 
     def due(self, now: dt.datetime) -> list[int]:
         """Rows whose turn has come, oldest report first."""

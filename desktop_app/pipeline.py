@@ -17,16 +17,18 @@ import pandas as pd
 
 from connectors import read_source
 from connectors.base import DATE_COLUMN, DOMAINS, CellIssue, Domain, SourceFrame, SourceReadError, SourceSpec
+from connectors.quoting import cut, cut_message
 
 from .alerts import check_alerts
 from .cancel import Cancelled
 from .explain import explain
-from .history import HistoryStore, append_csv_log
+from .history import HistoryStore
 from .history_sync import sync_history
 from .insights.engine import write_insights
 from .kpis import DomainData, Headcount, compute_attendance, compute_leads, compute_sales
 from .outbox import Outbox
 from .paths import AppPaths
+from .redact import redact_report, redact_status, redact_urls
 from .render import render_html, render_text
 from .report import Report, SourceStatus
 from .send_policy import hold_back_reason
@@ -37,6 +39,20 @@ log = logging.getLogger("business_orchestrator.pipeline")
 KPI_WINDOW_DAYS = 8  # unreadable cells on these days (or on unknown days) make a domain fail
 HISTORY_DAYS = 62  # the month for goals, 8 weeks of the same weekday for anomalies
 MAX_LISTED_ISSUES = 3
+
+
+class NoSourcesError(Exception):
+    """Nothing to read: a report of nothing would go to history and the owner's phone as if it were a day."""
+
+
+def require_sources(settings: Settings, specs: list[SourceSpec]) -> None:
+    if specs:
+        return
+    switched_off = len(settings.sources)
+    why = f"all {switched_off} source(s) are switched off (enabled = false)" if switched_off else \
+        "no sources are set up"
+    raise NoSourcesError(f"{why}, so there is nothing to report and nothing was saved: add a [[sources]] table to "
+                         "settings.toml (or use the Sources tab), or run `business-orchestrator import-seed FOLDER`")
 
 
 class CancelToken(Protocol):
@@ -69,7 +85,11 @@ def _describe_issues(issues: list[CellIssue]) -> str:
 
 
 def _check_cells(spec: SourceSpec, result: SourceFrame, day: dt.date) -> tuple[pd.DataFrame, list[str]]:
-    """Fail on unreadable cells that could change this report; ignore (with a warning) older ones."""
+    """Fail on unreadable cells that could change this report; ignore (with a warning) older ones.
+
+    A cell's row counts as older only if its date was read and falls before the KPI window; a row
+    whose date is unknown, or that is not in the frame at all, could be the report day's.
+    """
     frame = result.frame
     if not result.issues:
         return frame, []
@@ -77,17 +97,31 @@ def _check_cells(spec: SourceSpec, result: SourceFrame, day: dt.date) -> tuple[p
     bad_rows = {issue.row for issue in result.issues}
     if None in bad_rows:
         raise SourceReadError(spec.name, _describe_issues(result.issues))
-    stamps = frame.loc[frame["_row"].isin(bad_rows), ["_row", column]]
     window_start = pd.Timestamp(day - dt.timedelta(days=KPI_WINDOW_DAYS))
-    relevant_rows = set(
-        stamps.loc[stamps[column].isna() | (stamps[column] >= window_start), "_row"].astype(int)
-    ) if result.has_dates else bad_rows
-    relevant = [issue for issue in result.issues if issue.row in relevant_rows]
+    if result.has_dates:
+        stamps = frame.loc[frame["_row"].isin(bad_rows), ["_row", column]]
+        old_rows = set(stamps.loc[stamps[column].notna() & (stamps[column] < window_start), "_row"].astype(int))
+    else:
+        old_rows = set()
+    relevant = [issue for issue in result.issues if issue.row not in old_rows]
     if relevant:
         raise SourceReadError(spec.name, _describe_issues(relevant))
-    ignored = f"{spec.name}: {len(result.issues)} unreadable cell(s) in rows older than the report were ignored " \
-              f"(first: {result.issues[0]})"
-    return frame[~frame["_row"].isin(bad_rows)], [ignored]
+    ignored = (f"{spec.name}: {len(result.issues)} unreadable cell(s) in rows dated before {window_start:%Y-%m-%d} "
+               f"were left out (first: {result.issues[0]})")
+    kept = frame[~frame["_row"].isin(bad_rows)]
+    if "present" in kept and kept["present"].dtype != bool:
+        kept = kept.astype({"present": bool})
+    return kept, [ignored]
+
+
+def _foreign_currency(spec: SourceSpec, result: SourceFrame, settings: Settings) -> str | None:
+    """Amounts stated in another currency are not added to the report's: say so instead of printing them as ₹."""
+    foreign = [code for code in result.currencies if code != settings.business.currency]
+    if not foreign:
+        return None
+    return (f"{spec.name}: the amounts are in {', '.join(result.currencies)}, but the report is in "
+            f"{settings.business.currency}, so they were not added (no exchange rate is applied); if this business "
+            f"reports in {foreign[0]}, set the currency in Settings → Business")
 
 
 def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
@@ -102,10 +136,10 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
         status.message = str(exc)
         return status, None, None, [str(exc)]
     warnings = [f"{spec.name}: {warning}" for warning in result.warnings] + warnings
-    foreign = [code for code in result.currencies if code != settings.business.currency]
+    foreign = _foreign_currency(spec, result, settings)
     if foreign:
-        warnings.append(f"{spec.name}: amounts are in {', '.join(result.currencies)} but the report currency is "
-                        f"{settings.business.currency}; set [business] currency in settings.toml")
+        status.message = foreign
+        return status, None, None, [foreign, *warnings]
     changed_day, changed_at = _mtime_day(spec.file, settings)
     column = DATE_COLUMN[spec.domain]
     if not result.has_dates:
@@ -138,22 +172,47 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
     return status, frame.dropna(subset=[column]), coverage, warnings
 
 
-def _read_roster(path: str) -> int:
+def _read_roster(path: str) -> set[str]:
+    """The employee ids (or names) listed in the roster file's employee column."""
     file = Path(path).expanduser()
     frame = pd.read_excel(file, dtype=str) if file.suffix.lower() in (".xlsx", ".xlsm") else \
         pd.read_csv(file, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
     wanted = [col for col in frame.columns if str(col).strip().lower() in ("employee", "emp id", "name", "employee id")]
     column = wanted[0] if wanted else frame.columns[0]
-    return int(frame[column].dropna().astype(str).str.strip().replace("", pd.NA).dropna().nunique())
+    return set(frame[column].dropna().astype(str).str.strip().replace("", pd.NA).dropna())
 
 
-def _headcount(settings: Settings, warnings: list[str]) -> Headcount:
-    if settings.attendance.roster:
+def _on_roster(data: DomainData, roster: set[str], day: dt.date, path: str, warnings: list[str]) -> DomainData:
+    """Only people on the roster count; anyone else marked present on the report day is named in a warning."""
+    frame = data.frame
+    listed = frame["employee"].astype(str).str.strip().isin(roster)
+    if not listed.any():
+        warnings.append(f"attendance: none of the employees in the attendance file are on the roster '{path}' "
+                        f"(e.g. {cut(frame['employee'].iloc[0]) if len(frame) else '–'}); check that both list the "
+                        f"same ids; everyone in the file was counted")
+        return data
+    on_day = frame["date"].notna() & (frame["date"].dt.date == day) & frame["present"].astype(bool)
+    strangers = sorted(frame.loc[on_day & ~listed, "employee"].astype(str).unique())
+    if strangers:
+        names = ", ".join(cut(name, 20) for name in strangers[:8]) + (" …" if len(strangers) > 8 else "")
+        warnings.append(f"attendance: {len(strangers)} employee(s) marked present on {day} are not on the roster "
+                        f"and were not counted: {names}; add them to '{path}' or correct their ids")
+    return DomainData(frame[listed], data.coverage)
+
+
+def _headcount(settings: Settings, warnings: list[str], data: DomainData | None = None,
+               day: dt.date | None = None) -> tuple[Headcount, DomainData | None]:
+    roster_path = settings.attendance.roster
+    if roster_path:
         try:
-            return Headcount(fixed=_read_roster(settings.attendance.roster))
+            roster = _read_roster(roster_path)
         except (OSError, ValueError, IndexError, pd.errors.ParserError) as exc:
-            warnings.append(f"roster '{settings.attendance.roster}' could not be read ({exc}); headcount estimated")
-    return Headcount(fixed=settings.attendance.headcount or None)
+            warnings.append(f"roster '{roster_path}' could not be read ({cut_message(exc)}); headcount estimated")
+        else:
+            if data is not None and day is not None:
+                data = _on_roster(data, roster, day, roster_path, warnings)
+            return Headcount(fixed=len(roster)), data
+    return Headcount(fixed=settings.attendance.headcount or None), data
 
 
 @dataclass
@@ -193,7 +252,9 @@ def read_sources(settings: Settings, specs: list[SourceSpec], day: dt.date,
             continue
         span = (max(c[0] for c in read.coverage), min(c[1] for c in read.coverage))
         domains[domain] = DomainData(pd.concat(read.frames, ignore_index=True), span)
-    return SourceData(day, domains, statuses, warnings)
+    for status in statuses:
+        redact_status(status)
+    return SourceData(day, domains, statuses, [redact_urls(warning) for warning in warnings])
 
 
 def build_report(settings: Settings, data: SourceData, day: dt.date, history: dict[dt.date, dict],
@@ -211,9 +272,8 @@ def build_report(settings: Settings, data: SourceData, day: dt.date, history: di
     if leads:
         report.leads = compute_leads(leads, day, business.previous_open_day, business.is_open, history)
     if attendance:
-        report.attendance = compute_attendance(
-            attendance, day, business.previous_open_day, history, _headcount(settings, warnings)
-        )
+        headcount, attendance = _headcount(settings, warnings, attendance, day)
+        report.attendance = compute_attendance(attendance, day, business.previous_open_day, history, headcount)
     return explain(report, settings, data, history)
 
 
@@ -228,6 +288,7 @@ def finish_report(report: Report, *, offline: bool, settings: Settings | None = 
     else:
         insights = write_insights(report, settings=settings, paths=paths, history=history, offline=offline)
     report.insights, report.engine, report.engine_reason = insights.bullets, insights.engine, insights.reason
+    redact_report(report)
     report.llm_model, report.llm_tokens, report.guard_dropped = insights.model, insights.usage, len(insights.dropped)
     if report.engine == "ai":
         from .insights.guard import extract_claims
@@ -287,6 +348,8 @@ def run_report(
 
     day = day or today_in(settings)
     specs = settings.specs() if specs is None else specs
+    if save and not demo:
+        require_sources(settings, specs)
     store = store or HistoryStore(paths.history_db)
     data = read_sources(settings, specs, day, checkpoint, SourceCache(paths.cache))
     checkpoint("Computing KPIs…")
@@ -311,12 +374,13 @@ def run_report(
             log.info("report for %s saved, not sent: %s", day, held_back)
             destinations = []
         outbox = Outbox(store.path) if destinations else None
+        csv_log = settings.report.write_csv_log and not demo
         with store.transaction() as conn:
-            revision = store.save_in(conn, report)
+            revision = store.save_in(conn, report, csv_log=csv_log)
             if outbox is not None:
                 outbox.enqueue_in(conn, report, revision, destinations, hold_until=hold_until)
-        if settings.report.write_csv_log and not demo:
-            append_csv_log(paths.summary_log, report)
+        if csv_log:
+            store.flush_csv_log(paths.summary_log)  # this row, and any a crash kept from the file
     log.info("report for %s: %s, engine %s, %d warning(s)", day, "complete" if report.complete else "partial",
              report.engine, len(report.warnings))
     return report

@@ -4,6 +4,12 @@ No Qt here: the tray app calls `ReportScheduler.tick()` from a QTimer, the tests
 after moving the clock. `schedule` keeps nothing across a restart and fires an overdue job once
 after a sleep, so the scheduler remembers the last run itself (seeded from history at start-up)
 and makes up a missed run exactly once, however many slots were missed.
+
+Clocks are wrong sometimes: a PC that was days fast and then corrected leaves a "last run" in
+the future and `schedule` jobs whose next run is days away. Both would silence the reports until
+the wrong date came round again, so a last run in the future is not trusted to say what was
+served (it is kept, and trusted again once the clock passes it: a clock set back by an hour does
+not make the same report twice), and jobs are rebuilt when the clock went back.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ TICK_SECONDS = 20  # how often the tray app calls tick(); schedule's resolution 
 _DAY_NAMES = {"mon": "monday", "tue": "tuesday", "wed": "wednesday", "thu": "thursday", "fri": "friday",
               "sat": "saturday", "sun": "sunday"}
 _CATCH_UP_DAYS = 8  # the newest daily slot is always within a week
+CLOCK_SLACK = dt.timedelta(minutes=2)  # clock corrections smaller than this are not worth a log line
 
 
 def utc_now() -> dt.datetime:
@@ -49,6 +56,8 @@ class ReportScheduler:
         self._queue = queue
         self._jobs = schedule.Scheduler()
         self.last_run = last_run
+        self._last_tick: dt.datetime | None = None
+        self._warned_about: dt.datetime | None = None
         self.paused = False
         self.settings = settings
         self.zone = ZoneInfo(zone)
@@ -71,6 +80,7 @@ class ReportScheduler:
         if self.paused:
             return
         try:
+            self._repair_after_clock_change()
             self._jobs.run_pending()
         except Exception:
             log.exception("a schedule job failed")
@@ -79,6 +89,8 @@ class ReportScheduler:
         """At start-up: queue the newest slot missed since the last run, once. Returns what was queued."""
         if self.paused or self.last_run is None:
             return None  # nothing ran before, so nothing was missed
+        if self._trusted_last_run(utc_now()) is None:
+            return None  # when the clock was wrong we cannot tell what was missed: do not send twice
         return self._request("missed")
 
     def pause(self) -> None:
@@ -87,7 +99,7 @@ class ReportScheduler:
     def resume(self) -> None:
         """Slots that passed while paused are not made up: the owner asked for silence."""
         self.paused = False
-        self.last_run = max(filter(None, (self.last_run, utc_now())))
+        self.last_run = utc_now()  # also right when the stored last run was in the future
         self.configure(self.settings, self.zone.key)
 
     def next_run(self) -> dt.datetime | None:
@@ -111,13 +123,44 @@ class ReportScheduler:
             return None
         if settings.mode == "interval":
             step = dt.timedelta(minutes=settings.interval_minutes)
-            if self.last_run is None:
+            last_run = self._trusted_last_run(now)
+            if last_run is None:
                 return now
-            due = self.last_run + step
+            due = last_run + step
             return due if due <= now else None
         return None
 
     # -- internals -----------------------------------------------------------------------------------
+
+    def _trusted_last_run(self, now: dt.datetime) -> dt.datetime | None:
+        """The last run, unless it is after `now`: then the clock was fast then (or is slow now), and it
+        cannot say which slots were served, so none are taken as served until the clock passes it."""
+        if self.last_run is None or self.last_run <= now + CLOCK_SLACK:
+            return self.last_run
+        if self._warned_about != self.last_run:
+            self._warned_about = self.last_run
+            log.warning("the last report run (%s) is later than the clock (%s): the clock was changed; the "
+                        "schedule goes on from now", self.last_run.isoformat(timespec="minutes"),
+                        now.isoformat(timespec="minutes"))
+        return None
+
+    def _jobs_too_far(self) -> bool:
+        """True when a job's next run is further away than the settings allow (the clock went back)."""
+        if not self._jobs.jobs:
+            return False
+        limit = dt.timedelta(days=7) if self.settings.mode == "daily" else \
+            dt.timedelta(minutes=self.settings.interval_minutes)
+        naive_now = dt.datetime.now()  # `schedule` keeps naive local times
+        return any(job.next_run is not None and job.next_run - naive_now > limit + CLOCK_SLACK
+                   for job in self._jobs.jobs)
+
+    def _repair_after_clock_change(self) -> None:
+        now = utc_now()
+        went_back = self._last_tick is not None and now < self._last_tick - CLOCK_SLACK
+        self._last_tick = now
+        if went_back or self._jobs_too_far():
+            log.warning("the clock went back: the schedule's next run was recomputed")
+            self.configure(self.settings, self.zone.key)
 
     def _job(self) -> None:
         try:
@@ -128,7 +171,8 @@ class ReportScheduler:
     def _request(self, reason: Literal["scheduled", "missed"]) -> Run | None:
         now = utc_now()
         slot = self.latest_slot(now)
-        if slot is None or (self.last_run is not None and self.last_run >= slot):
+        last_run = self._trusted_last_run(now)
+        if slot is None or (last_run is not None and last_run >= slot):
             return None  # this slot was already served (for example caught up at start-up)
         day = slot.astimezone(self.zone).date() if self.settings.mode == "daily" else now.astimezone(self.zone).date()
         run = Run(reason, day, slot)

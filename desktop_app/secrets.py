@@ -8,6 +8,7 @@ Keyring calls can block on an unlock prompt, so never call these from the GUI th
 from __future__ import annotations
 
 import os
+import sys
 from enum import StrEnum
 
 import keyring
@@ -80,3 +81,34 @@ def keyring_status() -> tuple[bool, str]:
     except KeyringError as exc:
         return False, f"{name}: {exc}"
     return True, name
+
+
+_STORE_NAMES = {"win32": "Windows Credential Manager", "darwin": "the macOS Keychain"}
+_FIX = {
+    "win32": "Windows Credential Manager could not be used; sign in to Windows with your own account (not a "
+             "service account) and try again",
+    "darwin": "the macOS Keychain could not be used; open Keychain Access and unlock the 'login' keychain",
+    "linux": "this Linux session has no keyring service (GNOME Keyring or KWallet, reached over D-Bus); start the "
+             "app from a desktop session where one runs",
+}
+_ENV_NAMES = "BO_LLM_API_KEY, BO_TELEGRAM_API_ID, BO_TELEGRAM_API_HASH, BO_TELEGRAM_BOT_TOKEN"
+
+
+def keyring_advice(platform: str | None = None) -> tuple[bool, str]:
+    """What the keyring state means for the owner on this OS (for `doctor`), instead of the library's raw text."""
+    platform = platform or sys.platform
+    backend = keyring.get_keyring()
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    os_key = platform if platform in _FIX else "linux"
+    if name.startswith("keyrings.alt"):
+        return False, (f"the keyring package uses {name}, which writes secrets to a plain file: uninstall "
+                       "keyrings.alt so they go to the OS keyring instead")
+    if name == "keyring.backends.null.Keyring":
+        return False, ("off: the 'null' keyring is selected (PYTHON_KEYRING_BACKEND), so nothing can be kept; "
+                       f"keys and the Telegram sign-in come only from the environment ({_ENV_NAMES})")
+    ok, _detail = keyring_status()
+    if ok:
+        store = _STORE_NAMES.get(platform, "the Secret Service (GNOME Keyring or KWallet)")
+        return True, f"ok: secrets are kept in {store} ({name})"
+    return False, (f"UNAVAILABLE: {_FIX[os_key]}. Until then the app cannot keep your AI key or Telegram sign-in; "
+                   f"set them in the environment instead ({_ENV_NAMES}). Secrets are never written to a plain file.")

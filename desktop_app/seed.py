@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import math
 import re
 import shutil
 import sqlite3
@@ -64,33 +66,121 @@ def import_seed(folder: Path, settings: Settings, store: HistoryStore) -> SeedIm
     env = {key: value for key, value in dotenv_values(env_file).items() if value} if env_file.is_file() else {}
     interval = env.get("UPDATE_INTERVAL")
     if interval:
-        try:
-            minutes = int(float(interval))
-            result.settings.schedule.mode, result.settings.schedule.interval_minutes = "interval", max(minutes, 1)
-            result.notes.append(f"UPDATE_INTERVAL={interval}: schedule set to every {minutes} minutes")
-        except ValueError:
-            result.notes.append(f"UPDATE_INTERVAL={interval!r} is not a number: schedule left as it was")
+        result.notes.append(_import_interval(interval, result.settings))
     if any(key in env for key in TELEGRAM_KEYS):
         result.notes += _import_telegram(folder, env, result.settings)
 
     log_file = _find(folder, "business_summary_log.csv")
     if log_file:
-        latest: dict[str, dict[str, str]] = {}
-        with log_file.open(newline="", encoding="utf-8-sig") as handle:
-            for row in csv.DictReader(handle):
-                latest[row.get("date", "")] = row  # the seed appended a row per run: the last one wins
-        for row in latest.values():
-            try:
-                report = report_from_log_row(row, settings.business.currency, settings.business.name)
-            except (KeyError, ValueError) as exc:
-                result.notes.append(f"{log_file.name}: row for {row.get('date')!r} skipped ({exc})")
-                continue
-            if store.has(report.date):
-                result.skipped_history_rows += 1
-                continue
-            store.save(report)
-            result.history_rows += 1
+        _import_log(log_file, settings, store, result)
     return result
+
+
+def _import_interval(value: str, settings: Settings) -> str:
+    """The seed's UPDATE_INTERVAL is in seconds (its README: `UPDATE_INTERVAL=1800  # every 30 min`)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        return f"UPDATE_INTERVAL={value!r} is not a number of seconds: schedule left as it was"
+    if not math.isfinite(seconds) or seconds <= 0:
+        return f"UPDATE_INTERVAL={value!r} is not a positive number of seconds: schedule left as it was"
+    minutes = max(1, math.ceil(seconds / 60))
+    settings.schedule.mode, settings.schedule.interval_minutes = "interval", minutes
+    rounded = "" if seconds == minutes * 60 else ", rounded up to whole minutes (the shortest is 1)"
+    return f"UPDATE_INTERVAL={value} seconds: schedule set to every {minutes} minute(s){rounded}"
+
+
+def _import_log(log_file: Path, settings: Settings, store: HistoryStore, result: SeedImport) -> None:
+    """Past days from the seed's CSV log; headers are matched by meaning (`Date,Total Sales,...` works too)."""
+    try:
+        with log_file.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            mapping = log_columns(reader.fieldnames or [])
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        result.notes.append(f"{log_file.name}: could not be read ({exc.__class__.__name__}: {str(exc)[:120]}); "
+                            "no history imported")
+        return
+    if "date" not in mapping.values():
+        shown = ", ".join(repr(name[:40]) for name in (reader.fieldnames or [])[:12]) or "none"
+        result.notes.append(f"{log_file.name}: no date column (headers: {shown}); no history imported. Name the "
+                            "column with the report dates 'date' and run import-seed again")
+        return
+    unknown = [name for name in reader.fieldnames or [] if name not in mapping]
+    if unknown:
+        result.notes.append(f"{log_file.name}: column(s) not used: {', '.join(repr(n[:40]) for n in unknown[:8])}")
+    latest: dict[dt.date, dict[str, str]] = {}
+    for number, raw in enumerate(rows, start=2):  # line 1 is the header
+        row = {mapping[name]: (value or "").strip() for name, value in raw.items() if name in mapping}
+        try:
+            day = log_date(row.get("date", ""))
+            row = clean_log_row(row, day)
+        except ValueError as exc:
+            result.notes.append(f"{log_file.name}, line {number}: skipped ({exc})")
+            continue
+        latest[day] = row  # the seed appended a row per run: the last one wins
+    for row in latest.values():
+        report = report_from_log_row(row, settings.business.currency, settings.business.name)
+        if store.has(report.date):
+            result.skipped_history_rows += 1
+            continue
+        store.save(report)
+        result.history_rows += 1
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9%]+", "_", name.strip().lower()).strip("_")
+
+
+_LOG_ALIASES = {
+    "date": ("date", "day", "report_date", "business_date"),
+    "total_sales": ("total_sales", "sales", "sales_total", "total", "revenue", "turnover", "total_sales_inr",
+                    "total_sales_rs", "total_sales_₹"),
+    "orders": ("orders", "order_count", "orders_count", "no_of_orders", "total_orders", "num_orders"),
+    "avg_order": ("avg_order", "average_order", "avg_order_value", "average_order_value", "aov"),
+    "leads_count": ("leads_count", "leads", "new_leads", "total_leads", "lead_count"),
+    "attendance_rate": ("attendance_rate", "attendance", "attendance_%", "attendance_pct", "attendance_percent"),
+    "absents": ("absents", "absent", "absentees", "absent_count"),
+    "time": ("time", "generated_at", "timestamp", "run_time", "created_at"),
+}
+_ALIAS_TO_COLUMN = {alias: column for column, aliases in _LOG_ALIASES.items() for alias in aliases}
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
+_NUMBER_JUNK = re.compile(r"[₹,\s%]|^(rs\.?|inr)", re.IGNORECASE)
+
+
+def log_columns(headers: list[str]) -> dict[str, str]:
+    """Header in the file -> our column name; the first header with a meaning wins."""
+    mapping: dict[str, str] = {}
+    for header in headers:
+        column = _ALIAS_TO_COLUMN.get(_key(header or ""))
+        if column and column not in mapping.values():
+            mapping[header] = column
+    return mapping
+
+
+def log_date(text: str) -> dt.date:
+    for pattern in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"date {text[:40]!r} is not like 2026-11-24 or 24/11/2026")
+
+
+def clean_log_row(row: dict[str, str], day: dt.date) -> dict[str, str]:
+    """Numbers as plain text ('₹1,500.00' -> '1500.00'); a cell that is not a number is an error, not a blank."""
+    clean = dict(row, date=day.isoformat())
+    for column in ("total_sales", "orders", "avg_order", "leads_count", "attendance_rate", "absents"):
+        value = _NUMBER_JUNK.sub("", row.get(column, ""))
+        if value:
+            try:
+                number = float(value)
+            except ValueError:
+                raise ValueError(f"{column} {row[column][:40]!r} is not a number") from None
+            if not math.isfinite(number):
+                raise ValueError(f"{column} {row[column][:40]!r} is not a number")
+        clean[column] = value
+    return clean
 
 
 def session_file_to_string(path: Path) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import struct
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,10 @@ ENV_HINT = ("set BO_TELEGRAM_API_ID, BO_TELEGRAM_API_HASH and BO_TELEGRAM_BOT_TO
 
 class NotSignedIn(Exception):
     """No usable Telegram credentials; the message says how to sign in."""
+
+
+DAMAGED_SESSION = ("the Telegram session kept in the OS keyring is damaged: run `business-orchestrator telegram "
+                   "logout`, then `business-orchestrator telegram login`")
 
 
 class LoginError(Exception):
@@ -85,6 +90,15 @@ def keep_session(client: TelegramClientLike, previous: str) -> None:
             set_secret(Secret.TELEGRAM_SESSION, current)
         except SecretStoreUnavailable:
             log.warning("the Telegram session cannot be kept (no keyring): the bot signs in on every send")
+
+
+def make_client(factory: ClientFactory, credentials: Credentials) -> TelegramClientLike:
+    """A client on the stored session; a session string Telethon cannot read is a sign-in problem, not a crash."""
+    try:
+        return factory(credentials.session, credentials.api_id, credentials.api_hash)
+    except (ValueError, struct.error) as exc:  # StringSession: bad base64, wrong length
+        log.warning("the stored Telegram session cannot be read: %s", exc.__class__.__name__)
+        raise NotSignedIn(DAMAGED_SESSION) from exc
 
 
 async def connect_signed_in(client: TelegramClientLike, credentials: Credentials) -> None:
@@ -298,7 +312,7 @@ def logout(*, client_factory: ClientFactory | None = None, forget_app: bool = Fa
         factory = _factory(client_factory)
 
         async def sign_out() -> None:
-            client = factory(credentials.session, credentials.api_id, credentials.api_hash)
+            client = make_client(factory, credentials)
             try:
                 await client.connect()
                 await client.log_out()  # type: ignore[attr-defined]
@@ -307,6 +321,9 @@ def logout(*, client_factory: ClientFactory | None = None, forget_app: bool = Fa
 
         try:
             run_on_telegram_thread(sign_out())
+        except NotSignedIn:
+            note = ("removed from this computer; the stored session was damaged, so Telegram could not be told: end "
+                    "the session under Settings → Devices in Telegram")
         except (errors.RPCError, *TRANSIENT) as exc:
             note = (f"removed from this computer; Telegram could not be told ({exc.__class__.__name__}), so end the "
                     "session under Settings → Devices in Telegram")
@@ -319,7 +336,7 @@ def logout(*, client_factory: ClientFactory | None = None, forget_app: bool = Fa
 
 
 async def _open(factory: ClientFactory, credentials: Credentials) -> TelegramClientLike:
-    client = factory(credentials.session, credentials.api_id, credentials.api_hash)
+    client = make_client(factory, credentials)
     await connect_signed_in(client, credentials)
     keep_session(client, credentials.session)
     return client

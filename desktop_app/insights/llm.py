@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from ..redact import redact_url, redact_urls
 from ..secrets import ENV_FALLBACK, Secret, SecretStoreUnavailable, get_secret
 from ..settings import InsightsSettings, Settings
 
@@ -35,6 +36,8 @@ PROVIDER_PRESETS: dict[str, str] = {
     "lmstudio": "http://localhost:1234/v1",
     "custom": "",
 }
+NO_PROVIDER = ('no LLM configured: base_url is set but provider is "none"; set [insights] provider '
+               '(custom, openai, ollama or lmstudio) to use it')
 CONNECT_TIMEOUT_S = 3.0
 PLACEHOLDER_KEY = "not-needed"  # local servers ignore the key, the SDK insists on one
 MIN_ATTEMPT_S = 0.5  # no point starting an attempt with less time than this left
@@ -96,6 +99,9 @@ class EndpointCheck:
     lines: list[str]
     configured: bool = True
 
+    def __post_init__(self) -> None:
+        self.lines = [redact_urls(line) for line in self.lines]  # shown by doctor and the Settings dialog
+
 
 def endpoint(insights: InsightsSettings) -> str | None:
     """The base URL to call, or None when the owner has not set one up (rules only, no call is made)."""
@@ -108,6 +114,8 @@ def endpoint(insights: InsightsSettings) -> str | None:
 def not_configured_reason(insights: InsightsSettings) -> str | None:
     """Why no call can be made, or None when there is an endpoint and a model."""
     if endpoint(insights) is None:
+        if insights.provider == "none" and insights.base_url.strip():
+            return NO_PROVIDER
         return "no LLM configured"
     if not insights.model.strip():
         return "no LLM model set ([insights] model)"
@@ -234,7 +242,7 @@ def ask_for_insights(insights: InsightsSettings, prompt: RenderedPrompt, *,
             raise LLMError(f"timeout after {insights.timeout_s:g} s") from exc
         except (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError) as exc:
             is_status = isinstance(exc, openai.APIStatusError)
-            reason = _status_reason(exc) if is_status else f"cannot connect to {endpoint(insights)}"
+            reason = _status_reason(exc) if is_status else f"cannot connect to {redact_url(endpoint(insights) or '')}"
             asked = _retry_after(exc) if is_status else None
             wait = min(asked if asked is not None else RETRY_WAIT_S, MAX_RETRY_WAIT_S)
             if retries_left > 0 and deadline.left() - wait >= MIN_ATTEMPT_S:
@@ -260,9 +268,8 @@ def check_endpoint(settings: Settings) -> EndpointCheck:
 
     insights = settings.insights
     why_not = not_configured_reason(insights)
-    if why_not == "no LLM configured":
-        return EndpointCheck(False, ["off (no LLM configured); the rules write the insights"],
-                             configured=False)
+    if endpoint(insights) is None:
+        return EndpointCheck(False, [f"off ({why_not}); the rules write the insights"], configured=False)
     url = endpoint(insights)
     lines = [f"endpoint: {url} (provider {insights.provider})"]
     if why_not:

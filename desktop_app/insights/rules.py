@@ -14,6 +14,8 @@ def _direction(change: float | None, noun: str) -> str:
     if change is None:
         return ""
     if abs(change) < NOTABLE_PCT:
+        if noun.endswith(")"):  # "the previous day (₹5.1 Cr, -2.8%)", not "(₹5.1 Cr) (-2.8%)"
+            return f"steady against {noun[:-1]}, {signed_pct(change)})"
         return f"steady against {noun} ({signed_pct(change)})"
     return f"{'up' if change > 0 else 'down'} {abs(change):.1f}% against {noun}"
 

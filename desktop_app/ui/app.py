@@ -32,9 +32,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("business_orchestrator.ui")
 FAILURES_BEFORE_DIALOG = 3
-DEMO_BANNER = ("<b>This is a demo shop.</b> Add your own exports in "
-               "<a href='settings'>Settings… → Sources</a> and the next report uses them. "
-               "Scheduled reports start once a source is set up.")
+DEMO_BANNER = ("<b>You are looking at a demo shop.</b> Next step: add your own sales, leads or attendance "
+               "export (a CSV or Excel file from your billing software, Tally or CRM) in "
+               "<a href='settings:sources'>Settings → Sources</a>. Reports about your business, and the "
+               "daily schedule, start as soon as one file is added.")
+DEMO_ACTION = "&Add your own data…"
+
+
+def is_partial(report) -> bool:
+    from .day_coverage import is_partial as partial  # babel: kept off the tray's start-up path
+
+    return partial(report)
 
 
 def _jobs():
@@ -59,8 +67,9 @@ class TrayApp(QObject):
     delivered = Signal(object)  # DrainResult of a send
 
     def __init__(self, paths: AppPaths, *, demo: bool = False, use_tray: bool | None = None,
-                 telegram_client_factory=None):
+                 telegram_client_factory=None, welcome: bool = False):
         super().__init__()
+        self.welcome = welcome  # the real app: while there are no sources, open on the demo report, made
         self.paths = paths
         self.client_factory = telegram_client_factory  # tests pass a stand-in for Telethon's client
         self.force_demo = demo
@@ -80,6 +89,7 @@ class TrayApp(QObject):
         self.last_report: Report | None = None
         self.failures = 0
         self.settings_dialog = None
+        self.settings_recovery = None  # the "settings could not be read" dialog, while it is open
         self.sending: Task | None = None
         self.outbox: jobs.OutboxState | None = None
         self.delivery_problem: str | None = None
@@ -99,7 +109,9 @@ class TrayApp(QObject):
 
             s = self._summary = SummaryWindow()
             s.hide_on_close = self.use_tray
-            s.generate_requested.connect(self.generate_now)
+            s.generate_requested.connect(self.generate_shown_day)
+            s.link_requested.connect(self.follow_link)
+            s.banner_action_requested.connect(self.add_own_data)
             s.cancel_requested.connect(self.cancel)
             s.settings_requested.connect(self.open_settings)
             s.day_requested.connect(self.show_day)
@@ -143,9 +155,7 @@ class TrayApp(QObject):
 
         self._apply_settings(startup.settings)
         if startup.settings_error:
-            self.summary.show_error(f"settings.toml could not be used, defaults are in effect until it is fixed:\n"
-                                    f"{startup.settings_error}")
-            self.summary.bring_forward()
+            self._settings_unreadable(startup.settings_error)
         self.scheduler = ReportScheduler(startup.settings.schedule, startup.settings.business.timezone,
                                          self._queue_run, last_run=startup.last_run)
         if not self.workspace.demo:
@@ -154,7 +164,39 @@ class TrayApp(QObject):
         self._update_tooltip()
         self.show_day(None)
         self.refresh_outbox()
+        if self.welcome and self.workspace.demo:
+            self._welcome()
         self.ready.emit()
+
+    def _welcome(self) -> None:
+        """No sources yet: open the window on a freshly made demo report, with the Add your own data step."""
+        self.summary.bring_forward()
+        if not _jobs().has_report(self.workspace, None):
+            self.generate_now()
+
+    def _settings_unreadable(self, error: str) -> None:
+        """A settings file that does not read: a plain message in the window and a dialog with the ways out."""
+        from .settings_recovery import BrokenSettingsDialog, plain_problem, restore_backup
+
+        path = self.paths.settings_file
+        self.summary.show_error(plain_problem(error, path) + " The app is using its default settings until "
+                                "the file is fixed.")
+        self.summary.bring_forward()
+        dialog = BrokenSettingsDialog(path, error, parent=self.summary)
+        self.settings_recovery = dialog
+
+        def chosen() -> None:
+            if dialog.choice == "restore":
+                try:
+                    settings = restore_backup(path)
+                except Exception as exc:
+                    self.summary.show_error(f"The earlier copy could not be restored: {exc}")
+                    return
+                self.summary.show_error(None)
+                self._settings_saved(settings)
+
+        dialog.finished.connect(chosen)
+        dialog.open()
 
     def _startup_failed(self, exc: BaseException) -> None:
         log.error("start-up failed", exc_info=exc)
@@ -167,7 +209,7 @@ class TrayApp(QObject):
 
         demo = self.force_demo or not settings.sources
         self.workspace = Workspace(settings, self.paths, demo)
-        self.summary.set_banner(DEMO_BANNER if demo else None)
+        self.summary.set_banner(DEMO_BANNER if demo else None, DEMO_ACTION if demo else None)
         self._update_send_button()
         if self.scheduler is not None:
             self.scheduler.configure(settings.schedule, settings.business.timezone)
@@ -226,16 +268,23 @@ class TrayApp(QObject):
         return self.task is not None and self.task.running
 
     def generate_now(self) -> None:
+        """Tray: Generate now (today's report)."""
         self._start_generation(None)
 
-    def _start_generation(self, run: Run | None) -> None:
+    def generate_shown_day(self) -> None:
+        """The window's Generate button and F5: the report for the day on screen."""
+        day = self.summary.day
+        today = _jobs().today(self.workspace.settings) if self.workspace is not None else None
+        self._start_generation(None, day=None if day is None or (today and day >= today) else day)
+
+    def _start_generation(self, run: Run | None, *, day: dt.date | None = None) -> None:
         if self.workspace is None:
             return  # still starting: the button becomes useful in a moment
         if self.busy:
             if run is not None:
                 self.waiting_runs.append(run)
             return
-        day = run.day if run else None
+        day = run.day if run else day
         settings = self.workspace.settings
         send = run is not None  # a report the owner asked for is reviewed first, then sent with the button
         hold_until = None
@@ -263,7 +312,7 @@ class TrayApp(QObject):
     def cancel(self) -> None:
         if self.task is not None:
             self.task.cancel()
-            self.summary.add_step("Cancelling…")
+            self.summary.show_cancelling()
 
     def _generated(self, done: jobs.Generated, run: Run | None) -> None:
         view = done.view
@@ -275,7 +324,7 @@ class TrayApp(QObject):
             self.tray.set_state("normal")
             if run is not None or not self.summary.isVisible():
                 report = view.report
-                status = "complete" if report.complete else "partial: some sources need a look"
+                status = "partial: some sources need a look" if is_partial(report) else "complete"
                 self.tray.notify("Report ready", f"{report.business}, {report.date:%a %d %b}: {status}")
         self._update_tooltip()
         self._update_send_button()
@@ -303,9 +352,10 @@ class TrayApp(QObject):
                 log.error("report generation failed:\n%s", details.rstrip())
             else:
                 log.error("report generation failed", exc_info=exc)
-            kind = getattr(exc, "kind", exc.__class__.__name__)
-            message = f"The report could not be made: {kind + ': ' if kind else ''}{exc}"
-            self.summary.show_error(message + f"\nDetails are in {self.paths.logs / 'app.log'}")
+            from .plain_words import plain_error
+
+            message = f"The report could not be made: {plain_error(exc)}"
+            self.summary.show_error(message + f"\nThe details for a helper are in {self.paths.logs / 'app.log'}")
             if self.tray is not None:
                 self.tray.notify("Report failed", message, error=True)
             if self.failures >= FAILURES_BEFORE_DIALOG:
@@ -466,20 +516,36 @@ class TrayApp(QObject):
         folder.mkdir(parents=True, exist_ok=True)
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
-    def open_settings(self) -> None:
+    def follow_link(self, link: str) -> None:
+        """Links in the window's texts: "settings:sources" opens Settings on that tab."""
+        if link.startswith("settings"):
+            self.open_settings(link.partition(":")[2] or None)
+
+    def add_own_data(self) -> None:
+        """The first-run step: Settings on the Sources tab, with the Add a source editor open."""
+        dialog = self.open_settings("sources")
+        if dialog is not None:
+            dialog.sources.add_source()
+
+    def open_settings(self, tab: str | None = None):
         if self.settings is None:
-            return
+            return None
         from .settings_dialog import SettingsDialog
 
         if self.settings_dialog is not None and self.settings_dialog.isVisible():
+            if tab:
+                self.settings_dialog.show_tab(tab)
             self.settings_dialog.raise_()
             self.settings_dialog.activateWindow()
-            return
+            return self.settings_dialog
         dialog = SettingsDialog(self.settings, self.paths, telegram_client_factory=self.client_factory,
                                 history_path=self.workspace.history_path if self.workspace else None)
         dialog.saved.connect(self._settings_saved)
         self.settings_dialog = dialog
+        if tab:
+            dialog.show_tab(tab)
         dialog.show()
+        return dialog
 
     def _settings_saved(self, settings: Settings) -> None:
         self._apply_settings(settings)
@@ -507,7 +573,7 @@ class TrayApp(QObject):
         lines = ["Business Orchestrator"]
         report = self.last_report
         if report is not None:
-            status = "complete" if report.complete else "partial"
+            status = "partial" if is_partial(report) else "complete"
             lines.append(f"Last report: {report.generated_at.astimezone():%a %d %b %H:%M}, {status}")
         else:
             lines.append("No report yet")
@@ -572,7 +638,7 @@ def run_gui(*, demo: bool = False, smoke: bool = False, ready_file: Path | None 
     if not smoke and instance.listen():
         log.info("single instance: listening as %s", name)
     collector = MainThreadGarbageCollector(app)
-    tray_app = TrayApp(paths, demo=demo or smoke, use_tray=use_tray)
+    tray_app = TrayApp(paths, demo=demo or smoke, use_tray=use_tray, welcome=not smoke)
     app.setQuitOnLastWindowClosed(not tray_app.use_tray)
     instance.show_requested.connect(tray_app.another_launch)
     sys.excepthook = _excepthook
@@ -589,6 +655,11 @@ def run_gui(*, demo: bool = False, smoke: bool = False, ready_file: Path | None 
     tray_app.start()
     if ready_file is not None:
         QTimer.singleShot(0, lambda: mark_ready(ready_file))  # runs once the event loop has started
+    from .fonts import load_bundled_fonts
+
+    # Hindi and Gujarati never show as boxes. 13 ms: after the icon is up, before any report text is shown
+    # (that arrives from the start-up worker, queued after this).
+    QTimer.singleShot(0, load_bundled_fonts)
     code = app.exec()
     instance.close()
     collector.stop()

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("business_orchestrator.ui")
 TREND_DAYS = 30
+CALENDAR_DAYS = 400  # report days marked in the calendar, either side of the day shown
 
 
 @dataclass
@@ -56,6 +57,8 @@ class DayView:
     report: Report | None
     trend: list[Report] = field(default_factory=list)
     closed: frozenset[dt.date] = frozenset()  # closed days in the trend window: no line to zero there
+    report_days: frozenset[dt.date] = frozenset()  # days with a report around `day`: bold in the calendar
+    today: dt.date | None = None  # the business's today, when known: nothing after it can be shown
 
 
 def load_startup(ctx: TaskContext, paths: AppPaths) -> Startup:
@@ -68,7 +71,10 @@ def load_startup(ctx: TaskContext, paths: AppPaths) -> Startup:
     except SettingsError as exc:
         log.error("settings: %s", exc)
         settings, error = Settings(), str(exc)
-    last_run = HistoryStore(paths.history_db).last_generated_at()
+    store = HistoryStore(paths.history_db)
+    last_run = store.last_generated_at()
+    if settings.report.write_csv_log:
+        store.flush_csv_log(paths.summary_log)  # rows a crash kept from the CSV log
     return Startup(settings, last_run, error)
 
 
@@ -82,7 +88,16 @@ def load_day(ctx: TaskContext, workspace: Workspace, day: dt.date | None) -> Day
     day = day or store.latest_date() or today(workspace.settings)
     window = [day - dt.timedelta(days=offset) for offset in range(TREND_DAYS)]
     closed = frozenset(d for d in window if not workspace.settings.business.is_open(d))
-    return DayView(day, store.get(day), store.recent(TREND_DAYS, until=day), closed)
+    around = dt.timedelta(days=CALENDAR_DAYS)
+    marked = frozenset(store.report_dates(day - around, day + around))
+    return DayView(day, store.get(day), store.recent(TREND_DAYS, until=day), closed, marked,
+                   today(workspace.settings))
+
+
+def has_report(workspace: Workspace, day: dt.date | None) -> bool:
+    """Is there a report for `day` (default: today) in the workspace's history? (Quick: no JSON is read.)"""
+    day = day or today(workspace.settings)
+    return workspace.history_path.exists() and workspace.store().has(day)
 
 
 @dataclass
@@ -265,16 +280,27 @@ def format_choices(domain: str) -> list[tuple[str, str]]:
 
 def preview_source(ctx: TaskContext, spec) -> SourcePreview:
     """First rows as the file has them and as they were read; raises SourceReadError with the reason."""
-    from connectors import CONTACT_COLUMNS, preview, recognise
+    from connectors import CONTACT_COLUMNS, SourceReadError, preview, recognise
 
-    raw, read = preview(spec, rows=PREVIEW_ROWS)
+    from .plain_words import BINARY_HINT, binary_file, looks_binary
+
+    try:
+        raw, read = preview(spec, rows=PREVIEW_ROWS)
+    except SourceReadError as exc:
+        if looks_binary(str(exc)) or binary_file(spec.path):  # never a damaged file's bytes as its "columns"
+            raise SourceReadError(spec.name, BINARY_HINT) from exc
+        raise
+    if looks_binary(" ".join(str(c) for c in raw.columns)):
+        raise SourceReadError(spec.name, BINARY_HINT)
     label = recognise(spec).label
     frame = read.frame.drop(columns=[c for c in read.frame.columns if c in CONTACT_COLUMNS], errors="ignore")
     shown = [c for c in frame.columns if c != "_row"]
 
     def cell(value) -> str:
-        if value is None or (isinstance(value, float) and value != value):
-            return "—"
+        import pandas as pd
+
+        if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+            return "—"  # a missing date (NaT) has strftime too, but it raises: check for "missing" first
         if hasattr(value, "strftime"):
             return value.strftime("%Y-%m-%d %H:%M") if getattr(value, "hour", 0) or getattr(value, "minute", 0) \
                 else value.strftime("%Y-%m-%d")

@@ -34,6 +34,7 @@ class CardData:
     value: str
     changes: list[Change] = field(default_factory=list)
     note: str = ""
+    warning: bool = False  # the note says the number cannot be trusted (no data for the day)
     progress: int | None = None  # % of the month's target, when one is set
     progress_text: str = ""  # the bar's tooltip: "88% of the ₹40 L month target"
 
@@ -78,7 +79,8 @@ def kpi_cards(report: Report) -> list[CardData]:
         cards.append(CardData("sales", "Sales", "–", note="no sales data (see warnings)"))
     leads = report.leads
     if leads:
-        top = ", ".join(f"{name} {count}" for name, count in list(leads.by_source.items())[:3])
+        # a no-break space keeps "JustDial 2" together when the note wraps
+        top = ", ".join(f"{name}\u00a0{count}" for name, count in list(leads.by_source.items())[:3])
         cards.append(CardData("leads", "New leads", number(leads.count, loc), [c for c in (
             _vs(leads.change_pct, _day(leads.prev_date, loc)), _vs(leads.week_change_pct, last_week)) if c], top))
     else:
@@ -161,6 +163,8 @@ class KpiCard(QFrame):
         self.changes.setText("<br>".join(
             f'<span style="color:{TONE_COLORS[c.tone]}">{c.text}</span>' for c in data.changes) or "&nbsp;")
         self.note.setText(data.note)
+        self.note.setStyleSheet("color: #E65100; font-weight: 600;" if data.warning else
+                                "color: palette(placeholder-text);")
         self.note.setVisible(bool(data.note))
         self.progress.setValue(data.progress or 0)
         self.progress.setToolTip(data.progress_text)

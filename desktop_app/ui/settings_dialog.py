@@ -11,21 +11,24 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from ..paths import AppPaths
 from ..secrets import Secret
 from ..settings import Settings, SettingsError, save_settings
 from . import jobs
 from .icons import app_icon
+from .mnemonics import assign_mnemonics, marked_letter
+from .page_tabs import PageTabs
 from .settings_tabs.alerts import AlertsTab
 from .settings_tabs.business import BusinessTab
 from .settings_tabs.insights import InsightsTab
 from .settings_tabs.schedule import ScheduleTab
 from .settings_tabs.sources import SourcesTab
 from .settings_tabs.telegram import TelegramTab
+from .window_fit import fit_window
 from .worker import run_in_background
 
 log = logging.getLogger("business_orchestrator.ui.settings")
@@ -50,7 +53,7 @@ class SettingsDialog(QDialog):
         self.paths = paths
         self.saved_settings: Settings | None = None
         layout = QVBoxLayout(self)
-        self.tabs = QTabWidget()
+        self.tabs = PageTabs()  # every page scrolls: the dialog fits a 1280×720 screen
         self.business, self.sources = BusinessTab(), SourcesTab()
         self.insights = InsightsTab(paths=paths, history_path=history_path or paths.history_db,
                                     current_settings=self.validated)
@@ -70,14 +73,29 @@ class SettingsDialog(QDialog):
         self.error.hide()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.open_file_button = self.buttons.addButton("Open settings.toml", QDialogButtonBox.ButtonRole.HelpRole)
+        self.open_file_button = self.buttons.addButton("Open the settings &file", QDialogButtonBox.ButtonRole.HelpRole)
         self.open_file_button.setToolTip(str(paths.settings_file))
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.open_file_button.clicked.connect(self._open_file)
-        self.resize(800, 720)
+        self.setMinimumSize(520, 400)
+        fit_window(self, "settings", QSize(820, 700))
+        self._keyboard()
         self._load_secret_status()
+
+    def _keyboard(self) -> None:
+        """Alt+letters: the tabs and the bottom buttons first, then each page's own buttons and fields."""
+        base = assign_mnemonics(self.buttons, {marked_letter(self.tabs.tabText(i)) for i in range(self.tabs.count())})
+        for page in self.pages:
+            assign_mnemonics(page, base)
+
+    def show_tab(self, name: str) -> None:
+        """Bring the page titled `name` (case-insensitive: "sources", "telegram"…) to the front."""
+        for page in self.pages:
+            if page.title.lower() == name.lower():
+                self.tabs.setCurrentWidget(page)
+                return
 
     def _secret_fields(self) -> dict:
         return {**self.insights_fields(), **self.telegram.secrets}
@@ -108,10 +126,33 @@ class SettingsDialog(QDialog):
             return Settings.model_validate(self.collect())
         except ValidationError as exc:
             problems = error_lines(exc)
-            self.error.setText("Please fix: " + "; ".join(f"{key}: {message}" for key, message in problems))
+            self.error.setText("Please fix: " + "; ".join(f"{self._where(key)}: {message}"
+                                                          for key, message in problems))
             self.error.show()
             self.tabs.setCurrentWidget(self._page_for(problems[0][0]))
             return None
+
+    def _where(self, key: str) -> str:
+        """ "business.timezone" -> "Time zone (Business tab)": the field as the owner sees it."""
+        section, _, name = key.partition(".")
+        field = Settings.model_fields.get(section)
+        model = getattr(field.annotation, "__name__", "") if field is not None else ""
+        page = self._page_for(key)
+        editor = self.findChild(QWidget, f"{model}.{name.split('.')[0]}") if model and name else None
+        label = None
+        if editor is not None:
+            form = editor.parentWidget()
+            while form is not None and not hasattr(form, "form_layout"):
+                form = form.parentWidget()
+            row = form.rows.get(name.split(".")[0]) if form is not None else None
+            found = form.form_layout.labelForField(row) if row is not None else None
+            label = found.text().replace("&", "") if found is not None else None
+        index, _, rest = name.partition(".")
+        if index.isdigit():  # "sources.0.path" -> "Source 1, path"
+            name = f"{section.rstrip('s')} {int(index) + 1}, {rest.replace('_', ' ')}" if rest else \
+                f"{section.rstrip('s')} {int(index) + 1}"
+        words = label or name.replace("_", " ").replace(".", " ").capitalize() or section.capitalize()
+        return f"{words} ({page.title} tab)"
 
     def _page_for(self, key: str) -> QWidget:
         best, length = self.pages[0], -1

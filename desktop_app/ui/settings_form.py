@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
-    QTimeEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -102,18 +101,46 @@ class ChoiceEditor(QComboBox):
             self.setEditText(str(value))
 
 
-class TimeEditor(QTimeEdit):
-    """HH:MM as settings.toml writes it."""
+class TimeEditor(QLineEdit):
+    """HH:MM as settings.toml writes it, typed the way people type times.
+
+    A QTimeEdit ignored "1930" typed over the selected time (it takes keys one section at a time); this
+    masked line edit takes "1930" or "19:30" over a selection, overtypes the hour in place, and Up/Down
+    step the hour or the minutes under the cursor.
+    """
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setDisplayFormat("HH:mm")
+        self.setInputMask("99:99;_")
+        self.setMaximumWidth(90)
+        self.setText("19:00")
+
+    def time(self) -> QTime:
+        text = self.text()
+        parsed = QTime.fromString(text, "HH:mm")
+        if not parsed.isValid():
+            parsed = QTime.fromString(text.replace("_", "0"), "HH:mm")  # "9:3_" typed half-way: 09:30
+        return parsed
+
+    def setTime(self, time: QTime) -> None:
+        self.setText(time.toString("HH:mm"))
 
     def value(self) -> str:
-        return self.time().toString("HH:mm")
+        time = self.time()
+        return time.toString("HH:mm") if time.isValid() else self.text().replace("_", "").strip(":")
 
     def set_value(self, value: Any) -> None:
         self.setTime(QTime.fromString(str(value), "HH:mm"))
+
+    def keyPressEvent(self, event) -> None:
+        step = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1}.get(event.key())
+        time = self.time()
+        if step is None or not time.isValid():
+            super().keyPressEvent(event)
+            return
+        cursor = self.cursorPosition()
+        self.setTime(time.addSecs(step * (3600 if cursor <= 2 else 60)))
+        self.setCursorPosition(cursor)
 
 
 class WeekdayEditor(QWidget):
@@ -311,7 +338,7 @@ class FieldForm(QWidget):
 
 def _compact(editor: QWidget) -> bool:
     """Spin boxes, combo boxes and time pickers look wrong stretched across the dialog."""
-    return isinstance(editor, (QSpinBox, QDoubleSpinBox, QComboBox, QTimeEdit, QCheckBox))
+    return isinstance(editor, (QSpinBox, QDoubleSpinBox, QComboBox, TimeEditor, QCheckBox))
 
 
 class LinesEditor(QWidget):
@@ -325,6 +352,7 @@ class LinesEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.edit = QPlainTextEdit()
         self.edit.setPlaceholderText(placeholder)
+        self.edit.setTabChangesFocus(True)  # one chat per line: Tab moves on instead of typing a tab
         self.edit.setMaximumHeight(80)
         layout.addWidget(self.edit)
 

@@ -10,8 +10,8 @@ import datetime as dt
 from html import escape
 
 from babel.dates import format_date, format_time
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QKeySequence, QShortcut, QTextCharFormat
 from PySide6.QtWidgets import (
     QDateEdit,
     QFrame,
@@ -29,11 +29,27 @@ from PySide6.QtWidgets import (
 )
 
 from ..report import Report
+from .day_coverage import domain_uncovered, is_partial, misses_day, no_data_note
+from .elided_label import ElidedLabel
 from .icons import app_icon
 from .jobs import DayView
 from .kpi_cards import KpiCard, kpi_cards
 from .meaning_panel import MeaningPanel
+from .plain_words import engine_reason, plain_error
 from .trend_chart import TrendChart
+from .window_fit import fit_window
+
+# Every keyboard shortcut of the window (the README lists the same; tests press each one).
+SHORTCUTS = {
+    "previous_day": "Alt+Left",
+    "next_day": "Alt+Right",
+    "generate": "F5",
+    "copy": "Ctrl+C",
+    "settings": "Ctrl+,",
+}
+DOMAIN_WORDS = {"sales": "sales", "leads": "leads", "attendance": "attendance"}
+CARD_DOMAINS = {"sales": "sales", "orders": "sales", "avg_order": "sales", "leads": "leads",
+                "attendance": "attendance"}
 
 BADGE_STYLE = "border-radius: 9px; padding: 2px 9px; font-weight: 600; color: {fg}; background: {bg};"
 
@@ -44,8 +60,7 @@ def insight_badge(report: Report) -> tuple[str, str]:
         return "AI, numbers checked", "ai"
     if report.engine == "imported":
         return "Imported from the old log", "rules"
-    reason = report.engine_reason or "no AI configured"
-    return f"Rules: {reason}", "rules"
+    return f"Simple rules wrote these: {engine_reason(report.engine_reason)}", "rules"
 
 
 def _section_title(text: str) -> QLabel:
@@ -61,10 +76,13 @@ STATUS_MARKS = {"ok": ("✓", "#2E7D32"), "stale": ("◷", "#EF6C00"), "failed":
                 "disabled": ("–", "#757575")}
 
 
-def _source_line(status) -> str:
+def _source_line(status, day: dt.date | None = None, locale: str = "en_IN") -> str:
     mark, color = STATUS_MARKS.get(status.status, ("?", "#757575"))
     detail = status.status
-    if status.status == "ok":
+    if day is not None and misses_day(status, day):
+        mark, color = STATUS_MARKS["stale"]
+        detail = no_data_note(status, locale)
+    elif status.status == "ok":
         rows = f"{status.rows:,} rows" if status.rows is not None else ""
         span = f"{status.first_date} → {status.last_date}" if status.first_date else ""
         detail = ", ".join(part for part in (status.connector, rows, span) if part)
@@ -78,6 +96,8 @@ class SummaryWindow(QMainWindow):
     send_requested = Signal()
     day_requested = Signal(object)  # dt.date
     settings_requested = Signal()
+    link_requested = Signal(str)  # a link in the banner, e.g. "settings:sources"
+    banner_action_requested = Signal()  # the banner's button (first run: Add your own data…)
     approve_requested = Signal()  # preview and approve: Send now
     edit_requested = Signal()
     skip_requested = Signal()
@@ -100,7 +120,7 @@ class SummaryWindow(QMainWindow):
         header = QHBoxLayout()
         titles = QVBoxLayout()
         titles.setSpacing(0)
-        self.business_label = QLabel("Business Orchestrator")
+        self.business_label = ElidedLabel("Business Orchestrator")
         font = self.business_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.45)
         font.setBold(True)
@@ -110,25 +130,41 @@ class SummaryWindow(QMainWindow):
         titles.addWidget(self.business_label)
         titles.addWidget(self.subtitle)
         header.addLayout(titles, 1)
-        self.prev_button = QToolButton(text="◀", toolTip="Previous day (Alt+Left)", autoRaise=True)
-        self.next_button = QToolButton(text="▶", toolTip="Next day (Alt+Right)", autoRaise=True)
+        self.prev_button = QToolButton(text="◀", toolTip="Previous day (Alt+←)", autoRaise=True)
+        self.next_button = QToolButton(text="▶", toolTip="Next day (Alt+→)", autoRaise=True)
+        self.prev_button.setAccessibleName("Previous day")
+        self.next_button.setAccessibleName("Next day")
         self.date_edit = QDateEdit(calendarPopup=True)
         self.date_edit.setDisplayFormat("ddd d MMM yyyy")
-        self.date_edit.setToolTip("Show the report of another day")
+        self.date_edit.setToolTip("Show the report of another day (days with a report are in bold)")
+        self.date_edit.setAccessibleName("Day shown")
         self.date_edit.setMinimumWidth(150)
+        self.today = dt.date.today()  # the business's today: the app sets it (set_today); no day after it
+        self.day: dt.date | None = None  # the day on screen
+        self._marked_days: set[dt.date] = set()
+        self.date_edit.setMaximumDate(QDate(self.today.year, self.today.month, self.today.day))
         header.addWidget(self.prev_button)
         header.addWidget(self.date_edit)
         header.addWidget(self.next_button)
         outer.addLayout(header)
 
+        self.banner_frame = QFrame()
+        self.banner_frame.setObjectName("banner")
+        self.banner_frame.setStyleSheet("#banner { background: #E8EAF6; border-radius: 6px; }")
+        banner_layout = QHBoxLayout(self.banner_frame)
+        banner_layout.setContentsMargins(10, 6, 10, 6)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setTextFormat(Qt.TextFormat.RichText)
         self.banner.setOpenExternalLinks(False)
-        self.banner.setStyleSheet("background: #E8EAF6; color: #1A237E; border-radius: 6px; padding: 8px 10px;")
-        self.banner.linkActivated.connect(lambda _link: self.settings_requested.emit())
-        self.banner.hide()
-        outer.addWidget(self.banner)
+        self.banner.setStyleSheet("color: #1A237E;")
+        self.banner.linkActivated.connect(self.link_requested.emit)
+        self.banner_button = QPushButton()
+        self.banner_button.clicked.connect(self.banner_action_requested)
+        banner_layout.addWidget(self.banner, 1)
+        banner_layout.addWidget(self.banner_button)
+        self.banner_frame.hide()
+        outer.addWidget(self.banner_frame)
 
         # Preview and approve: shown while a scheduled report waits.
         self.pending_bar = QFrame()
@@ -137,14 +173,27 @@ class SummaryWindow(QMainWindow):
         pending_layout.setContentsMargins(10, 6, 10, 6)
         self.pending_label = QLabel()
         self.pending_label.setStyleSheet("color: #5D4037;")
-        self.pending_send = QPushButton("Send now")
-        self.pending_edit = QPushButton("Edit…")
-        self.pending_skip = QPushButton("Skip")
+        self.pending_label.setWordWrap(True)
+        self.pending_send = QPushButton("Send &now")
+        self.pending_edit = QPushButton("&Edit…")
+        self.pending_skip = QPushButton("S&kip")
         pending_layout.addWidget(self.pending_label, 1)
         for button in (self.pending_send, self.pending_edit, self.pending_skip):
             pending_layout.addWidget(button)
         self.pending_bar.hide()
         outer.addWidget(self.pending_bar)
+
+        # The report itself scrolls, so the buttons below stay on a small screen.
+        self.report_area = QScrollArea()
+        self.report_area.setWidgetResizable(True)
+        self.report_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.report_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 4, 0)
+        body_layout.setSpacing(12)
+        self.report_area.setWidget(body)
+        outer.addWidget(self.report_area, 1)
 
         # KPI cards.
         self.cards_layout = QGridLayout()
@@ -154,14 +203,12 @@ class SummaryWindow(QMainWindow):
             card = KpiCard()
             self.cards[key] = card
             self.cards_layout.addWidget(card, 0, column)
-        outer.addLayout(self.cards_layout)
+        body_layout.addLayout(self.cards_layout)
 
         # Insights and trend side by side.
         middle = QHBoxLayout()
         middle.setSpacing(16)
-        left_body = QWidget()  # scrolls when goals, drivers and long insights outgrow a small screen
-        left = QVBoxLayout(left_body)
-        left.setContentsMargins(0, 0, 6, 0)
+        left = QVBoxLayout()
         self.meaning = MeaningPanel()  # closed day, goals, drivers, unusual days, branches, alerts
         left.addWidget(self.meaning)
         insights_header = QHBoxLayout()
@@ -191,18 +238,13 @@ class SummaryWindow(QMainWindow):
         self.sources_label.setWordWrap(True)
         left.addWidget(self.sources_label)
         left.addStretch(1)
-        self.left_scroll = QScrollArea()
-        self.left_scroll.setWidget(left_body)
-        self.left_scroll.setWidgetResizable(True)
-        self.left_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        middle.addWidget(self.left_scroll, 5)
+        middle.addLayout(left, 5)
         right = QVBoxLayout()
         right.addWidget(_section_title("Last 30 days"))
         self.trend = TrendChart()
         right.addWidget(self.trend, 1)
         middle.addLayout(right, 4)
-        outer.addLayout(middle, 1)
+        body_layout.addLayout(middle, 1)
 
         # Progress while generating.
         self.progress_row = QWidget()
@@ -214,7 +256,7 @@ class SummaryWindow(QMainWindow):
         self.progress_bar.setTextVisible(False)
         self.step_label = QLabel()
         self.step_label.setTextFormat(Qt.TextFormat.RichText)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton("C&ancel")
         progress_layout.addWidget(self.progress_bar)
         progress_layout.addWidget(self.step_label, 1)
         progress_layout.addWidget(self.cancel_button)
@@ -230,11 +272,13 @@ class SummaryWindow(QMainWindow):
 
         # Buttons.
         buttons = QHBoxLayout()
-        self.settings_button = QPushButton("Settings…")
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setToolTip("Copy the report text (as sent to Telegram) to the clipboard")
-        self.send_button = QPushButton("Send to Telegram")
-        self.generate_button = QPushButton("Generate now")
+        self.settings_button = QPushButton("&Settings…")
+        self.settings_button.setToolTip("Sources, insights, Telegram and the schedule (Ctrl+,)")
+        self.copy_button = QPushButton("&Copy")
+        self.copy_button.setToolTip("Copy the report text (as sent to Telegram) to the clipboard (Ctrl+C)")
+        self.send_button = QPushButton("Send to &Telegram")
+        self.generate_button = QPushButton("&Generate now")
+        self.generate_button.setToolTip("Make the report for the day on screen (F5)")
         self.generate_button.setDefault(True)
         buttons.addWidget(self.settings_button)
         buttons.addStretch(1)
@@ -242,7 +286,7 @@ class SummaryWindow(QMainWindow):
             buttons.addWidget(button)
         outer.addLayout(buttons)
 
-        self.generate_button.clicked.connect(self.generate_requested)
+        self.generate_button.clicked.connect(self.generate_requested.emit)
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.send_button.clicked.connect(self.send_requested)
         self.settings_button.clicked.connect(self.settings_requested)
@@ -253,12 +297,15 @@ class SummaryWindow(QMainWindow):
         self.prev_button.clicked.connect(lambda: self._step_day(-1))
         self.next_button.clicked.connect(lambda: self._step_day(1))
         self.date_edit.dateChanged.connect(self._date_picked)
-        QShortcut(QKeySequence("Alt+Left"), self, activated=lambda: self._step_day(-1))
-        QShortcut(QKeySequence("Alt+Right"), self, activated=lambda: self._step_day(1))
-        QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.generate_requested)
+        actions = {"previous_day": lambda: self._step_day(-1), "next_day": lambda: self._step_day(1),
+                   "generate": self._generate_by_key, "copy": self.copy_report,
+                   "settings": self.settings_requested.emit}
+        self.shortcuts = {name: QShortcut(QKeySequence(SHORTCUTS[name]), self, activated=action)
+                          for name, action in actions.items()}
         self.set_send_available(False, "Telegram is not set up: open Settings… → Telegram")
         self.show_view(None)
-        self.resize(1060, 660)
+        self.setMinimumSize(QSize(560, 420))
+        fit_window(self, "summary", QSize(1060, 680))
 
     # -- showing ------------------------------------------------------------------------------------
 
@@ -268,10 +315,14 @@ class SummaryWindow(QMainWindow):
         self.report = report
         self.copy_button.setEnabled(report is not None)
         if view is not None:
+            if view.today is not None:
+                self.set_today(view.today)
+            self.day = view.day
+            self.mark_report_days(view.report_days)
             self.date_edit.blockSignals(True)
             self.date_edit.setDate(QDate(view.day.year, view.day.month, view.day.day))
             self.date_edit.blockSignals(False)
-            self.next_button.setEnabled(view.day < dt.date.today())
+        self._update_day_controls()
         self.meaning.show_report(report)
         if report is None:
             for card in self.cards.values():
@@ -279,9 +330,10 @@ class SummaryWindow(QMainWindow):
             self.badge.hide()
             when = format_date(view.day, "EEEE d MMMM y", locale="en_IN") if view else ""
             self.subtitle.setText(f"No report for {when}" if view else "Loading…")
+            button = self.generate_button.text().replace("&", "")
             self.insights_label.setText(
                 "<p style='color:palette(placeholder-text)'>No report was made for this day. "
-                "Press <b>Generate now</b> to make one.</p>" if view else "")
+                f"Press <b>{escape(button)}</b> to make one.</p>" if view else "")
             self.warnings_label.hide()
             self.sources_label.hide()
             self.sources_title.hide()
@@ -293,10 +345,14 @@ class SummaryWindow(QMainWindow):
         made_day = report.generated_at.date()
         made_text = f"made at {made}" if made_day == report.date else \
             f"made {format_date(made_day, 'd MMM', locale=report.locale)} {made}"
-        status = "complete" if report.complete else "partial: see warnings"
+        status = "partial: see warnings" if is_partial(report) else "complete"
         subtitle = f"{format_date(report.date, 'EEEE d MMMM y', locale=report.locale)} · {made_text} · {status}"
         self.subtitle.setText(subtitle + (" · DEMO DATA" if report.demo else ""))
         for data in kpi_cards(report):
+            missing = domain_uncovered(report, CARD_DOMAINS[data.key])
+            if missing is not None:  # ₹0 from a file that ends months ago is not a quiet day
+                data.value, data.changes, data.warning = "–", [], True
+                data.note = no_data_note(missing, report.locale)
             card = self.cards[data.key]
             card.show_data(data)
             card.show()
@@ -311,25 +367,62 @@ class SummaryWindow(QMainWindow):
                               else "Plain rules wrote these insights.")
         self.badge.show()
         bullets = "".join(f"<li style='margin-bottom:6px'>{escape(line)}</li>" for line in report.insights)
-        self.insights_label.setText(f"<ul style='margin-left:-20px'>{bullets}</ul>" if bullets else
-                                    "<p>No insights for this day.</p>")
+        missing = [DOMAIN_WORDS[domain] for domain in DOMAIN_WORDS if domain_uncovered(report, domain) is not None]
+        caveat = (f"<p style='color:#E65100'>⚠ No {' or '.join(missing)} data for this day: what these lines say "
+                  f"about {' or '.join(missing)} is not about this day.</p>") if missing and bullets else ""
+        self.insights_label.setText(caveat + (f"<ul style='margin-left:-20px'>{bullets}</ul>" if bullets else
+                                              "<p>No insights for this day.</p>"))
         problems = [status.message or f"{status.name}: {status.status}" for status in report.sources
                     if status.status in ("failed", "stale")]
         notes = problems + [w for w in report.warnings if w not in problems]
         if notes:
             self.warnings_label.setText("<b>⚠ Check these sources</b><ul style='margin-left:-20px'>" + "".join(
-                f"<li>{escape(note)}</li>" for note in notes) + "</ul>")
+                f"<li>{escape(plain_error(note))}</li>" for note in notes) + "</ul>")
             self.warnings_label.show()
         else:
             self.warnings_label.hide()
         self.trend.set_reports(view.trend, view.day, view.closed)
-        self.sources_label.setText("<br>".join(_source_line(status) for status in report.sources))
+        self.sources_label.setText("<br>".join(_source_line(status, None if report.closed else report.date,
+                                                            report.locale) for status in report.sources))
         self.sources_label.setVisible(bool(report.sources))
         self.sources_title.setVisible(bool(report.sources))
 
-    def set_banner(self, html: str | None) -> None:
+    def set_banner(self, html: str | None, action: str | None = None) -> None:
+        """A note above the report; `action` labels its button (None: no button)."""
         self.banner.setText(html or "")
-        self.banner.setVisible(bool(html))
+        self.banner_button.setText(action or "")
+        self.banner_button.setVisible(bool(action))
+        self.banner_frame.setVisible(bool(html))
+
+    def set_today(self, today: dt.date) -> None:
+        """The business's today: the calendar and Alt+→ stop there; Generate now names other days."""
+        self.today = today
+        self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
+        self._update_day_controls()
+
+    def mark_report_days(self, days) -> None:
+        """Days with a report are bold in the calendar."""
+        calendar = self.date_edit.calendarWidget()
+        days = set(days or ())
+        for day in self._marked_days - days:
+            calendar.setDateTextFormat(QDate(day.year, day.month, day.day), QTextCharFormat())
+        bold = QTextCharFormat()
+        bold.setFontWeight(QFont.Weight.Bold)
+        bold.setForeground(self.palette().link())
+        for day in days - self._marked_days:
+            calendar.setDateTextFormat(QDate(day.year, day.month, day.day), bold)
+        self._marked_days = days
+
+    def generate_label(self) -> str:
+        """The Generate button's words: "Generate now" for today, else the day it makes."""
+        if self.day is None or self.day >= self.today:
+            return "&Generate now"
+        return f"&Generate for {format_date(self.day, 'EEE d MMM', locale='en_IN')}"
+
+    def _update_day_controls(self) -> None:
+        day = self.day
+        self.next_button.setEnabled(day is not None and day < self.today)
+        self.generate_button.setText(self.generate_label())
 
     def set_send_available(self, available: bool, reason: str = "") -> None:
         self.send_button.setEnabled(available)
@@ -358,8 +451,17 @@ class SummaryWindow(QMainWindow):
         done = "".join(f"{tick} {escape(s.rstrip('…'))} &nbsp; " for s in self._steps[-4:-1])
         self.step_label.setText(f"{done}<b>{escape(step)}</b>")
 
+    def show_cancelling(self) -> None:
+        """The step that was running is stopped, not done: it gets a cross, never a tick."""
+        tick = "<span style='color:#2E7D32'>✓</span>"
+        done = "".join(f"{tick} {escape(s.rstrip('…'))} &nbsp; " for s in self._steps[-4:-1])
+        stopped = (f"<span style='color:#C62828'>✗</span> {escape(self._steps[-1].rstrip('…'))} (stopped) &nbsp; "
+                   if self._steps else "")
+        self.step_label.setText(f"{done}{stopped}<b>Cancelling…</b>")
+        self.cancel_button.setEnabled(False)
+
     def show_error(self, message: str | None) -> None:
-        self.error_label.setText(message or "")
+        self.error_label.setText(plain_error(message, 600) if message else "")
         self.error_label.setVisible(bool(message))
 
     # -- actions --------------------------------------------------------------------------------------
@@ -376,7 +478,14 @@ class SummaryWindow(QMainWindow):
         self.activateWindow()
 
     def _step_day(self, delta: int) -> None:
-        self.date_edit.setDate(self.date_edit.date().addDays(delta))
+        target = self.date_edit.date().addDays(delta)
+        if target > self.date_edit.maximumDate() or target < self.date_edit.minimumDate():
+            return  # no reports from the future
+        self.date_edit.setDate(target)
+
+    def _generate_by_key(self) -> None:
+        if self.generate_button.isEnabled():
+            self.generate_requested.emit()
 
     def _date_picked(self, date: QDate) -> None:
         self.day_requested.emit(dt.date(date.year(), date.month(), date.day()))

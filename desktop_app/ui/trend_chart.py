@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..formatting import money_short
 from ..report import Report
+from .day_coverage import domain_uncovered
 
 DAYS = 30
 
@@ -39,8 +40,10 @@ def trend_series(reports: list[Report], end: dt.date, days: int = DAYS,
     currency = reports[-1].currency if reports else "INR"
     locale = reports[-1].locale if reports else "en_IN"
 
-    def pick(getter: Callable[[Report], float | None]) -> list[float | None]:
-        return [getter(by_day[day]) if day in by_day else None for day in dates]
+    def pick(domain: str, getter: Callable[[Report], float | None]) -> list[float | None]:
+        # a day whose sources had no rows for it is a gap, not a zero
+        return [getter(by_day[day]) if day in by_day and domain_uncovered(by_day[day], domain) is None else None
+                for day in dates]
 
     goals = {goal.metric: goal for goal in (reports[-1].goals if reports else [])}
 
@@ -54,12 +57,13 @@ def trend_series(reports: list[Report], end: dt.date, days: int = DAYS,
         return goal.target / days if days else None
 
     return dates, [
-        Series("Sales", "#3F51B5", pick(lambda r: r.sales.total if r.sales else None),
+        Series("Sales", "#3F51B5", pick("sales", lambda r: r.sales.total if r.sales else None),
                lambda v: money_short(v, currency, locale), daily("sales")),
-        Series("Leads", "#EF6C00", pick(lambda r: float(r.leads.count) if r.leads else None), lambda v: f"{v:.0f}",
-               daily("leads")),
+        Series("Leads", "#EF6C00", pick("leads", lambda r: float(r.leads.count) if r.leads else None),
+               lambda v: f"{v:.0f}", daily("leads")),
         Series("Attendance", "#00897B",
-               pick(lambda r: r.attendance.rate_pct if r.attendance and r.attendance.rate_pct is not None else None),
+               pick("attendance", lambda r: r.attendance.rate_pct if r.attendance and r.attendance.rate_pct is not None
+                    else None),
                lambda v: f"{v:.1f}%", daily("attendance")),
     ]
 
@@ -79,7 +83,10 @@ class TrendChart(QWidget):
         self.setAccessibleName("30-day trend of sales, leads and attendance")
         self._dates: list[dt.date] = []
         self._series: list[Series] = []
+        self._closed: frozenset[dt.date] = frozenset()
+        self._reported: frozenset[dt.date] = frozenset()
         self._hover: int | None = None
+        self._gutter = 0.0  # room left of the plots for the high/low labels, so no line crosses them
 
     def sizeHint(self) -> QSize:
         return QSize(420, 300)
@@ -89,6 +96,8 @@ class TrendChart(QWidget):
 
     def set_reports(self, reports: list[Report], end: dt.date, closed: frozenset[dt.date] = frozenset()) -> None:
         self._dates, self._series = trend_series(reports, end, closed=closed)
+        self._closed = closed
+        self._reported = frozenset(report.date for report in reports)
         self._hover = None
         self.update()
 
@@ -99,8 +108,26 @@ class TrendChart(QWidget):
     # -- geometry -------------------------------------------------------------------------------
 
     def _plot_x(self, index: int) -> float:
-        width = self.width() - self.LEFT - self.RIGHT
-        return self.LEFT + (width * index / max(len(self._dates) - 1, 1))
+        width = self.width() - self.LEFT - self._gutter - self.RIGHT
+        return self.LEFT + self._gutter + (width * index / max(len(self._dates) - 1, 1))
+
+    def hover_text(self, series: Series, index: int | None) -> str:
+        """What a panel's header says for the day under the mouse (or the latest day)."""
+        if index is None:
+            return ""
+        day = self._dates[index]
+        value = series.values[index]
+        if value is not None:
+            return f"{series.fmt(value)}  ·  {day:%a %d %b}"
+        why = "closed" if day in self._closed else "no data" if day in self._reported else "no report"
+        return f"{why}  ·  {day:%a %d %b}"
+
+    def _labels_gutter(self, small: QFont) -> float:
+        metrics = QFontMetrics(small)
+        widths = [metrics.horizontalAdvance(series.fmt(value)) for series in self._series
+                  for value in (max((v for v in series.values if v is not None), default=None),
+                                min((v for v in series.values if v is not None), default=None)) if value is not None]
+        return max(widths, default=0) + 8
 
     def _panels(self) -> list[QRectF]:
         count = len(self._series) or 1
@@ -113,8 +140,8 @@ class TrendChart(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if not self._dates:
             return
-        width = self.width() - self.LEFT - self.RIGHT
-        index = round((event.position().x() - self.LEFT) / max(width, 1) * (len(self._dates) - 1))
+        width = self.width() - self.LEFT - self._gutter - self.RIGHT
+        index = round((event.position().x() - self.LEFT - self._gutter) / max(width, 1) * (len(self._dates) - 1))
         index = min(max(index, 0), len(self._dates) - 1)
         if index != self._hover:
             self._hover = index
@@ -142,6 +169,7 @@ class TrendChart(QWidget):
         title_font.setBold(True)
         small = QFont(self.font())
         small.setPointSizeF(max(self.font().pointSizeF() * 0.85, 7))
+        self._gutter = self._labels_gutter(small)
         for rect, series in zip(self._panels(), self._series, strict=False):
             self._paint_panel(painter, rect, series, title_font, small, text, muted, grid)
         self._paint_axis(painter, small, muted)
@@ -158,12 +186,12 @@ class TrendChart(QWidget):
         painter.drawText(QRectF(rect.left() + self.LEFT, rect.top(), rect.width(), header),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, series.label)
         painter.setPen(text)
-        day = self._dates[index].strftime("%a %d %b") if index is not None else ""
-        shown = f"{series.fmt(value)}  ·  {day}" if value is not None else f"no report  ·  {day}"
+        room = rect.width() - self.LEFT - self.RIGHT - metrics.horizontalAdvance(series.label) - 12
+        shown = metrics.elidedText(self.hover_text(series, index), Qt.TextElideMode.ElideLeft, max(int(room), 0))
         painter.drawText(QRectF(rect.left(), rect.top(), rect.width() - self.RIGHT, header),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown)
-        plot = QRectF(rect.left() + self.LEFT, rect.top() + header + 4, rect.width() - self.LEFT - self.RIGHT,
-                      rect.height() - header - 8)
+        left = rect.left() + self.LEFT + self._gutter
+        plot = QRectF(left, rect.top() + header + 4, rect.right() - self.RIGHT - left, rect.height() - header - 8)
         present = [v for v in series.values if v is not None]
         if not present:
             painter.setFont(small)
@@ -216,10 +244,12 @@ class TrendChart(QWidget):
         painter.setFont(small)
         painter.setPen(muted)
         small_metrics = QFontMetrics(small)
-        painter.drawText(QRectF(plot.left() + 2, plot.top() + 1, plot.width(), small_metrics.height()),
-                         Qt.AlignmentFlag.AlignLeft, series.fmt(max(present)))
-        painter.drawText(QRectF(plot.left() + 2, plot.bottom() - small_metrics.height() - 1, plot.width(),
-                                small_metrics.height()), Qt.AlignmentFlag.AlignLeft, series.fmt(min(present)))
+        labels = QRectF(rect.left() + self.LEFT, 0, self._gutter - 6, small_metrics.height())
+        painter.drawText(labels.translated(0, plot.top() - small_metrics.height() / 2 + 1),
+                         Qt.AlignmentFlag.AlignRight, series.fmt(max(present)))
+        if series.fmt(min(present)) != series.fmt(max(present)):
+            painter.drawText(labels.translated(0, plot.bottom() - small_metrics.height() / 2 - 1),
+                             Qt.AlignmentFlag.AlignRight, series.fmt(min(present)))
         if index is not None and value is not None:
             if self._hover is not None:
                 painter.setPen(QPen(grid, 1, Qt.PenStyle.DashLine))
@@ -232,13 +262,26 @@ class TrendChart(QWidget):
         painter.setFont(small)
         painter.setPen(muted)
         top = self.height() - self.AXIS_HEIGHT
-        for i, align in ((0, Qt.AlignmentFlag.AlignLeft), (len(self._dates) // 2, Qt.AlignmentFlag.AlignHCenter),
-                         (len(self._dates) - 1, Qt.AlignmentFlag.AlignRight)):
+        for rect, label in self.axis_labels(QFontMetrics(small)):
+            painter.drawText(QRectF(rect.left(), top, rect.width(), self.AXIS_HEIGHT),
+                             Qt.AlignmentFlag.AlignCenter, label)
+
+    def axis_labels(self, metrics: QFontMetrics) -> list[tuple[QRectF, str]]:
+        """The date labels under the plots (first, middle, last), leaving out any that would overlap another."""
+        if not self._dates:
+            return []
+        placed: list[tuple[QRectF, str]] = []
+        last = len(self._dates) - 1
+        for i in (0, last, last // 2):
+            label = self._dates[i].strftime("%d %b")
+            width = metrics.horizontalAdvance(label) + 4
             x = self._plot_x(i)
-            width = 120
-            left = {Qt.AlignmentFlag.AlignLeft: x, Qt.AlignmentFlag.AlignRight: x - width}.get(align, x - width / 2)
-            painter.drawText(QRectF(left, top, width, self.AXIS_HEIGHT), align | Qt.AlignmentFlag.AlignVCenter,
-                             self._dates[i].strftime("%d %b"))
+            left = x if i == 0 else x - width if i == last else x - width / 2
+            left = min(max(left, 0.0), self.width() - width)
+            rect = QRectF(left, 0, width, 1)
+            if all(not rect.adjusted(-6, 0, 6, 0).intersects(other) for other, _ in placed):
+                placed.append((rect, label))
+        return sorted(placed, key=lambda item: item[0].left())
 
 
 def _last_index(values: list[float | None]) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 
 import openpyxl
 import pandas as pd
@@ -79,14 +80,32 @@ def test_embedded_newline_crlf_and_garbage_amount_row(tmp_path):
     assert sf.warnings == []
 
 
-def test_ambiguous_dates_warn(tmp_path):
+def test_ambiguous_dates_with_no_evidence_are_refused(tmp_path):
+    """03/04 and 05/06 fit both orders; the file was saved long after either reading: no silent guess."""
     path = write(tmp_path / "sales.csv", "Order ID,Date,Amount\n1,03/04/2025,10\n2,05/06/2025,20\n")
+    os.utime(path, (dt.datetime(2025, 9, 1).timestamp(),) * 2)
+    with pytest.raises(SourceReadError, match=r"could be day/month or month/day .* set date_format"):
+        read_source(spec(path, "sales"))
+
+
+def test_ambiguous_dates_are_decided_by_when_the_file_was_saved(tmp_path):
+    """Saved on 6 June: day-first (5 June) is just before it; month-first would be 6 May."""
+    path = write(tmp_path / "sales.csv", "Order ID,Date,Amount\n1,03/04/2025,10\n2,05/06/2025,20\n")
+    os.utime(path, (dt.datetime(2025, 6, 6, 12).timestamp(),) * 2)
     sf = read_source(spec(path, "sales"))
     assert sf.frame["ordered_at"].tolist() == [pd.Timestamp("2025-04-03"), pd.Timestamp("2025-06-05")]
-    assert sf.warnings == [
-        "dates in column 'Date' are ambiguous (e.g. 03/04/2025); read as day/month; "
-        "set date_format in settings.toml to be sure"
-    ]
+    assert "read as day/month because" in sf.warnings[0]
+    us = write(tmp_path / "us.csv", "Order ID,Date,Amount\n1,11/03/2025,10\n2,11/04/2025,20\n")
+    os.utime(us, (dt.datetime(2025, 11, 4, 20).timestamp(),) * 2)  # day-first would be 11 April: far back
+    assert read_source(spec(us, "sales")).frame["ordered_at"].tolist() == [
+        pd.Timestamp("2025-11-03"), pd.Timestamp("2025-11-04")]
+
+
+def test_ambiguous_dates_follow_another_date_column(tmp_path):
+    path = write(tmp_path / "sales.csv", "Order ID,Date,Ship Date,Amount\n1,03/04/2025,03/25/2025,10\n")
+    sf = read_source(spec(path, "sales"))
+    assert sf.frame["ordered_at"].tolist() == [pd.Timestamp("2025-03-04")]
+    assert "column 'Ship Date' of the same file is written month/day" in sf.warnings[0]
 
 
 def test_inconsistent_dates_give_issues(tmp_path):
@@ -111,6 +130,7 @@ def test_quantity_times_unit_price_from_settings_mapping(tmp_path):
     )
     columns = {"order_id": "Bill #", "date": "Bill Dt", "quantity": "Qty Sold", "unit_price": "Rate (₹)",
                "product": "Item"}
+    os.utime(path, (dt.datetime(2025, 4, 1, 20).timestamp(),) * 2)  # 01-04-2025 is then 1 April, not 4 January
     frame = read_source(spec(path, "sales", columns=columns)).frame
     # 3*40 = 120; 2*1250 = 2500; return -1*40 = -40 -> 120 + 2500 - 40 = 2580
     assert frame["amount"].tolist() == [120.0, 2500.0, -40.0]
@@ -201,9 +221,13 @@ def test_attendance_status_column_drops_weekly_off_and_reports_unknown(tmp_path)
     )
     sf = read_source(spec(path, "attendance"))
     frame = sf.frame
-    assert frame[["employee", "present"]].values.tolist() == [["E1", True], ["E2", False], ["E1", True]]
-    assert frame["present"].dtype == bool
+    # the unreadable mark stays as a row of its own (present unknown), so the report can tell its day
+    assert frame[["employee", "present"]].astype(object).values.tolist() == [
+        ["E1", True], ["E2", False], ["E1", True], ["E4", pd.NA]]
+    assert frame["_row"].tolist() == [2, 3, 6, 5]
     assert [(i.row, i.column) for i in sf.issues] == [(5, "Status")]
+    clean = read_source(spec(write(tmp_path / "ok.csv", "Emp ID,Date,Status\nE1,2025-04-03,P\n"), "attendance"))
+    assert clean.frame["present"].dtype == bool
 
 
 def test_attendance_from_punches_one_row_per_employee_day(tmp_path):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+
 import pandas as pd
 import pytest
 
@@ -69,6 +72,7 @@ def test_generic_csv_with_blank_rows_and_quoted_newlines_streams_the_same(tmp_pa
             'A2,03/04/2025,Shah,"2,35,000"\n'
             'A3,2025-04-04,Joshi,oops\n')
     path = write(tmp_path / "sales.csv", text)
+    os.utime(path, (dt.datetime(2025, 4, 4, 20).timestamp(),) * 2)  # so 03/04/2025 is 3 April (see connectors/dates.py)
     plain, streamed, calls = read_both_ways(SourceSpec(name="s", domain="sales", path=str(path)), monkeypatch, 2)
     assert calls == ["utf-8"]
     assert_same(plain, streamed)

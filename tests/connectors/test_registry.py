@@ -137,7 +137,7 @@ def test_unknown_layout_names_file_and_expected_columns(tmp_path):
 def test_unrecognisable_binary_file(tmp_path):
     path = tmp_path / "photo.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    with pytest.raises(SourceReadError, match=r"cannot recognise photo\.png"):
+    with pytest.raises(SourceReadError, match=r"photo\.png is not a CSV/Excel/JSON export: it is a PNG image"):
         read_source(spec(path, "sales"))
 
 
@@ -204,3 +204,21 @@ def test_preview_json_and_excel(tmp_path):
     assert raw["Amount"].tolist() == ["0", "10", "20"]
     # 0 + 10 + 20 = 30
     assert sf.frame["amount"].sum() == 30
+
+
+def test_preview_refuses_a_binary_file_in_a_sentence_instead_of_showing_its_bytes(tmp_path):
+    """Issue 16 item 8: the source editor showed a corrupt file's binary garbage as its columns."""
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"\x00\x13\xfe" * 10000)
+    with pytest.raises(SourceReadError) as err:
+        preview(spec(path, "sales"))
+    assert str(err.value).endswith("orders.csv is not a CSV/Excel/JSON export: it looks like a binary file "
+                                   "(damaged, or not the export you meant); export it again")
+
+
+def test_preview_cuts_huge_cells_and_a_folder_is_called_a_folder(tmp_path):
+    path = write(tmp_path / "orders.csv", "Order ID,Date,Note,Amount\n1,2025-04-03," + "x" * 1_000_000 + ",10\n")
+    raw, sf = preview(spec(path, "sales"))
+    assert raw["Note"].str.len().max() <= 200 and sf.frame["amount"].tolist() == [10.0]
+    with pytest.raises(SourceReadError, match="is a folder, not a file: choose the export file inside it"):
+        read_source(spec(tmp_path, "sales"))

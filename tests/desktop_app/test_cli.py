@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from desktop_app import __version__
 from desktop_app.cli import main
@@ -85,8 +88,16 @@ def test_history_lists_saved_reports(capsys):
 
 
 def test_doctor_reports_each_source(tmp_path, capsys):
+    """doctor judges freshness for today: the clock and the file's time are set to 24 Nov 2026, 20:00 IST."""
     orders = tmp_path / "orders.csv"
     orders.write_text("Order Date,Order ID,Total\n2026-11-20,1,100\n2026-11-24,2,250\n", encoding="utf-8")
+    evening = dt.datetime(2026, 11, 24, 20, 0, tzinfo=ZoneInfo("Asia/Kolkata"))
+    os.utime(orders, (evening.timestamp(), evening.timestamp()))
+    with time_machine.travel(evening, tick=True):
+        _doctor_reports_each_source(orders, capsys)
+
+
+def _doctor_reports_each_source(orders: Path, capsys) -> None:
     settings = app_paths().ensure().settings_file
     settings.write_text(f'[[sources]]\nname = "Shop"\ndomain = "sales"\npath = "{orders.as_posix()}"\n'
                         '[[sources]]\nname = "Gone"\ndomain = "leads"\npath = "/nowhere/leads.csv"\n',
@@ -96,3 +107,29 @@ def test_doctor_reports_each_source(tmp_path, capsys):
     assert code == 3
     assert "[ok] Shop (sales)" in out and "rows: 2" in out and "2026-11-20 .. 2026-11-24" in out
     assert "[failed] Gone (leads)" in out and "not found" in out
+
+
+def test_generate_with_no_sources_saves_nothing_and_says_why(capsys):
+    assert main(["generate", "--no-send", "--date", "2026-11-24"]) == 2
+    err = capsys.readouterr().err
+    assert "no sources are set up, so there is nothing to report and nothing was saved" in err
+    assert "import-seed" in err
+    from desktop_app.history import HistoryStore
+
+    assert HistoryStore(app_paths().history_db).latest_date() is None
+    assert not app_paths().summary_log.exists()
+
+
+def test_generate_with_every_source_switched_off_says_so(capsys, tmp_path):
+    app_paths().ensure().settings_file.write_text(
+        f'[[sources]]\nname = "Old"\ndomain = "sales"\npath = "{(tmp_path / "x.csv").as_posix()}"\nenabled = false\n',
+        encoding="utf-8")
+    assert main(["generate", "--no-send", "--date", "2026-11-24"]) == 2
+    assert "all 1 source(s) are switched off (enabled = false)" in capsys.readouterr().err
+
+
+def test_doctor_says_the_provider_must_be_set_when_only_base_url_is(capsys):
+    app_paths().ensure().settings_file.write_text(
+        '[insights]\nprovider = "none"\nbase_url = "http://127.0.0.1:1/v1"\n', encoding="utf-8")
+    main(["doctor"])
+    assert 'base_url is set but provider is "none"; set [insights] provider' in capsys.readouterr().out

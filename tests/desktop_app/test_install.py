@@ -28,7 +28,8 @@ def test_pip_install_into_a_fresh_venv_runs_the_demo(tmp_path):
     version = subprocess.run([script, "--version"], capture_output=True, text=True, cwd=outside, env=env)
     assert version.returncode == 0 and version.stdout.startswith("business-orchestrator ")
 
-    demo = subprocess.run([script, "generate", "--demo", "--no-send", "--json"], capture_output=True, text=True,
+    demo = subprocess.run([script, "generate", "--demo", "--no-send", "--json", "--date", "2026-11-24"],  # a Tuesday
+                          capture_output=True, text=True,
                           cwd=outside, env=env, timeout=300)
     assert demo.returncode == 0, demo.stderr
     report = json.loads(demo.stdout)

@@ -127,11 +127,19 @@ def test_cancel_stops_before_saving(seed_files):
 
 def test_shopify_sample_through_the_whole_pipeline():
     shopify = shared_sample("shopify_orders_export_dev_store_eur.csv")
-    report = run({"sales": shopify}, day=dt.date(2025, 5, 11))
+    settings = Settings()
+    settings.business.currency = "EUR"
+    report = run_report(settings, app_paths().ensure(), dt.date(2025, 5, 11), specs=specs({"sales": shopify}))
     # 11 May 2025: #1001 1659.95 + #1002 1615.90 + #1003 729.95 (line-item rows count once)
     assert report.sales.total == 4005.8
     assert report.sales.orders == 3
-    assert any("amounts are in EUR but the report currency is INR" in w for w in report.warnings)
+    assert "€" in report.text and "₹" not in report.text
+
+
+def test_amounts_in_another_currency_are_never_added_to_the_report_currency():
+    report = run({"sales": shared_sample("shopify_orders_export_dev_store_eur.csv")}, day=dt.date(2025, 5, 11))
+    assert report.sales is None and report.exit_code == 3
+    assert any("amounts are in EUR, but the report is in INR, so they were not added" in w for w in report.warnings)
 
 
 def test_a_roster_sets_the_headcount_for_punch_data(tmp_path):
@@ -148,3 +156,36 @@ def test_a_roster_sets_the_headcount_for_punch_data(tmp_path):
     assert (report.attendance.headcount, report.attendance.present, report.attendance.absent) == (5, 2, 3)
     assert report.attendance.rate_pct == 40.0
     assert report.attendance.headcount_estimated is False
+
+
+def test_people_not_on_the_roster_are_named_and_not_counted(tmp_path):
+    punches = tmp_path / "punches.csv"
+    punches.write_text("Emp ID,Punch Time\n1,2026-11-24 09:01\n2,2026-11-24 09:30\nE99,2026-11-24 09:40\n",
+                       encoding="utf-8")
+    touch(punches, DAY)
+    roster = tmp_path / "staff.csv"
+    roster.write_text("Employee\n1\n2\n3\n4\n", encoding="utf-8")
+    settings = Settings()
+    settings.attendance.roster = str(roster)
+    report = run_report(settings, app_paths().ensure(), DAY,
+                        specs=[SourceSpec(name="Punches", domain="attendance", path=str(punches))])
+    assert (report.attendance.headcount, report.attendance.present) == (4, 2)
+    assert any("1 employee(s) marked present on 2026-11-24 are not on the roster and were not counted: E99" in w
+               for w in report.warnings)
+
+
+def test_unreadable_marks_on_the_report_day_fail_attendance_and_older_ones_are_left_out(tmp_path):
+    register = tmp_path / "register.csv"
+    register.write_text("Emp ID,Date,Status\nE1,2026-11-01,??\nE1,2026-11-24,P\nE2,2026-11-24,P\n"
+                        "E3,2026-11-24,x\nE4,2026-11-24,P\n", encoding="utf-8")
+    touch(register, DAY)
+    report = run({"attendance": register})
+    assert report.attendance is None
+    assert any("row 5, column 'Status': cannot read attendance mark 'x'" in w for w in report.warnings)
+    register.write_text("Emp ID,Date,Status\nE1,2026-11-01,??\nE1,2026-11-24,P\nE2,2026-11-24,A\n",
+                        encoding="utf-8")
+    touch(register, DAY)
+    report = run({"attendance": register})
+    assert (report.attendance.present, report.attendance.absent) == (1, 1)
+    assert any("unreadable cell(s) in rows dated before 2026-11-16 were left out" in w for w in report.warnings)
+

@@ -172,3 +172,68 @@ def test_configure_replaces_the_jobs(clock):
     clock.move_to(at(24, 19, 0, 30))
     scheduler.tick()
     assert [run.slot for run in runs] == [at(24, 13)]
+
+
+# -- clock changes (issue 11, item 8) -------------------------------------------------------------
+
+
+def test_a_clock_that_was_days_fast_and_then_corrected_does_not_silence_the_schedule(clock):
+    runs: list[Run] = []
+    scheduler = make(runs, last_run=at(23, 19, 1), mode="daily", time="19:00")
+    clock.move_to(at(30, 19, 0, 5))  # the PC's clock is 6 days fast: a run happens "on the 30th"
+    scheduler.tick()
+    assert [run.day for run in runs] == [dt.date(2026, 11, 30)]
+    clock.move_to(at(24, 12))  # corrected
+    scheduler.tick()
+    next_run = scheduler.next_run()
+    assert next_run is not None and next_run == at(24, 19)
+    clock.move_to(at(24, 19, 0, 5))
+    scheduler.tick()
+    clock.move_to(at(25, 19, 0, 5))
+    scheduler.tick()
+    assert [run.day for run in runs] == [dt.date(2026, 11, 30), dt.date(2026, 11, 24), dt.date(2026, 11, 25)]
+
+
+def test_a_clock_that_went_back_less_than_a_week_still_reschedules(clock):
+    """Weekly schedules: the job's next run can be up to 7 days away, so the jump itself is noticed."""
+    runs: list[Run] = []
+    scheduler = make(runs, mode="daily", time="19:00", weekdays=["tue"])
+    clock.move_to(at(24, 18))
+    scheduler.tick()
+    clock.move_to(at(24, 19, 0, 5))  # fires; the next run is now Tuesday 1 December
+    scheduler.tick()
+    clock.move_to(at(17, 18, 50))  # the clock was a week fast all along: corrected back to the 17th
+    scheduler.tick()
+    clock.move_to(at(17, 19, 0, 5))
+    scheduler.tick()
+    assert [run.day for run in runs] == [dt.date(2026, 11, 24), dt.date(2026, 11, 17)]
+
+
+def test_a_restart_whose_last_run_is_in_the_future_makes_nothing_up_and_keeps_the_schedule(clock):
+    runs: list[Run] = []
+    scheduler = make(runs, last_run=at(30, 19, 0, 5), mode="daily", time="19:00")  # written by a fast clock
+    assert scheduler.catch_up() is None  # we cannot tell what was missed: nothing is sent twice
+    clock.move_to(at(24, 19, 0, 5))
+    scheduler.tick()
+    assert [run.day for run in runs] == [dt.date(2026, 11, 24)]
+
+
+def test_interval_mode_with_a_last_run_in_the_future_runs_again(clock):
+    runs: list[Run] = []
+    scheduler = make(runs, last_run=at(30, 9), mode="interval", interval_minutes=15)
+    clock.move_to(at(24, 12, 16))
+    scheduler.tick()
+    clock.move_to(at(24, 12, 31))
+    scheduler.tick()
+    assert len(runs) >= 1
+    assert all(run.day == dt.date(2026, 11, 24) for run in runs)
+
+
+def test_a_small_clock_correction_is_not_a_clock_change(clock, caplog):
+    runs: list[Run] = []
+    scheduler = make(runs, last_run=at(24, 12, 1), mode="daily", time="19:00")  # one minute ahead
+    with caplog.at_level("WARNING"):
+        assert scheduler.catch_up() is None
+        scheduler.tick()
+    assert "clock" not in caplog.text
+    assert scheduler.last_run == at(24, 12, 1)

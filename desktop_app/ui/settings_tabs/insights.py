@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,8 +35,10 @@ from ...paths import AppPaths
 from ...secrets import Secret
 from ...settings import InsightsSettings, Settings
 from .. import jobs
+from ..plain_words import plain_error
 from ..secret_field import KEEP, SecretField
 from ..settings_form import ChoiceEditor, FieldForm
+from ..window_fit import fit_window
 from ..worker import run_in_background
 
 PROVIDERS = [("none", "None: plain rules, nothing leaves this PC"), ("openai", "OpenAI"),
@@ -70,7 +73,7 @@ class PromptPreview(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760, 560)
+        fit_window(self, "prompt-preview", QSize(760, 560))
 
 
 class InsightsTab(QWidget):
@@ -121,6 +124,7 @@ class InsightsTab(QWidget):
         prompt_layout.addLayout(row)
         self.template_edit = _mono(QPlainTextEdit())
         self.template_edit.setMinimumHeight(160)
+        self.template_edit.setTabChangesFocus(True)  # Tab leaves the editor; the templates need no tab characters
         self.template_edit.setObjectName("template_edit")
         prompt_layout.addWidget(self.template_edit, 1)
         buttons = QHBoxLayout()
@@ -181,12 +185,12 @@ class InsightsTab(QWidget):
             self.test_button.setEnabled(True)
             color = "#2E7D32" if check.ok else "#C62828"
             self.test_result.setText(f"<span style='color:{color}'>{'✓' if check.ok else '✗'}</span> "
-                                     + "<br>".join(check.lines))
+                                     + "<br>".join(escape(plain_error(line)) for line in check.lines))
             self.test_done.emit(check.ok, "\n".join(check.lines))
 
         def failed(exc: BaseException) -> None:
             self.test_button.setEnabled(True)
-            self.test_result.setText(f"<span style='color:#C62828'>✗</span> {exc}")
+            self.test_result.setText(f"<span style='color:#C62828'>✗</span> {escape(plain_error(exc))}")
             self.test_done.emit(False, str(exc))
 
         run_in_background("endpoint test", jobs.endpoint_test, settings, parent=self, on_success=done,
@@ -241,4 +245,4 @@ class InsightsTab(QWidget):
         run_in_background("prompt preview", jobs.prompt_preview, settings, self.paths, self.history_path,
                           dict(self.templates), parent=self, on_success=show,
                           on_failure=lambda exc: self.prompt_message.setText(
-                              f"<span style='color:#C62828'>{exc}</span>"))
+                              f"<span style='color:#C62828'>{escape(plain_error(exc))}</span>"))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,12 +30,27 @@ from PySide6.QtWidgets import (
 
 from ...settings import ReportSettings, Settings, SourceSettings
 from .. import jobs
-from ..settings_form import FieldForm, muted_label
+from ..page_tabs import scrolled
+from ..plain_words import plain_error
+from ..settings_form import ChoiceEditor, FieldForm, muted_label
+from ..window_fit import fit_window
 from ..worker import Task, run_in_background
 
 DOMAINS = [("sales", "Sales (orders, invoices)"), ("leads", "Leads (enquiries)"), ("attendance", "Attendance")]
 DOMAIN_LABELS = {"sales": "Sales", "leads": "Leads", "attendance": "Attendance"}
 AUTOMATIC = "(recognise automatically)"
+# How dates are written in the file, shown as an example date (the strftime code is what is saved).
+DATE_FORMATS = [
+    ("", "Recognise automatically"),
+    ("%d/%m/%Y", "31/12/2025 (day first)"),
+    ("%d/%m/%Y %H:%M", "31/12/2025 18:30 (day first, with the time)"),
+    ("%d-%m-%Y", "31-12-2025"),
+    ("%d.%m.%Y", "31.12.2025"),
+    ("%m/%d/%Y", "12/31/2025 (month first, as in the US)"),
+    ("%m/%d/%y %I:%M %p", "12/31/25 06:30 PM (month first, short year)"),
+    ("%Y-%m-%d", "2025-12-31"),
+    ("%Y-%m-%d %H:%M:%S", "2025-12-31 18:30:00"),
+]
 FILE_FILTER = "Exports (*.csv *.txt *.json *.xlsx *.xlsm *.dat);;All files (*)"
 MAPPED_KEYS = {
     "sales": ["order_id", "date", "amount", "quantity", "unit_price", "status"],
@@ -56,6 +72,7 @@ def _fill_table(table: QTableWidget, columns: list[str], rows: list[list[str]]) 
 
 def _preview_table() -> QTableWidget:
     table = QTableWidget()
+    table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside it)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
@@ -88,30 +105,36 @@ class SourceEditor(QDialog):
         path_row.addWidget(self.path, 1)
         path_row.addWidget(browse)
         self.format = QComboBox()
-        self.date_format = QLineEdit()
-        self.date_format.setPlaceholderText("automatic; e.g. %d/%m/%Y %H:%M")
+        self.date_format = ChoiceEditor(DATE_FORMATS, editable=True)
+        self.date_format.setToolTip("How a date is written in the file. Pick the example that looks like your "
+                                    "file, or type a pattern such as %d/%m/%Y.")
         self.enabled = QPushButton("Used in reports", checkable=True, checked=True)
+        self.name.setPlaceholderText("e.g. Shop sales, IndiaMART leads")
         self.branch = QLineEdit()
         self.branch.setPlaceholderText("optional, e.g. Naroda: this file's bills are that branch's own")
-        form.addRow("Name", self.name)
-        form.addRow("Holds", self.domain)
-        form.addRow("Branch", self.branch)
-        form.addRow("File", path_row)
-        form.addRow("Format", self.format)
-        form.addRow("Date format", self.date_format)
-        layout.addLayout(form)
+        browse.setText("&Browse…")
+        form.addRow(_buddy("&Name", self.name), self.name)
+        form.addRow(_buddy("&Holds", self.domain), self.domain)
+        form.addRow(_buddy("Br&anch", self.branch), self.branch)
+        form.addRow(_buddy("&File", self.path), path_row)
+        form.addRow(_buddy("F&ormat", self.format), self.format)
+        form.addRow(_buddy("&Dates look like", self.date_format), self.date_format)
+        top = QWidget()  # everything above the buttons scrolls on a small screen
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(form)
 
         self.mapping_group = QGroupBox("Columns (only when a header is not recognised)")
         self.mapping_form = QGridLayout(self.mapping_group)
         self.mapping_form.setColumnStretch(1, 1)
         self.mapping_form.setColumnStretch(3, 1)
         self.mapping: dict[str, QComboBox] = {}
-        layout.addWidget(self.mapping_group)
+        top_layout.addWidget(self.mapping_group)
 
         self.recognised = QLabel()
         self.recognised.setWordWrap(True)
         self.recognised.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.recognised)
+        top_layout.addWidget(self.recognised)
         splitter = QSplitter(Qt.Orientation.Vertical)
         raw_box, parsed_box = QWidget(), QWidget()
         for box, title in ((raw_box, "In the file (first rows)"), (parsed_box, "As read (what the report uses)")):
@@ -123,11 +146,13 @@ class SourceEditor(QDialog):
         parsed_box.layout().addWidget(self.parsed_table)
         splitter.addWidget(raw_box)
         splitter.addWidget(parsed_box)
-        layout.addWidget(splitter, 1)
+        splitter.setMinimumHeight(220)
+        top_layout.addWidget(splitter, 1)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #8D6E63;")
-        layout.addWidget(self.notes)
+        top_layout.addWidget(self.notes)
+        layout.addWidget(scrolled(top), 1)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.error = QLabel()
@@ -142,14 +167,14 @@ class SourceEditor(QDialog):
         self._debounce = QTimer(self, singleShot=True, interval=300)
         self._debounce.timeout.connect(self.refresh_preview)
         self.domain.currentIndexChanged.connect(self._domain_changed)
-        for signal in (self.path.textChanged, self.format.currentIndexChanged, self.date_format.textChanged):
+        for signal in (self.path.textChanged, self.format.currentIndexChanged, self.date_format.currentTextChanged):
             signal.connect(self._debounce.start)
 
         if source is not None:
             self.name.setText(source.name)
             self.domain.setCurrentIndex(self.domain.findData(source.domain))
             self.path.setText(source.path)
-            self.date_format.setText(str(source.options.get("date_format", "")))
+            self.date_format.set_value(str(source.options.get("date_format", "")))
             self.enabled.setChecked(source.enabled)
             self.branch.setText(source.branch)
         self._extra_options = {k: v for k, v in (source.options if source else {}).items() if k != "date_format"}
@@ -157,7 +182,8 @@ class SourceEditor(QDialog):
         if source is not None:
             self.format.setCurrentIndex(max(self.format.findData(source.format), 0))
             self._set_mapping(source.columns)
-        self.resize(860, 720)
+        self.setMinimumSize(480, 380)
+        fit_window(self, "source-editor", QSize(860, 720))
         self.refresh_preview()
 
     # -- building the spec ---------------------------------------------------------------------
@@ -165,11 +191,12 @@ class SourceEditor(QDialog):
     def source(self) -> SourceSettings:
         """The source as typed; raises pydantic's ValidationError when a field is unusable."""
         options = dict(self._extra_options)
-        if self.date_format.text().strip():
-            options["date_format"] = self.date_format.text().strip()
+        if self.date_format.value():
+            options["date_format"] = self.date_format.value()
         columns = {key: combo.currentText() for key, combo in self.mapping.items()
                    if combo.currentIndex() > 0 and combo.currentText()}
-        return SourceSettings(name=self.name.text().strip() or "Unnamed source", domain=self.domain.currentData(),
+        return SourceSettings(name=self.name.text().strip() or name_from_file(self.path.text()),
+                              domain=self.domain.currentData(),
                               path=self.path.text().strip(), format=self.format.currentData() or "auto",
                               enabled=self.enabled.isChecked(), columns=columns, options=options,
                               branch=self.branch.text().strip())
@@ -235,9 +262,7 @@ class SourceEditor(QDialog):
         if path:
             self.path.setText(path)
             if not self.name.text().strip():
-                from pathlib import Path
-
-                self.name.setText(Path(path).stem.replace("_", " ").capitalize())
+                self.name.setText(name_from_file(path))
 
     # -- preview --------------------------------------------------------------------------------
 
@@ -268,26 +293,50 @@ class SourceEditor(QDialog):
             self._fill_mapping_choices()
         _fill_table(self.raw_table, preview.raw_columns, preview.raw_rows)
         _fill_table(self.parsed_table, preview.parsed_columns, preview.parsed_rows)
-        self.notes.setText("\n".join(preview.notes))
+        self.notes.setText("\n".join(plain_error(note) for note in preview.notes))
         self.preview_done.emit(True)
 
     def _preview_failed(self, exc: BaseException, task: Task) -> None:
         if task is not self._task:
             return
-        self.recognised.setText(f"<span style='color:#C62828'>✗ {exc}</span>")
-        self.parsed_table.clear()
-        self.parsed_table.setRowCount(0)
-        self.parsed_table.setColumnCount(0)
+        self.recognised.setText(f"<span style='color:#C62828'>✗</span> {escape(plain_error(exc))}")
+        for table in (self.raw_table, self.parsed_table):
+            table.clear()
+            table.setRowCount(0)
+            table.setColumnCount(0)
+        self.notes.setText("")
         self.preview_done.emit(False)
 
     def _accept(self) -> None:
+        if not self.path.text().strip():
+            self.error.setText("Choose the export file first (Browse…).")
+            self.path.setFocus()
+            return
+        if not self.name.text().strip():
+            self.name.setText(name_from_file(self.path.text()))  # a name the owner recognises, not "Unnamed"
         try:
             source = self.source()
         except ValidationError as exc:
-            self.error.setText("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+            self.error.setText("; ".join(plain_error(e["msg"].removeprefix("Value error, ")) for e in exc.errors()))
             return
         self.result_source = source
         self.accept()
+
+
+def name_from_file(path: str) -> str:
+    """"orders_export-2025.csv" -> "Orders export 2025": the source's name when none was typed."""
+    from pathlib import Path
+
+    stem = Path(path.strip()).stem if path.strip() else ""
+    words = " ".join(stem.replace("_", " ").replace("-", " ").split())
+    return words[:1].upper() + words[1:] if words else ""
+
+
+def _buddy(text: str, widget: QWidget) -> QLabel:
+    """A form label whose Alt+letter moves the focus to `widget`."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
 
 
 class SourcesTab(QWidget):
@@ -299,6 +348,7 @@ class SourcesTab(QWidget):
         super().__init__(parent)
         self.sources: list[SourceSettings] = []
         self._test_task: Task | None = None
+        self._tested_source: SourceSettings | None = None
         layout = QVBoxLayout(self)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Name", "Holds", "Format", "File"])
@@ -306,14 +356,16 @@ class SourcesTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the buttons; arrows choose a source
+        self.table.setMinimumHeight(110)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self.edit_selected)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
-        self.add_button = QPushButton("Add…")
-        self.edit_button = QPushButton("Edit…")
-        self.remove_button = QPushButton("Remove")
-        self.test_button = QPushButton("Test")
+        self.add_button = QPushButton("&Add…")
+        self.edit_button = QPushButton("&Edit…")
+        self.remove_button = QPushButton("&Remove")
+        self.test_button = QPushButton("Tes&t")
         for button in (self.add_button, self.edit_button, self.remove_button, self.test_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -324,8 +376,8 @@ class SourcesTab(QWidget):
         layout.addWidget(self.test_result)
         group = QGroupBox("Reading")
         self.report_form = FieldForm(ReportSettings, ["stale_after_hours", "write_csv_log"],
-                                     labels={"stale_after_hours": "Stale after (hours)",
-                                             "write_csv_log": "CSV log"})
+                                     labels={"stale_after_hours": "Undated files count for (hours)",
+                                             "write_csv_log": "Spreadsheet log"})
         QVBoxLayout(group).addWidget(self.report_form)
         layout.addWidget(group)
         layout.addWidget(muted_label("Exports are recognised from their header (Shopify, WooCommerce, ZKTeco, "
@@ -368,6 +420,12 @@ class SourcesTab(QWidget):
         chosen = self._selected() is not None
         for button in (self.edit_button, self.remove_button, self.test_button):
             button.setEnabled(chosen)
+        self._tested_source = None  # a result shown belongs to the source it was for
+        self.test_result.setText("")
+
+    def _tested(self, source: SourceSettings, html: str) -> None:
+        if source is self._tested_source:
+            self.test_result.setText(html)
 
     def _editor(self, source: SourceSettings | None) -> SourceEditor:
         return SourceEditor(source, self)
@@ -407,10 +465,12 @@ class SourcesTab(QWidget):
         row = self._selected()
         if row is None:
             return
-        source = self.sources[row]
-        self.test_result.setText(f"Reading {source.name}…")
+        source = task_row = self._tested_source = self.sources[row]
+        self.test_result.setText(f"Reading {escape(source.name)}…")
         self._test_task = run_in_background(
             "source test", jobs.test_source, source.spec(), parent=self,
-            on_success=lambda text: self.test_result.setText(f"<span style='color:#2E7D32'>✓</span> {text}"),
-            on_failure=lambda exc: self.test_result.setText(f"<span style='color:#C62828'>✗ {exc}</span>"),
+            on_success=lambda text: self._tested(task_row, f"<span style='color:#2E7D32'>✓</span> "
+                                                           f"{escape(plain_error(text))}"),
+            on_failure=lambda exc: self._tested(task_row, f"<span style='color:#C62828'>✗</span> "
+                                                          f"{escape(plain_error(exc))}"),
         )

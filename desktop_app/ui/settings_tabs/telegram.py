@@ -7,6 +7,7 @@ account has one) the two-step password in small dialogs between those calls.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPus
 from ...secrets import Secret
 from ...settings import Settings, TelegramSettings
 from .. import jobs
+from ..plain_words import plain_error
 from ..secret_field import KEEP, SecretField
 from ..settings_form import ChoiceEditor, FieldForm, LinesEditor, muted_label
 from ..worker import run_in_background
@@ -86,7 +88,7 @@ class TelegramTab(QWidget):
 
     def _show(self, ok: bool, text: str) -> None:
         color = "#2E7D32" if ok else "#C62828"
-        self.status.setText(f"<span style='color:{color}'>{'✓' if ok else '✗'}</span> {text}")
+        self.status.setText(f"<span style='color:{color}'>{'✓' if ok else '✗'}</span> {escape(plain_error(text))}")
         self.sign_in_button.setEnabled(True)
         self.test_button.setEnabled(True)
         self.status_changed.emit(ok, text)

@@ -214,7 +214,8 @@ def test_no_endpoint_configured_never_calls_out(llm_server, seed_files):
 
 def test_provider_none_wins_over_a_leftover_base_url(llm_server, seed_files):
     report = run(ai_settings(llm_server, provider="none"), seed_files)
-    assert_rules(report, "no LLM configured")
+    assert_rules(report, 'no LLM configured: base_url is set but provider is "none"; set [insights] provider '
+                         '(custom, openai, ollama or lmstudio) to use it')
     assert llm_server.requests == []
 
 

@@ -37,8 +37,8 @@ def make_app(qtbot, paths):
 
     made = []
 
-    def make(*, use_tray: bool = True, demo: bool = True) -> TrayApp:
-        app = TrayApp(paths, demo=demo, use_tray=use_tray)
+    def make(*, use_tray: bool = True, demo: bool = True, **options) -> TrayApp:
+        app = TrayApp(paths, demo=demo, use_tray=use_tray, **options)
         made.append(app)
         with qtbot.waitSignal(app.ready, timeout=30_000):
             app.start()

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from desktop_app.cancel import Cancelled
-from desktop_app.settings import Settings
+from desktop_app.settings import Settings, SourceSettings
 from desktop_app.ui import jobs
 from desktop_app.ui.generation_process import GenerationFailed, generate_in_child
 from desktop_app.ui.worker import TaskContext
@@ -33,10 +33,13 @@ def test_the_demo_report_is_made_in_a_child_and_steps_come_back(paths):
     assert multiprocessing.active_children() == []
 
 
-def test_an_error_in_the_child_comes_back_with_its_class_and_traceback(paths, caplog):
+def test_an_error_in_the_child_comes_back_with_its_class_and_traceback(paths, caplog, tmp_path):
     paths.history_db.mkdir(parents=True)  # SQLite cannot open a folder: the save fails in the child
+    sales = tmp_path / "sales.csv"
+    sales.write_text("Date,Amount\n2026-11-24,1200\n", encoding="utf-8")
+    settings = Settings(sources=[SourceSettings(name="Shop", domain="sales", path=str(sales))])
     with pytest.raises(GenerationFailed) as failed:
-        generate_in_child(context([]), jobs.Workspace(Settings(), paths, demo=False), DAY)
+        generate_in_child(context([]), jobs.Workspace(settings, paths, demo=False), DAY)
     assert failed.value.kind == "OperationalError"
     assert "Traceback" in failed.value.details and "sqlite3" in failed.value.details
 

@@ -43,7 +43,7 @@ def test_cards_say_the_values_and_colour_by_good_news():
     assert cards["orders"].changes[0].text == "▲ 17.5% vs Mon 23"
     assert cards["avg_order"].changes[0].tone == "flat"
     assert cards["leads"].value == "12" and cards["leads"].changes[0].tone == "bad"
-    assert cards["leads"].note == "IndiaMART 7, Website 5"
+    assert cards["leads"].note == "IndiaMART\u00a07, Website\u00a05"
     assert cards["attendance"].value == "91.7%"
     assert cards["attendance"].changes[0].text == "▲ 4.2 pp vs Mon 23"
     assert cards["attendance"].note == "22/24 present · 2 absent"
@@ -57,7 +57,7 @@ def test_missing_domains_say_so():
 
 def test_badge_names_the_engine_and_the_reason():
     assert insight_badge(make_report(engine="ai", engine_reason=None)) == ("AI, numbers checked", "ai")
-    assert insight_badge(make_report()) == ("Rules: offline (--offline)", "rules")
+    assert insight_badge(make_report()) == ("Simple rules wrote these: AI was switched off for this report", "rules")
 
 
 def test_window_shows_the_report(qtbot):
@@ -74,7 +74,7 @@ def test_window_shows_the_report(qtbot):
     assert window.cards["sales"].value.text() == "₹2,35,000"
     assert "#2E7D32" in window.cards["sales"].changes.text()  # up is good: green
     assert "#C62828" in window.cards["leads"].changes.text()  # fewer leads: red
-    assert window.badge.text() == "Rules: offline (--offline)"
+    assert window.badge.text() == "Simple rules wrote these: AI was switched off for this report"
     assert "IndiaMART brought 7 of 12 leads." in window.insights_label.text()
     assert window.warnings_label.isVisible()
     assert window.warnings_label.text().count("stale") == 1  # the source problem and its warning are one line

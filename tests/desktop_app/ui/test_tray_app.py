@@ -52,7 +52,7 @@ def test_generate_now_end_to_end_on_the_demo_shop(qtbot, tray_app, paths):
     assert summary.cards["leads"].value.text() == str(report.leads.count)
     assert summary.cards["attendance"].value.text() == f"{report.attendance.rate_pct:.1f}%"
     assert report.insights[0] in summary.insights_label.text().replace("&#x27;", "'")
-    assert summary.badge.text() == "Rules: no LLM configured"
+    assert summary.badge.text() == "Simple rules wrote these: no AI is set up (Settings → Insights)"
     assert sum(v is not None for v in summary.trend.series[0].values) >= 20
     assert tray_app.tray.state == "normal"
     assert "Last report:" in tray_app.tray.icon.toolTip()
