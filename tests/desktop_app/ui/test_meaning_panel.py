@@ -87,3 +87,21 @@ def test_goals_alerts_delivery_and_branch_are_edited_in_the_dialog(qtbot, paths)
     save_settings(Settings(sources=[editor.source()]), paths.settings_file)
     assert 'branch = "Naroda"' in paths.settings_file.read_text(encoding="utf-8")
     assert load_settings(paths.settings_file).sources[0].branch == "Naroda"
+
+
+def test_a_closed_day_with_no_rows_is_not_missing_data(qtbot):
+    from desktop_app.report import SourceStatus
+    from desktop_app.ui.day_coverage import domain_uncovered, is_partial
+
+    sunday = DAY - dt.timedelta(days=2)
+    saturday = (sunday - dt.timedelta(days=1)).isoformat()
+    sources = [SourceStatus("Shop orders", "sales", "/x/orders.csv", "ok", "csv", 120, "2026-11-01", saturday)]
+    closed = make_report(day=sunday, closed=True, sources=sources)
+    assert not is_partial(closed) and domain_uncovered(closed, "sales") is None
+    window = SummaryWindow()
+    qtbot.addWidget(window)
+    window.show_view(DayView(sunday, closed, [closed], frozenset()))
+    assert "no data for this day" not in window.sources_label.text()
+    assert "No sales" not in window.insights_label.text()
+    open_day = make_report(day=sunday, sources=sources)  # the same rows on an open day: data is missing
+    assert is_partial(open_day)
