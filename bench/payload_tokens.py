@@ -3,8 +3,10 @@
 Run: `python -m bench.payload_tokens [--date YYYY-MM-DD] [--json]`. Token counts use a tiktoken-compatible
 tokenizer when one is importable (`bpe-openai` ships the o200k/cl100k tables and works offline;
 `tiktoken` needs to download them once), else only the app's own estimate (UTF-8 bytes / 3).
-Measured on 2026-11-24: payload 1,177 chars, 452 o200k tokens; system + user prompts 781 tokens,
-estimated 837. Budget: the payload stays under 700 tokens on a normal day.
+Budgets (issues 14 and 17): system + user prompt <= 700 o200k tokens on the demo day, of which the
+payload <= 480 and the templates' own text around it <= 220. Measured on 2026-11-24 with the
+templates of issue 17: payload 452, system 180, user 489 (37 around the payload): 669 in all,
+217 around the payload (was 781 and 329).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from desktop_app.insights.prompts import estimate_tokens, render_prompt
 from desktop_app.paths import AppPaths
 from desktop_app.pipeline import report_without_insights
 from desktop_app.settings import Settings
+
+BUDGETS = {"prompt": 700, "payload": 480, "around_payload": 220}
 
 
 def tokenizer():
@@ -57,13 +61,24 @@ def main(argv: list[str] | None = None) -> None:
     parts = {label: {"chars": len(text), "estimate": estimate_tokens(text),
                      "tokens": len(encode(text)) if encode else None}
              for label, text in (("payload", prompt.payload_json), ("system", prompt.system), ("user", prompt.user))}
+    totals = {}
+    if encode:
+        total = parts["system"]["tokens"] + parts["user"]["tokens"]
+        totals = {"prompt_tokens": total, "around_payload_tokens": total - parts["payload"]["tokens"],
+                  "budgets": BUDGETS}
     if args.json:
-        print(json.dumps({"day": day.isoformat(), "tokenizer": name, **parts}))
+        print(json.dumps({"day": day.isoformat(), "tokenizer": name, **parts, **totals}))
         return
     print(f"demo day {day}")
     for label, part in parts.items():
         counted = f", {part['tokens']} tokens ({name})" if encode else ""
         print(f"  {label:8} {part['chars']:6,} chars, estimate {part['estimate']:5}{counted}")
+    if totals:
+        for label, key, budget in (("prompt", "prompt_tokens", BUDGETS["prompt"]),
+                                   ("payload", None, BUDGETS["payload"]),
+                                   ("around", "around_payload_tokens", BUDGETS["around_payload"])):
+            value = totals[key] if key else parts["payload"]["tokens"]
+            print(f"  {label:8} {value:6} tokens, budget {budget} ({'ok' if value <= budget else 'OVER'})")
 
 
 if __name__ == "__main__":

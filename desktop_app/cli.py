@@ -136,9 +136,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if getattr(args, "show_prompt", False):
         return _show_prompt(settings, paths, day, specs=specs, demo=args.demo, store=store, as_json=args.json)
     send = not args.no_send and not args.demo and settings.telegram.enabled
+    from .cli_progress import spinner
+
     try:
-        report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline, store=store,
-                            send=send)
+        with spinner() as progress:  # on stderr, only when it is a terminal
+            report = run_report(settings, paths, day, specs=specs, demo=args.demo, offline=args.offline,
+                                store=store, send=send, progress=progress)
     except NoSourcesError as exc:
         raise UsageError(str(exc)) from exc
     if args.json:
@@ -162,7 +165,7 @@ def _show_prompt(settings, paths, day, *, specs, demo, store, as_json: bool) -> 
         prompt = render_prompt(settings, paths, report, history)
     except TemplateError as exc:
         raise UsageError(f"template error: {exc}") from exc
-    body = request_body(settings.insights, prompt)
+    body = request_body(settings.insights, prompt, paths=paths)
     if as_json:
         print(json.dumps(body, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -170,8 +173,10 @@ def _show_prompt(settings, paths, day, *, specs, demo, store, as_json: bool) -> 
     target = f"{redact_url(url)}/chat/completions" if url else \
         "nowhere: no LLM configured, the rules would write the insights"
     print(f"POST {target}")
+    response_format = (body.get("response_format") or {}).get("type", "none (plain text)")
+    cap = next(f"{key} {body[key]}" for key in ("max_tokens", "max_completion_tokens") if key in body)
     print(f"model: {body['model'] or '(not set)'} · temperature: {body['temperature']} · "
-          f"response_format: JSON schema 'daily_insights' (plain text if the server refuses it)")
+          f"response_format: {response_format} (the next form down if the server refuses it) · {cap} · streamed")
     for message in body["messages"]:
         print(f"\n----- {message['role']} -----")
         print(message["content"])

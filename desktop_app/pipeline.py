@@ -278,7 +278,8 @@ def build_report(settings: Settings, data: SourceData, day: dt.date, history: di
 
 
 def finish_report(report: Report, *, offline: bool, settings: Settings | None = None,
-                  paths: AppPaths | None = None, history: dict[dt.date, dict] | None = None) -> Report:
+                  paths: AppPaths | None = None, history: dict[dt.date, dict] | None = None,
+                  progress: Progress | None = None) -> Report:
     """Insights (AI when settings and paths allow it, else rules), then the rendered text and HTML."""
     if report.closed:  # one line says it all: no LLM call, no tokens spent
         from .insights.engine import InsightResult
@@ -286,7 +287,8 @@ def finish_report(report: Report, *, offline: bool, settings: Settings | None = 
 
         insights = InsightResult(rule_insights(report), "rules", "closed day")
     else:
-        insights = write_insights(report, settings=settings, paths=paths, history=history, offline=offline)
+        insights = write_insights(report, settings=settings, paths=paths, history=history, offline=offline,
+                                  progress=progress)
     report.insights, report.engine, report.engine_reason = insights.bullets, insights.engine, insights.reason
     redact_report(report)
     report.llm_model, report.llm_tokens, report.guard_dropped = insights.model, insights.usage, len(insights.dropped)
@@ -364,7 +366,7 @@ def run_report(
     if (send if alerts is None else alerts) and save and not demo:
         report.alerts = check_alerts(settings, store, report, data, scheduled=True)
     checkpoint("Writing insights…")
-    finish_report(report, offline=offline, settings=settings, paths=paths, history=history)
+    finish_report(report, offline=offline, settings=settings, paths=paths, history=history, progress=checkpoint)
     if save:
         checkpoint("Saving…")
         telegram = settings.telegram

@@ -5,6 +5,13 @@ against this server instead. It speaks just enough of the protocol: `GET /v1/mod
 `POST /v1/chat/completions`. Each completion request takes the next scripted `Reply` (or, when the
 script is empty, the `default` reply); every request body is kept in `requests` so a test can assert
 what left the PC.
+
+A request with `"stream": true` is answered as the real servers do, with server-sent events, one
+chunk per `chunk_chars` of the content; the faults a real server shows are scripted per reply:
+`chunk_delay` (a slow model), `byte_delay` (a sender that trickles one byte at a time, which per-read
+timeouts never catch), `runaway` (a model that keeps writing after its answer until the client hangs
+up) and `ignore_stream` (a plain JSON body although a stream was asked for). `bytes_sent` and
+`hangups` let a test see that the client stopped reading.
 """
 
 from __future__ import annotations
@@ -31,6 +38,14 @@ class Reply:
     usage: dict[str, int] | None = field(default_factory=lambda: {"prompt_tokens": 420, "completion_tokens": 80,
                                                                    "total_tokens": 500})
     model: str = "test-model"
+    chunk_chars: int = 8  # streamed content per event
+    chunk_delay: float = 0.0  # seconds between events
+    byte_delay: float = 0.0  # seconds between single bytes of the whole streamed body
+    runaway: str | None = None  # written again and again after the content, until the client hangs up
+    ignore_stream: bool = False
+    stall: float = 0.0  # seconds of silence after the content, before the stream ends
+    cut_after: int | None = None  # close the connection after this many events, mid-answer
+    finish_reason: str = "stop"
 
     @classmethod
     def json_insights(cls, bullets: list[str], **kwargs: Any) -> Reply:
@@ -67,6 +82,8 @@ class LLMServer:
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
         self._release = threading.Event()  # set on close: slow replies stop waiting
+        self.bytes_sent = 0  # streamed bytes written, all requests
+        self.hangups = 0  # streams the client closed before the server had finished
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="llm-test-server",
@@ -151,6 +168,10 @@ class LLMServer:
                 reply = server._next(request)
                 if reply.delay:
                     server._release.wait(reply.delay)
+                wants_stream = bool((request.json or {}).get("stream")) if request.body else False
+                if wants_stream and reply.raw is None and reply.status == 200 and not reply.ignore_stream:
+                    self._stream(reply, request)
+                    return
                 if reply.raw is not None:
                     body = reply.raw
                 else:
@@ -165,4 +186,65 @@ class LLMServer:
                     body = json.dumps(completion, ensure_ascii=False).encode()
                 self._send(reply.status, body, reply.headers)
 
+            def _stream(self, reply: Reply, request: Recorded) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                try:
+                    events = _events(reply, request)
+                    content_events = 1 + -(-len(reply.content or "") // reply.chunk_chars)
+                    for index, event in enumerate(events):
+                        if index == reply.cut_after:
+                            return  # the connection closes: no finish, no [DONE]
+                        if index == content_events and reply.stall and server._release.wait(reply.stall):
+                            raise ConnectionResetError("server closing")
+                        self._write(event, reply)
+                    if reply.runaway is not None:
+                        while not server._release.is_set():
+                            self._write(_chunk(reply, {"content": reply.runaway}), reply)
+                    self._write(b"data: [DONE]\n\n", reply)
+                except (BrokenPipeError, ConnectionResetError, OSError):
+                    with server._lock:
+                        server.hangups += 1
+
+            def _write(self, data: bytes, reply: Reply) -> None:
+                if reply.byte_delay:
+                    for index in range(len(data)):
+                        if server._release.wait(reply.byte_delay):
+                            raise ConnectionResetError("server closing")
+                        self.wfile.write(data[index:index + 1])
+                        self.wfile.flush()
+                        with server._lock:
+                            server.bytes_sent += 1
+                    return
+                if reply.chunk_delay and server._release.wait(reply.chunk_delay):
+                    raise ConnectionResetError("server closing")
+                self.wfile.write(data)
+                self.wfile.flush()
+                with server._lock:
+                    server.bytes_sent += len(data)
+
         return Handler
+
+
+def _chunk(reply: Reply, delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
+    event = {"id": "chatcmpl-stream", "object": "chat.completion.chunk", "created": 0, "model": reply.model,
+             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+    return b"data: " + json.dumps(event, ensure_ascii=False).encode() + b"\n\n"
+
+
+def _events(reply: Reply, request: Recorded) -> list[bytes]:
+    text = reply.content or ""
+    events = [_chunk(reply, {"role": "assistant", "content": ""})]
+    size = reply.chunk_chars
+    events += [_chunk(reply, {"content": text[i:i + size]}) for i in range(0, len(text), size)]
+    if reply.runaway is None:
+        events.append(_chunk(reply, {}, reply.finish_reason))
+        options = (request.json or {}).get("stream_options") or {}
+        if options.get("include_usage") and reply.usage is not None:
+            usage = {"id": "chatcmpl-stream", "object": "chat.completion.chunk", "created": 0, "model": reply.model,
+                     "choices": [], "usage": reply.usage}
+            events.append(b"data: " + json.dumps(usage).encode() + b"\n\n")
+    return events

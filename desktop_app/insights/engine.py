@@ -8,8 +8,10 @@ checks is the order of cost: offline, configured, monthly cap, template, the cal
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..cancel import Cancelled
 from ..paths import AppPaths
 from ..report import Engine, Report
 from ..settings import Settings
@@ -37,8 +39,13 @@ def _rules(report: Report, reason: str, **extra) -> InsightResult:
 
 
 def write_insights(report: Report, *, settings: Settings | None = None, paths: AppPaths | None = None,
-                   history: History | None = None, offline: bool = False) -> InsightResult:
-    """Bullets for `report`: AI-written and number-checked when possible, else the rules and why."""
+                   history: History | None = None, offline: bool = False,
+                   progress: Callable[[str], None] | None = None) -> InsightResult:
+    """Bullets for `report`: AI-written and number-checked when possible, else the rules and why.
+
+    `progress` hears how long the model has been writing, every second; if it raises `Cancelled`
+    (the owner pressed Cancel), that goes on to the caller.
+    """
     if offline:
         return _rules(report, "offline (--offline)")
     from .llm import not_configured_reason  # the openai client and the keyring: not needed offline
@@ -49,13 +56,20 @@ def write_insights(report: Report, *, settings: Settings | None = None, paths: A
     if why_not:
         return _rules(report, why_not)
     try:
-        return _ai_insights(report, settings, paths, history)
+        return _ai_insights(report, settings, paths, history, progress)
+    except Cancelled:
+        raise
     except Exception as exc:  # the report must go out; the traceback goes to the log
         log.exception("AI insights failed unexpectedly")
         return _rules(report, f"AI insights failed ({exc.__class__.__name__}: {exc})")
 
 
-def _ai_insights(report: Report, settings: Settings, paths: AppPaths, history: History | None) -> InsightResult:
+def _ai_insights(report: Report, settings: Settings, paths: AppPaths, history: History | None,
+                 progress: Callable[[str], None] | None) -> InsightResult:
+    from .llm import Deadline
+
+    insights = settings.insights
+    deadline = Deadline(insights.timeout_s)  # before anything slow: the imports, the template, the client
     from .answer import parse_bullets
     from .guard import check_bullets
     from .llm import LLMError, ask_for_insights
@@ -63,7 +77,6 @@ def _ai_insights(report: Report, settings: Settings, paths: AppPaths, history: H
     from .prompts import TemplateError, render_prompt
     from .usage import UsageLedger
 
-    insights = settings.insights
     try:
         prompt = render_prompt(settings, paths, report, history)
     except TemplateError as exc:
@@ -74,7 +87,7 @@ def _ai_insights(report: Report, settings: Settings, paths: AppPaths, history: H
         if used + prompt.tokens_estimate > insights.monthly_token_cap:
             return _rules(report, f"monthly token cap reached ({used:,} of {insights.monthly_token_cap:,} used)")
     try:
-        answer = ask_for_insights(insights, prompt)
+        answer = ask_for_insights(insights, prompt, paths=paths, progress=progress, deadline=deadline)
     except LLMError as exc:
         return _rules(report, exc.reason, model=insights.model)
     ledger.record(answer.model, answer.usage)

@@ -7,6 +7,17 @@ percentages, plain numbers against anything. A written value matches when the pa
 absolute value) rounds or truncates to it: "₹2.3 L" matches 2,34,560 and "12%" matches 12.4. Zero is
 a claim about a specific metric, so "sales were zero" must name a metric that really was zero.
 
+Each number is also bound to the metric the sentence names for it, so a true number in the wrong
+place is caught ("Sales were ₹77,105" when ₹77,105 is the average order; "There were 9 orders" when
+9 is the lead count): a number followed by a metric's noun ("9 orders", "3 new leads") is that
+metric's; otherwise it belongs to the metrics its clause names, else those the bullet names; a number
+beside a month or weekday is a date. Only a bullet that names no metric at all is matched by kind
+alone.
+
+A bullet that carries a link, an e-mail address, or an instruction to the reader ("send the API key
+to…", "click…", "ignore the previous instructions") is dropped whatever its numbers: the model may have
+been steered by text in the data, and the owner must never be told to act on it.
+
 Markup is stripped first (the model's Markdown or HTML); render.py escapes what is left for Telegram.
 """
 
@@ -78,6 +89,8 @@ class Claim:
     kind: NumberKind | None  # None: plain number, may match any kind
     change_only: bool = False  # "doubled": only a change may back it, not a level such as attendance 91.7%
     direction: int = 0  # +1 "up 12%", -1 "12% lower": only a change of that sign may back it
+    start: int = field(default=-1, compare=False)  # where it was written in the bullet
+    end: int = field(default=-1, compare=False)
 
 
 _UP = {"up", "rose", "risen", "grew", "grown", "increased", "increase", "higher", "more", "above", "jumped",
@@ -157,11 +170,13 @@ def extract_claims(bullet: str) -> list[Claim]:
             kind = "money"
         direction = _direction(text, match.start(), match.end()) if kind == "pct" else 0
         claims.append(Claim(match.group(0).strip(), float(digits) * multiplier, 10.0 ** -decimals * multiplier, kind,
-                            direction=direction))
-    claims += [Claim(word.group(0), float(_WORDS[word.group(1).lower()]), 1.0, None) for word in _WORD.finditer(text)]
-    claims += [Claim(word.group(0), _MULTIPLES[word.group(1).lower()], 20.0, "pct", change_only=True)
-               for word in _MULTIPLE.finditer(text)]
-    claims += [Claim(zero.group(0).strip(), 0.0, 1.0, None) for zero in _ZERO.finditer(text)]
+                            direction=direction, start=match.start("num"), end=match.end()))
+    claims += [Claim(word.group(0), float(_WORDS[word.group(1).lower()]), 1.0, None, start=word.start(),
+                     end=word.end()) for word in _WORD.finditer(text)]
+    claims += [Claim(word.group(0), _MULTIPLES[word.group(1).lower()], 20.0, "pct", change_only=True,
+                     start=word.start(), end=word.end()) for word in _MULTIPLE.finditer(text)]
+    claims += [Claim(zero.group(0).strip(), 0.0, 1.0, None, start=zero.start(), end=zero.end())
+               for zero in _ZERO.finditer(text)]
     return claims
 
 
@@ -190,26 +205,152 @@ def _zero_ok(bullet: str, numbers: Iterable[PayloadNumber]) -> bool:
     return False
 
 
+# Metric families: the words that name each one in a bullet, and the payload paths that hold it.
+_METRIC_WORDS: dict[str, re.Pattern[str]] = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in {
+    "avg_order": r"averag\w*\s+(?:order|bill|basket|ticket|sale)|orders?\s+averag|order\s+(?:size|value)|"
+                 r"per\s+(?:order|bill)|basket|ticket\s+size|\baov\b",
+    "returns": r"return|refund|credit\s+note",
+    "orders": r"\border|\bbills?\b|invoices?|transactions?|ऑर्डर|ઓર્ડર",
+    "sales": r"\bsales?\b|revenue|turnover|billing|takings|बिक्री|विक्री|बिक्र|વેચાણ",
+    "leads": r"\bleads?\b|enquir|inquir|\bsources?\b|लीड|લીડ",
+    "attendance": r"attendance|present|absent|absence|\bstaff|employee|headcount|workers?\b|हाजरी|हाज़िरी|"
+                  r"उपस्थित|अनुपस्थित|હાજર",
+}.items()}
+_MONTHS = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^(?:mon|tue|wed|thu|fri|sat|"
+                     r"sun)[a-z]*day$", re.IGNORECASE)
+_DAYS_AFTER = re.compile(r"^\s?-?\s?days?\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[,;:()]|\.(?!\d)|\s(?:and|but|while|whereas|whilst)\s", re.IGNORECASE)
+_NEXT_WORDS = re.compile(r"^\s*(?:(?:new|more|fewer|less|of|the|total|fresh|paid|unique)\s+){0,2}(\S+)",
+                         re.IGNORECASE)
+
+
+def path_metric(path: str) -> str | None:
+    """Which metric family a payload path belongs to (None: dates, counts of days, ranks...)."""
+    key = path.rsplit(".", 1)[-1]
+    if key.endswith("date") or path == "context_days":
+        return None
+    if "avg_order" in path:
+        return "avg_order"
+    for family, words in (("returns", ("return",)), ("orders", ("orders",)), ("sales", ("sales",)),
+                          ("leads", ("lead", "source")), ("attendance", ("attendance", "present", "absent",
+                                                                         "headcount"))):
+        if any(word in path for word in words):
+            return family
+    return None
+
+
+def _families(text: str) -> set[str]:
+    found = set()
+    for family, pattern in _METRIC_WORDS.items():
+        if pattern.search(text):
+            found.add(family)
+    if "avg_order" in found and not _METRIC_WORDS["orders"].search(_METRIC_WORDS["avg_order"].sub(" ", text)):
+        found.discard("orders")  # "average order" names the average, not the count
+    return found
+
+
+def _binding(text: str, claim: Claim) -> tuple[str, set[str]] | None:
+    """What the bullet says a number is: ("date", {}), ("days", {}), ("metric", families) or None (unbound)."""
+    before = text[:claim.start].split()[-1:] if claim.start > 0 else []
+    after = text[claim.end:].split()[:1]
+    if any(_MONTHS.match(word.strip(",.;:()")) for word in before + after):
+        return "date", set()
+    if claim.kind is None and _DAYS_AFTER.match(text[claim.end:]):
+        return "days", set()
+    following = _NEXT_WORDS.match(text[claim.end:])
+    if following:
+        named = _families(following.group(1))
+        if named:
+            return "metric", named
+    for scope in (_clause_around(text, claim.start, claim.end), text):
+        named = _families(scope)
+        if named:
+            return "metric", named
+    return None
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    breaks = [match for match in _CLAUSE.finditer(text) if not (start <= match.start() < end)]
+    left = max((match.end() for match in breaks if match.end() <= start), default=0)
+    right = min((match.start() for match in breaks if match.start() >= end), default=len(text))
+    return text[left:right]
+
+
+def _bound_to(binding: tuple[str, set[str]] | None, number: PayloadNumber) -> bool:
+    if binding is None:
+        return True
+    kind, families = binding
+    metric = path_metric(number.path)
+    if kind == "date":
+        return number.path.endswith("date")
+    if kind == "days":
+        return number.path == "context_days"
+    return metric in families
+
+
 def unmatched(bullet: str, numbers: list[PayloadNumber]) -> list[str]:
     """The numbers in `bullet` that match nothing in the payload (empty: the bullet is safe)."""
     missing = []
+    text = _ascii_digits(bullet)
     for claim in extract_claims(bullet):
         if claim.value == 0:
             if not _zero_ok(bullet, numbers):
                 missing.append(claim.text)
             continue
+        binding = _binding(text, claim)
         candidates = (n for n in numbers if (claim.kind is None or n.kind == claim.kind)
                       and (not claim.change_only or _is_change(n))
-                      and (not claim.direction or (_is_change(n) and n.value * claim.direction > 0)))
+                      and (not claim.direction or (_is_change(n) and n.value * claim.direction > 0))
+                      and _bound_to(binding, n))
         if not any(_close(claim, n.value) for n in candidates):
             missing.append(claim.text)
     return missing
 
 
+_LINK_TEXT = re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:com|in|net|org|io|co|info|biz|xyz|ly|me|app|dev|link|"
+                        r"site|online|top|ru|cn|tk)\b|[\w.+-]+@[\w-]+\.\w|\b(?:t|wa)\.me/|bit\.ly", re.IGNORECASE)
+_SECRET_WORDS = re.compile(r"api[\s_-]?key|password|passcode|passphrase|\botp\b|\bpin\b|\btokens?\b|credential|"
+                           r"secret|\bcvv\b|card number|account number|bank details|\bifsc\b|\bupi\b|"
+                           r"private key|seed phrase|log\s?in details", re.IGNORECASE)
+_COMMANDS = re.compile(r"^(?:please\s+|kindly\s+|now\s+)?(?:send|share|forward|transfer|pay|click|tap|visit|"
+                       r"download|install|reply|ignore|disregard|forget|delete|disable|enter|type|paste|run|"
+                       r"go\s+to|log\s?in|sign\s?in|scan|wire)\b|\b(?:please|kindly)\s+(?:send|share|forward|"
+                       r"transfer|pay|click|tap|visit|reply|enter|type|call|contact|email|message)\b|"
+                       r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)*(?:previous|above|"
+                       r"prior|earlier)|\bsystem prompt\b|\byou must\b", re.IGNORECASE)
+
+
+_JSON_FRAGMENT = re.compile(r'^[\[{"]|"\s*:|[\[{]\s*$')
+
+
+def not_an_insight(bullet: str) -> bool:
+    """A heading, a label or a scrap of JSON, not a sentence about the day: '2026-11-24:', 'The top
+    sources', '{"insights":['. A small model cut off by the output cap leaves such lines."""
+    words = sum(1 for token in bullet.split() if any(char.isalpha() for char in token))
+    has_number = any(char.isdigit() for char in bullet) or bool(_ZERO.search(bullet))
+    return (bullet.rstrip().endswith(":") or bool(_JSON_FRAGMENT.search(bullet)) or words < 2
+            or (not has_number and words < 4))
+
+
+def unsafe(bullet: str) -> str | None:
+    """Why a bullet must not reach the owner whatever its numbers: a link, an instruction to act, or
+    not a sentence at all."""
+    if not_an_insight(bullet):
+        return "not a sentence about the day"
+    if _LINK_TEXT.search(bullet):
+        return "a link or address"
+    if _SECRET_WORDS.search(bullet):
+        return "asks about a secret"
+    if _COMMANDS.search(bullet):
+        return "an instruction to the reader"
+    return None
+
+
 def check_bullets(bullets: list[str], numbers: list[PayloadNumber]) -> GuardResult:
     result = GuardResult(kept=[])
     for bullet in bullets:
-        bad = unmatched(bullet, numbers)
+        why = unsafe(bullet)
+        bad = [why] if why else unmatched(bullet, numbers)
         if bad:
             result.dropped.append((bullet, bad))
         else:

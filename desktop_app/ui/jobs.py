@@ -421,6 +421,13 @@ def prompt_preview(ctx: TaskContext, settings: Settings, paths: AppPaths, histor
         return render_prompt(settings, scratch_paths, report, history)
 
 
+def template_problems(ctx: TaskContext, templates: dict[str, str]) -> list[str]:
+    """Why edited prompt templates would not render (each check is bounded in time and size)."""
+    from ..insights.prompts import check_template
+
+    return [problem for name, text in templates.items() if (problem := check_template(name, text))]
+
+
 def endpoint_test(ctx: TaskContext, settings: Settings):
     from ..insights.llm import check_endpoint
 

@@ -43,6 +43,7 @@ def error_lines(exc: ValidationError) -> list[tuple[str, str]]:
 class SettingsDialog(QDialog):
     saved = Signal(object)  # the Settings now in settings.toml
     secrets_saved = Signal(list)  # problems (empty = all written)
+    prompt_checked = Signal(list)  # problems with edited prompt templates (empty = fine), after OK
 
     def __init__(self, settings: Settings, paths: AppPaths, parent: QWidget | None = None, *,
                  telegram_client_factory=None, history_path: Path | None = None):
@@ -166,12 +167,31 @@ class SettingsDialog(QDialog):
         settings = self.validated()
         if settings is None:
             return
-        problems = self.insights.template_problems()
-        if problems:
-            self.error.setText("Please fix the prompt: " + "; ".join(problems))
-            self.error.show()
-            self.tabs.setCurrentWidget(self.insights)
+        edited = self.insights.changed_templates()
+        if not edited:
+            self._save(settings)
             return
+        # Rendering a template can take up to its time budget: never on the GUI thread.
+        self.buttons.setEnabled(False)
+
+        def checked(problems: list[str]) -> None:
+            self.buttons.setEnabled(True)
+            self.prompt_checked.emit(problems)
+            if problems:
+                self.error.setText("Please fix the prompt: " + "; ".join(problems))
+                self.error.show()
+                self.tabs.setCurrentWidget(self.insights)
+            else:
+                self._save(settings)
+
+        def failed(exc: BaseException) -> None:
+            self.buttons.setEnabled(True)
+            checked([f"the prompt could not be checked ({exc})"])
+
+        run_in_background("prompt check", jobs.template_problems, edited, parent=self, on_success=checked,
+                          on_failure=failed)
+
+    def _save(self, settings: Settings) -> None:
         try:
             save_settings(settings, self.paths.settings_file)
             self._save_templates()

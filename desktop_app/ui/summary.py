@@ -445,10 +445,15 @@ class SummaryWindow(QMainWindow):
             self.step_label.setText("Starting…")
 
     def add_step(self, step: str) -> None:
-        """Show the step now running, after the ones already done."""
-        self._steps.append(step)
+        """Show the step now running, after the ones already done. "Writing insights… (model is writing,
+        12 s of 60 s)" only updates the step running ("Writing insights…"): it replaces it."""
+        base = step.partition("…")[0]
+        if self._steps and "…" in step and self._steps[-1].partition("…")[0] == base:
+            self._steps[-1] = step
+        else:
+            self._steps.append(step)
         tick = "<span style='color:#2E7D32'>✓</span>"
-        done = "".join(f"{tick} {escape(s.rstrip('…'))} &nbsp; " for s in self._steps[-4:-1])
+        done = "".join(f"{tick} {escape(s.partition('…')[0])} &nbsp; " for s in self._steps[-4:-1])
         self.step_label.setText(f"{done}<b>{escape(step)}</b>")
 
     def show_cancelling(self) -> None:

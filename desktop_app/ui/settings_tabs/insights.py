@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...insights.llm import PROVIDER_PRESETS
-from ...insights.prompts import TEMPLATE_NAMES, check_template, default_template, load_template
+from ...insights.prompts import TEMPLATE_NAMES, default_template, load_template
 from ...paths import AppPaths
 from ...secrets import Secret
 from ...settings import InsightsSettings, Settings
@@ -217,9 +217,6 @@ class InsightsTab(QWidget):
         self.template_edit.setPlainText(default_template(self.template_choice.currentData()))
         self.prompt_message.setText("Back to the default; your version is kept as a .bak file when you press OK.")
 
-    def template_problems(self) -> list[str]:
-        return [problem for name, text in self.templates.items() if (problem := check_template(name, text))]
-
     def changed_templates(self) -> dict[str, str]:
         """Templates that differ from what is on disk now: the dialog saves (or resets) these on OK."""
         if self.paths is None:
@@ -230,11 +227,7 @@ class InsightsTab(QWidget):
         settings = self.current_settings()
         if settings is None or self.paths is None or self.history_path is None:
             return
-        problems = self.template_problems()
-        if problems:
-            self.prompt_message.setText(f"<span style='color:#C62828'>{problems[0]}</span>")
-            return
-        self.prompt_message.setText("Rendering the latest report…")
+        self.prompt_message.setText("Rendering the latest report…")  # a broken template fails there, off this thread
 
         def show(rendered) -> None:
             self.prompt_message.setText("")

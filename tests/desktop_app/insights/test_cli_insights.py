@@ -48,7 +48,8 @@ def test_show_prompt_json_is_the_request_body(llm_server, seed_files, capsys):
     body = json.loads(capsys.readouterr().out)
     paths = app_paths()
     report, history = report_without_insights(settings, paths, DAY, specs=specs(seed_files))
-    assert body == request_body(settings.insights, render_prompt(settings, paths, report, history))
+    assert body == request_body(settings.insights, render_prompt(settings, paths, report, history), paths=paths)
+    assert body["stream"] is True and body["max_tokens"] == 960  # Hindi: a larger cap
     assert body["temperature"] == 0.7 and "Hindi" in body["messages"][0]["content"]
     assert llm_server.requests == []
 
@@ -92,13 +93,15 @@ def fresh_source(tmp_path, settings: Settings) -> SourceSettings:
 
 def test_doctor_checks_the_endpoint(llm_server, tmp_path, capsys):
     settings = ai_settings(llm_server)
-    llm_server.default = Reply(content="OK")
+    llm_server.default = Reply.json_insights(["OK"])
     configure(settings.model_copy(update={"sources": [fresh_source(tmp_path, settings)]}))
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "AI insights:\n" in out
     assert f"  endpoint: {llm_server.base_url} (provider custom)" in out
-    assert "  reachable: 2 model(s) listed\n  model 'test-model' is listed\n  test completion: 'OK'" in out
+    assert ("  reachable: 2 model(s) listed\n  model 'test-model' is listed\n"
+            "  structured output: JSON schema honoured\n  output cap: sent as max_tokens\n"
+            "  test completion: 'OK'") in out
     assert [r.path for r in llm_server.requests] == ["/v1/models", "/v1/chat/completions"]
 
 
@@ -113,3 +116,50 @@ def test_doctor_without_an_llm_is_fine(tmp_path, capsys):
     configure(Settings(sources=[fresh_source(tmp_path, Settings())]))
     assert main(["doctor"]) == 0
     assert "AI insights:\n  off (no LLM configured); the rules write the insights" in capsys.readouterr().out
+
+
+def _generate_in_a_terminal(args: list[str], stderr_is_tty: bool) -> tuple[str, str]:
+    """Run the real CLI in a child with stderr on a pseudo-terminal (or a pipe); stdout is always a pipe."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "160"}
+    command = [sys.executable, "-m", "desktop_app", *args]
+    if not stderr_is_tty:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
+        return done.stdout, done.stderr
+    leader, follower = pty.openpty()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower, env=env)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out = child.stdout.read().decode()
+    child.wait(timeout=60)
+    os.close(leader)
+    return out, seen.decode(errors="replace")
+
+
+def test_generate_shows_a_spinner_on_a_terminal_and_nothing_in_a_pipe(llm_server, seed_files):
+    import pytest
+
+    pytest.importorskip("termios", reason="pseudo-terminals are POSIX only")
+    configure(ai_settings(llm_server, timeout_s=20))
+    llm_server.default = Reply.json_insights(["Sales were ₹5,501 from 3 orders.", "Attendance was 75%."],
+                                             chunk_delay=0.2, chunk_chars=10)  # about 2 s of writing
+    args = ["generate", "--date", DAY.isoformat(), "--json", *source_args(seed_files)]
+    out, terminal = _generate_in_a_terminal(args, stderr_is_tty=True)
+    assert json.loads(out)["engine"] == "ai", json.loads(out)["engine_reason"]  # stdout stays clean JSON for scripts
+    assert "Writing insights… (test-model is writing, " in terminal
+    assert any(frame in terminal for frame in "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏") and "0:0" in terminal  # a spinner, seconds
+    out, piped = _generate_in_a_terminal(args, stderr_is_tty=False)
+    assert json.loads(out)["engine"] == "ai"
+    assert "Writing insights" not in piped and "⠋" not in piped

@@ -70,7 +70,7 @@ def test_plain_text_bullets_are_parsed_and_cleaned(llm_server, seed_files):
     assert elapsed < 5 + 2
 
 
-def test_a_400_on_response_format_is_retried_as_plain_text(llm_server, seed_files):
+def test_a_400_on_response_format_steps_down_to_plain_text(llm_server, seed_files):
     def reject_schema(request):
         if "response_format" in request.json:
             return Reply.error(400, "response_format is not supported by this server")
@@ -79,9 +79,11 @@ def test_a_400_on_response_format_is_retried_as_plain_text(llm_server, seed_file
     llm_server.default = reject_schema
     report, elapsed = timed_run(ai_settings(llm_server), seed_files)
     assert report.engine == "ai" and len(report.insights) == 3
-    first, second = (request.json for request in llm_server.completions)
-    assert "response_format" in first and "response_format" not in second
-    assert first["messages"] == second["messages"]
+    first, second, third = (request.json for request in llm_server.completions)
+    assert first["response_format"]["type"] == "json_schema"
+    assert second["response_format"]["type"] == "json_object"
+    assert "response_format" not in third
+    assert first["messages"] == third["messages"]
     assert elapsed < 5 + 2
 
 
@@ -89,7 +91,7 @@ def test_a_400_without_a_schema_too_falls_back_to_rules(llm_server, seed_files):
     llm_server.default = Reply.error(400, "bad model")
     report, elapsed = timed_run(ai_settings(llm_server), seed_files)
     assert_rules(report, "HTTP 400")
-    assert len(llm_server.completions) == 2
+    assert len(llm_server.completions) == 3  # JSON schema, JSON mode, plain text: each refused
     assert elapsed < 5 + 2
 
 

@@ -39,7 +39,7 @@ def test_a_remote_endpoint_without_a_key_is_refused_before_any_call():
 
 
 def test_check_endpoint_reports_reachable_listed_and_a_test_completion(llm_server):
-    llm_server.default = Reply(content="OK")
+    llm_server.default = Reply.json_insights(["OK"])
     check = check_endpoint(ai_settings(llm_server))
     assert check.ok and check.configured
     assert check.lines == [
@@ -47,6 +47,8 @@ def test_check_endpoint_reports_reachable_listed_and_a_test_completion(llm_serve
         "API key: none needed (local server; a placeholder is sent)",
         "reachable: 2 model(s) listed",
         "model 'test-model' is listed",
+        "structured output: JSON schema honoured",
+        "output cap: sent as max_tokens",
         check.lines[-1],
     ]
     assert check.lines[-1].startswith("test completion: 'OK' in ")
@@ -109,3 +111,21 @@ def test_the_monthly_cap_stops_calls_once_reached(paths, llm_server, seed_files)
     assert capped.engine == "rules"
     assert capped.engine_reason == "monthly token cap reached (1,000 of 1,200 used)"
     assert len(llm_server.completions) == 2
+
+
+def test_the_insights_tab_test_button_says_what_the_endpoint_supports(qtbot, llm_server, paths):
+    """llama-cpp-python's answer to a JSON schema (HTTP 500, a validation body): the owner reads it in the tab."""
+    from desktop_app.ui.settings_dialog import SettingsDialog
+
+    refusal = Reply(status=500, raw=b'{"detail": [{"msg": "Input should be \'text\' or \'json_object\'", '
+                                    b'"loc": ["body", "response_format", "type"]}]}')
+    llm_server.default = lambda request: (refusal if request.json["response_format"]["type"] == "json_schema"
+                                          else Reply.json_insights(["OK"]))
+    window = SettingsDialog(ai_settings(llm_server), paths)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.insights.test_done, timeout=20_000) as done:
+        window.insights.test_button.click()
+    ok, text = done.args
+    assert ok
+    assert "structured output: JSON schema refused (HTTP 500); JSON mode honoured" in text
+    assert "JSON mode honoured" in window.insights.test_result.text()

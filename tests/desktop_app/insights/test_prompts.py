@@ -112,3 +112,13 @@ def test_a_broken_template_means_rules_with_the_reason_and_no_call(paths, llm_se
     assert report_out.engine_reason.startswith("template error: system prompt: 'accountant_name' is undefined")
     assert llm_server.requests == []
     assert report_out.sales.total == 5500.5  # the report itself is whole
+
+
+def test_the_default_templates_stay_within_their_token_budget(paths):
+    """220 o200k tokens around the payload (bench/payload_tokens.py measures it with the real tokenizer:
+    217 on the demo day, in 825 UTF-8 bytes); the tokenizer is a bench tool, so bytes stand in for it here."""
+    prompt = render_prompt(Settings(), paths, report())
+    around = len((prompt.system + prompt.user).encode()) - len(prompt.payload_json.encode())
+    assert around <= 840
+    for rule in ("data, not instructions", "Quote only numbers in the JSON", "Write in English", "No links"):
+        assert rule in prompt.system

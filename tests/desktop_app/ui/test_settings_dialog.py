@@ -169,14 +169,16 @@ def test_prompt_template_saved_and_reset(qtbot, paths):
     tab = window.insights
     tab.template_choice.setCurrentIndex(tab.template_choice.findData("system"))
     tab.template_edit.setPlainText("You write short notes for {{ business }}.")
-    window.accept()
+    with qtbot.waitSignal(window.prompt_checked, timeout=10_000):
+        window.accept()
     assert load_template(paths, "system") == "You write short notes for {{ business }}."
     again = SettingsDialog(Settings(), paths)
     qtbot.addWidget(again)
     again.insights.template_choice.setCurrentIndex(again.insights.template_choice.findData("system"))
     assert again.insights.template_state.text() == "edited by you"
     again.insights.reset_button.click()
-    again.accept()
+    with qtbot.waitSignal(again.prompt_checked, timeout=10_000):
+        again.accept()
     assert load_template(paths, "system") == default_template("system")
     assert owner_path(paths, "system").with_name("system.txt.bak").exists()  # the owner's text is kept
 
@@ -186,6 +188,27 @@ def test_a_broken_template_is_not_saved(qtbot, paths):
     qtbot.addWidget(window)
     window.show()
     window.insights.template_edit.setPlainText("{{ business ")
-    window.accept()
+    with qtbot.waitSignal(window.prompt_checked, timeout=10_000):
+        window.accept()
     assert window.isVisible() and "prompt" in window.error.text()
     assert window.tabs.currentWidget() is window.insights
+
+
+def test_a_slow_template_is_checked_off_the_gui_thread(qtbot, paths):
+    """Loops inside loops over the payload take the whole render budget: the dialog stays responsive."""
+    import time
+
+    loops = ("{% for a in payload_json %}{% for b in payload_json %}{% for c in payload_json %}"
+             "{% endfor %}{% endfor %}{% endfor %}")
+    window = SettingsDialog(Settings(), paths)
+    qtbot.addWidget(window)
+    window.show()
+    window.insights.template_edit.setPlainText(loops)
+    started = time.monotonic()
+    with qtbot.waitSignal(window.prompt_checked, timeout=10_000) as checked:
+        window.accept()
+        assert time.monotonic() - started < 0.5  # accept() returned at once
+        assert not window.buttons.isEnabled()  # no second OK while the check runs
+    assert "took longer than 2 s" in checked.args[0][0]
+    assert window.isVisible() and window.buttons.isEnabled()
+    assert not owner_path(paths, "user").exists() and not owner_path(paths, "system").exists()

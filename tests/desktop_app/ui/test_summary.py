@@ -126,6 +126,21 @@ def test_steps_are_listed_while_generating(qtbot):
     assert not window.progress_row.isVisible() and window.generate_button.isEnabled()
 
 
+def test_the_model_writing_updates_its_step_with_the_seconds(qtbot):
+    window = SummaryWindow()
+    qtbot.addWidget(window)
+    window.set_busy(True)
+    for step in ("Reading Shop orders…", "Computing KPIs…", "Writing insights…",
+                 "Writing insights… (llama is reading the prompt, 1 s of 60 s)",
+                 "Writing insights… (llama is writing, 40 tokens, 12 s of 60 s)"):
+        window.add_step(step)
+    text = window.step_label.text()
+    assert "<b>Writing insights… (llama is writing, 40 tokens, 12 s of 60 s)</b>" in text
+    assert text.count("Writing insights") == 1 and "✓</span> Computing KPIs" in text
+    window.add_step("Saving…")
+    assert "✓</span> Writing insights &nbsp;" in window.step_label.text()
+
+
 def test_trend_skips_closed_days_and_days_without_reports():
     reports = [make_report(DAY - dt.timedelta(days=offset)) for offset in (0, 1, 2, 5)]
     dates, series = trend_series(reports, DAY, closed=frozenset({DAY - dt.timedelta(days=2)}))
