@@ -149,7 +149,7 @@ def _context(report: Report, history: History | None, is_open: Callable[[dt.date
                 for _day, body in rows]
 
     table = {
-        "day": [day.day for day, _body in rows],
+        "date": [day.day for day, _body in rows],  # day of the month; "date" marks them as dates for the guard
         "sales": column("sales", "total", _money),
         "leads": column("leads", "count"),
         "attendance_pct": column("attendance", "rate_pct", _pct),
@@ -189,10 +189,10 @@ def _goals(report: Report) -> dict[str, Any] | None:
                      "per_day_needed": amount(goal.needed_per_day) if goal.metric == "sales" else
                      (None if goal.needed_per_day is None else round(goal.needed_per_day, 1)),
                      "projected": amount(goal.projection) if goal.open_days_left and goal.metric == "sales" else None,
-                     "reached_on": goal.met_on[5:] if goal.met_on else None}
+                     "reached_date": goal.met_on[5:] if goal.met_on else None}
+        if goal.needed_per_day is not None:  # under the goal's own name: the guard binds "5 open days" to it
+            entry["open_days_left"] = goal.open_days_left
         block[goal.metric] = _compact(entry)
-    if block:
-        block["open_days_left"] = report.goals[0].open_days_left
     return block or None
 
 
@@ -210,8 +210,9 @@ def _drivers(report: Report) -> dict[str, Any] | None:
 
 
 def _branches(report: Report) -> list[dict[str, Any]] | None:
-    return [_compact({"name": clean_label(line.branch), "total": _money(line.total), "orders": line.orders,
-                      "change_pct": _pct(line.change_pct)}) for line in report.branches] or None
+    # "sales" in the keys: the number guard binds "Naroda's sales were ₹92,210" to these paths
+    return [_compact({"name": clean_label(line.branch), "sales": _money(line.total), "orders": line.orders,
+                      "sales_change_pct": _pct(line.change_pct)}) for line in report.branches] or None
 
 
 def _corrections(report: Report) -> dict[str, Any] | None:
@@ -318,7 +319,7 @@ def _kind(path: tuple[str, ...]) -> NumberKind:
         return "money"
     if path[0] in _EXPLAINED and len(path) > 2 and path[1] == "sales":
         return "money"
-    if path[0] == "branches" and key == "total":
+    if path[0] == "branches" and key == "sales":
         return "money"
     return "count"
 

@@ -70,7 +70,7 @@ def test_seven_day_context_skips_closed_days():
     history[DAY - dt.timedelta(days=2)] = {"sales": {"total": 0.0, "orders": 0}, "attendance": {"rate_pct": 0.0}}
     payload = build_payload(report(), history, is_open=BusinessSettings().is_open)  # closed on Sunday 22nd
     context = payload["last_7_days"]
-    assert context["day"] == [17, 18, 19, 20, 21, 23]
+    assert context["date"] == [17, 18, 19, 20, 21, 23]
     assert context["sales"] == [100000] * 6 and 0 not in context["sales"]
     assert "anomalies" not in build_payload(report(total=300000.0))  # a busy day alone is not a weekday anomaly
 
@@ -124,21 +124,26 @@ def test_the_demo_payload_with_goals_and_drivers_fits_480_o200k_tokens_even_with
 
 def test_the_guard_accepts_goal_driver_and_anomaly_numbers():
     from desktop_app.insights.guard import check_bullets
-    from desktop_app.report import Anomaly, Driver, GoalProgress
+    from desktop_app.report import Anomaly, BranchLine, Driver, GoalProgress
 
     day = report()
     day.goals = [GoalProgress("sales", 4_000_000, 3_521_960, 88.0, 20, 5, 95_608, 4_402_450)]
     day.drivers = [Driver("sales", "previous", "2026-11-23", -23_900, "product", "Cement bags", -27_520, 115.1)]
     day.anomalies = [Anomaly("sales", 560_000, 200_000, 2.8, 8, "high", "Tuesday", "2.8× a normal Tuesday")]
-    numbers = payload_numbers(build_payload(day))
+    day.branches = [BranchLine("Naroda", 92_210, 22, 4_191, 100_000, -7.8)]
+    history = {DAY - dt.timedelta(days=3): {"sales": {"total": 198_460.0, "orders": 41}}}
+    numbers = payload_numbers(build_payload(day, history))
     checked = check_bullets([
         "Month to date sales are ₹35.2 lakh, 88% of the ₹40 lakh target; ₹95,608 a day is needed on the 5 open "
         "days left.",
-        "Cement bags fell ₹27,520 against Monday.",
+        "Sales of cement bags fell ₹27,520 against Monday.",
         "Sales were 2.8 times a normal Tuesday (₹2 lakh).",
+        "Naroda's sales were ₹92,210 from 22 orders, down 7.8%.",
+        "The best day of the week was Saturday 21 Nov with sales of ₹1.98 lakh.",
         "Sales reached ₹44 lakh of the ₹50 lakh target.",  # 50 lakh is not in the data
     ], numbers)
-    assert len(checked.kept) == 3 and checked.dropped[0][1] == ["₹50 lakh"]
+    assert checked.dropped == [("Sales reached ₹44 lakh of the ₹50 lakh target.", ["₹50 lakh"])]
+    assert len(checked.kept) == 5
 
 
 def test_a_day_with_every_block_is_trimmed_to_the_budget_oldest_context_first(paths):
