@@ -134,6 +134,10 @@ def alert_html(report: Report, fired: Fired) -> str:
            f"<i>Rule: {escape(fired.rule.text, quote=False)}</i>"
 
 
+def alert_text(report: Report, fired: Fired) -> str:
+    return f"🔔 Alert — {report.business}\n{fired.message}\nRule: {fired.rule.text}"
+
+
 class AlertLog:
     """Which rules fired on which day: the once-per-rule-per-day memory, in the history database."""
 
@@ -148,7 +152,7 @@ class AlertLog:
                                 (day.isoformat(),)).fetchall()
         return [row["message"] for row in rows]
 
-    def record(self, report: Report, fired: Sequence[Fired], destinations: Sequence[str],
+    def record(self, report: Report, fired: Sequence[Fired], destinations: Sequence[str | tuple[str, str]],
                now: dt.datetime) -> list[Fired]:
         """Record each rule not yet fired today and queue its message; returns the ones that are new."""
         new = []
@@ -157,7 +161,8 @@ class AlertLog:
                 if self._insert(conn, report.date, item, now):
                     new.append(item)
                     if destinations:
-                        Outbox.enqueue_alert_in(conn, report.date, alert_html(report, item), destinations, now=now)
+                        Outbox.enqueue_alert_in(conn, report.date, alert_html(report, item), alert_text(report, item),
+                                                destinations, now=now)
         return new
 
     @staticmethod
@@ -190,9 +195,9 @@ def check_alerts(settings, store: HistoryStore, report: Report, data, *, schedul
         now = dt.datetime.combine(report.date, dt.time(23, 59), zone)
     fired = evaluate(rules, report, now, scheduled=scheduled, last_lead_at=last_lead_at(data, report.date),
                      open_hours=_open_hours(settings.alerts.open_hours))
-    telegram = settings.telegram
-    destinations = telegram.destinations if telegram.enabled and not report.demo else []
-    log_.record(report, fired, destinations, now)
+    from .channels.registry import delivery_targets
+
+    log_.record(report, fired, [] if report.demo else delivery_targets(settings), now)
     return log_.fired_on(report.date)
 
 

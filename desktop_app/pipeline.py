@@ -335,11 +335,11 @@ def run_report(
 ) -> Report:
     """Read every source, compute the KPIs, write insights, render, and save to history.
 
-    With `send` (and Telegram enabled), the report's delivery rows are written in the same
-    transaction as the report; `desktop_app.delivery.send_pending` sends them. `hold_until`
+    With `send`, the report's delivery rows (one per enabled channel's destination) are written in
+    the same transaction as the report; `desktop_app.delivery.send_pending` sends them. `hold_until`
     keeps them back for the owner's approval until then (they go out by themselves at that time).
     Demo reports are never queued. `alerts` (default: `send`) checks the alert rules as a scheduled
-    run does; a rule fires once a day, queued to Telegram when it is set up.
+    run does; a rule fires once a day, queued to every enabled channel.
     """
     notify = progress or (lambda step: None)
 
@@ -369,8 +369,9 @@ def run_report(
     finish_report(report, offline=offline, settings=settings, paths=paths, history=history, progress=checkpoint)
     if save:
         checkpoint("Saving…")
-        telegram = settings.telegram
-        destinations = telegram.destinations if send and telegram.enabled and not demo else []
+        from .channels.registry import delivery_targets
+
+        destinations = delivery_targets(settings) if send and not demo else []
         held_back = hold_back_reason(settings, report, store.path) if destinations else None
         if held_back:
             log.info("report for %s saved, not sent: %s", day, held_back)

@@ -23,6 +23,9 @@ class Secret(StrEnum):
     TELEGRAM_API_HASH = "telegram_api_hash"
     TELEGRAM_BOT_TOKEN = "telegram_bot_token"
     TELEGRAM_SESSION = "telegram_session"
+    EMAIL_PASSWORD = "email_password"
+    SLACK_WEBHOOK_URL = "slack_webhook_url"
+    WHATSAPP_TOKEN = "whatsapp_token"
 
 
 ENV_FALLBACK: dict[Secret, str] = {
@@ -30,6 +33,9 @@ ENV_FALLBACK: dict[Secret, str] = {
     Secret.TELEGRAM_API_ID: "BO_TELEGRAM_API_ID",
     Secret.TELEGRAM_API_HASH: "BO_TELEGRAM_API_HASH",
     Secret.TELEGRAM_BOT_TOKEN: "BO_TELEGRAM_BOT_TOKEN",
+    Secret.EMAIL_PASSWORD: "BO_EMAIL_PASSWORD",
+    Secret.SLACK_WEBHOOK_URL: "BO_SLACK_WEBHOOK_URL",
+    Secret.WHATSAPP_TOKEN: "BO_WHATSAPP_TOKEN",
 }
 
 

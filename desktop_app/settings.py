@@ -274,6 +274,81 @@ class TelegramSettings(_Section):
         return cleaned
 
 
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+_PHONE = re.compile(r"^\+?[1-9]\d{7,14}$")
+
+
+def _emails(value: list[str]) -> list[str]:
+    cleaned = [item.strip() for item in value if item.strip()]
+    for item in cleaned:
+        if not _EMAIL.match(item):
+            raise ValueError(f"'{item}' is not an email address like owner@example.com")
+    return cleaned
+
+
+class EmailSettings(_Section):
+    enabled: bool = Field(False, description="Send each report by email.")
+    smtp_host: str = Field("", description="Outgoing mail server, e.g. smtp.gmail.com or smtp.office365.com.")
+    smtp_port: int = Field(587, ge=1, le=65535, description="587 for STARTTLS, 465 for TLS from the start.")
+    security: Literal["starttls", "tls"] = Field(
+        "starttls", description="starttls (port 587) or tls (implicit TLS, port 465); mail never goes unencrypted.")
+    username: str = Field("", description="Login for the mail server (usually your address); the password or "
+                          "app password is kept in the OS keyring.")
+    sender: str = Field("", description="From address; empty = the username.")
+    recipients: list[str] = Field(default_factory=list, description="Who gets the report (one or more addresses).")
+    attach_xlsx: bool = Field(False, description="Attach the day's KPIs as an Excel file.")
+    ca_file: str = Field("", description="A CA certificate file for a mail server with a private certificate; "
+                         "empty = the system's trusted CAs.")
+    timeout_seconds: int = Field(30, ge=1, le=300, description="Seconds to wait for the mail server.")
+
+    _recipients = field_validator("recipients")(lambda value: _emails(value))
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        return _emails([value])[0] if value.strip() else ""
+
+
+class SlackSettings(_Section):
+    enabled: bool = Field(False, description="Post each report to Slack (the incoming webhook URL is kept in the "
+                          "OS keyring).")
+    channel_label: str = Field("", description="Which channel the webhook posts to, e.g. #daily-numbers (shown "
+                               "in the outbox only; the webhook decides).")
+    timeout_seconds: int = Field(20, ge=1, le=300, description="Seconds to wait for Slack.")
+
+
+class WhatsAppSettings(_Section):
+    enabled: bool = Field(False, description="Send each report on WhatsApp (Business Cloud API; the access token "
+                          "is kept in the OS keyring).")
+    phone_number_id: str = Field("", description="Phone number ID from Meta's WhatsApp Manager (not the number).")
+    recipients: list[str] = Field(default_factory=list, description="WhatsApp numbers with country code, e.g. "
+                                  "+919812345678.")
+    template_name: str = Field("daily_business_summary", description="Name of your approved utility template "
+                               "(see the README for its text).")
+    template_language: str = Field("en", description="Language code the template was approved in (en, en_US, hi).")
+    full_report: bool = Field(True, description="After the template, also send the full report as text (arrives "
+                              "only within 24 hours of the owner's last reply).")
+    api_base: str = Field("https://graph.facebook.com/v21.0", description="Graph API address and version.")
+    timeout_seconds: int = Field(20, ge=1, le=300, description="Seconds to wait for WhatsApp.")
+
+    @field_validator("recipients")
+    @classmethod
+    def _recipients(cls, value: list[str]) -> list[str]:
+        cleaned = [item.strip().replace(" ", "").replace("-", "") for item in value if item.strip()]
+        for item in cleaned:
+            if not _PHONE.match(item):
+                raise ValueError(f"'{item}' is not a phone number with country code like +919812345678")
+        return cleaned
+
+    @field_validator("phone_number_id")
+    @classmethod
+    def _phone_id(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.isdigit():
+            raise ValueError(f"'{value}' is not a phone number ID (digits only, from WhatsApp Manager)")
+        return value
+
+
 class Settings(_Section):
     business: BusinessSettings = Field(default_factory=BusinessSettings, description="Your business.")
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings, description="Attendance counting.")
@@ -281,6 +356,10 @@ class Settings(_Section):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings, description="When reports are made.")
     insights: InsightsSettings = Field(default_factory=InsightsSettings, description="AI insights (optional).")
     telegram: TelegramSettings = Field(default_factory=TelegramSettings, description="Telegram delivery.")
+    email: EmailSettings = Field(default_factory=EmailSettings, description="Email delivery (SMTP).")
+    slack: SlackSettings = Field(default_factory=SlackSettings, description="Slack delivery (incoming webhook).")
+    whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings,
+                                       description="WhatsApp delivery (Business Cloud API).")
     goals: GoalSettings = Field(default_factory=GoalSettings, description="Monthly targets.")
     alerts: AlertSettings = Field(default_factory=AlertSettings, description="Alerts sent at once when a rule fires.")
     sources: list[SourceSettings] = Field(default_factory=list, description="Data sources (export files).")
