@@ -110,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--force-tray", action="store_true",
                      help="use a tray icon even where Qt reports no system tray (headless benchmarks and tests)")
 
+    from .cli_sources import add_parser as add_sources_parser
+
+    add_sources_parser(commands, _date)
+
     seed = commands.add_parser("import-seed", help="adopt a folder from the original script")
     seed.add_argument("folder", type=Path, help="folder with data/, .env and business_summary_log.csv")
     return parser
@@ -422,6 +426,7 @@ def _doctor_insights(settings) -> bool:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    from .live import LiveSources
     from .pipeline import read_sources, today_in
     from .source_cache import SourceCache
 
@@ -440,21 +445,40 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         _doctor_channels(settings)
         _doctor_insights(settings)
         return EXIT_PARTIAL
-    data = read_sources(settings, specs, day, cache=SourceCache(paths.cache))
+    live = LiveSources.for_paths(paths, fetch_on_read=False)
+    data = read_sources(settings, specs, day, cache=SourceCache(paths.cache), live=live)
     print(f"sources (freshness judged for {day}):")
     for status in data.statuses:
         span = f"{status.first_date} .. {status.last_date}" if status.first_date else "no dates"
         print(f"  [{status.status}] {status.name} ({status.domain})")
-        print(f"      file: {status.path}")
+        print(f"      {'file' if status.kind == 'file' else 'address'}: {status.path}")
         rows = status.rows if status.rows is not None else "–"
         print(f"      format: {status.connector or 'not recognised'}; rows: {rows}; dates: {span}")
+        if status.fetched_at:
+            print(f"      last good fetch: {status.fetched_at.replace('T', ' ')[:16]}")
         if status.message:
             print(f"      {status.message}")
     for warning in data.warnings:
         print(f"  note: {warning}")
+    services_ok = _doctor_services(live, specs)
     telegram_ok = _doctor_telegram(settings, paths) & _doctor_channels(settings)
     insights_ok = _doctor_insights(settings)
-    return EXIT_OK if telegram_ok and insights_ok and all(s.status == "ok" for s in data.statuses) else EXIT_PARTIAL
+    return EXIT_OK if telegram_ok and insights_ok and services_ok and all(s.status == "ok" for s in data.statuses) \
+        else EXIT_PARTIAL
+
+
+def _doctor_services(live, specs) -> bool:
+    """Each live source: reachable, authorised, one page read (nothing is stored by this check)."""
+    from .cli_sources import check
+
+    ok = True
+    for spec in (spec for spec in specs if spec.is_service):
+        passed, lines = check(live, spec, rows=3)
+        ok &= passed
+        print(f"live source {spec.name} ({spec.kind}): {lines[0]}")
+        for line in lines[1:]:
+            print(f"      {line}")
+    return ok
 
 
 def _doctor_telegram(settings, paths) -> bool:
@@ -528,7 +552,14 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "channels": cmd_channels,
     "telegram": cmd_telegram,
     "gui": cmd_gui,
+    "sources": lambda args: _cmd_sources(args),
 }
+
+
+def _cmd_sources(args: argparse.Namespace) -> int:
+    from .cli_sources import cmd_sources
+
+    return cmd_sources(args)
 
 
 def _is_settings_error(exc: BaseException) -> bool:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomlkit
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from tomlkit.exceptions import ParseError
 
 from connectors.base import SourceSpec
@@ -108,28 +108,75 @@ class BusinessSettings(_Section):
 class SourceSettings(_Section):
     name: str = Field(description="A name for this source, used in warnings and errors.")
     domain: Literal["sales", "leads", "attendance"] = Field(description="What the file holds.")
-    path: str = Field(description="Path of the export file.")
+    kind: str = Field("file", description="file, or a live service: google_sheets, shopify, woocommerce.")
+    path: str = Field("", description="Path of the export file (kind = file).")
     format: str = Field("auto", description="auto, a preset (shopify, woocommerce, zkteco...), csv, json or excel.")
     enabled: bool = Field(True, description="Set to false to keep a source listed but unused.")
     columns: dict[str, str] = Field(
         default_factory=dict, description="Canonical name = column in the file, when the header is not recognised."
     )
-    options: dict[str, str | int | float | bool] = Field(
-        default_factory=dict, description="Reader options: date_format, delimiter, encoding, sheet, decimal."
+    options: dict[str, str | int | float | bool | list[str]] = Field(
+        default_factory=dict, description="Reader options: date_format, delimiter, encoding, sheet, decimal, "
+        "header_row; for Tally: sales_voucher_types, return_voucher_types, gst.",
+    )
+    filter: dict[str, list[str]] = Field(
+        default_factory=dict, description="Read only rows whose column holds one of the values, e.g. "
+        'voucher_type = ["Sales", "GST Supply"].',
     )
     branch: str = Field("", description="Branch this source belongs to (e.g. Naroda); its bills are its own.")
 
-    @field_validator("path")
+    url: str = Field("", description="For a live service: the shop domain, site URL or sheet link.")
+    backfill_days: int = Field(60, ge=1, le=3650, description="For a live service: days fetched on first connection.")
+    overlap_days: int = Field(3, ge=0, le=90, description="For a live service: each fetch re-reads this many "
+                              "days before the last one (orders are edited).")
+    service: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="Extra connection fields a live service declares (never secrets)."
+    )
+
+    @field_validator("filter", mode="before")
     @classmethod
-    def _path(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("the path is empty")
+    def _filter(cls, value: Any) -> Any:
+        """`voucher_type = "Sales"` means the list ["Sales"]."""
+        if isinstance(value, dict):
+            return {key: [item] if isinstance(item, str) else item for key, item in value.items()}
         return value
 
-    def spec(self) -> SourceSpec:
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        kind = value.strip().lower()
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", kind):
+            raise ValueError(f"'{value}' is not a source kind; use file, google_sheets, shopify or woocommerce")
+        return kind
+
+    @field_validator("service")
+    @classmethod
+    def _no_secrets(cls, value: dict[str, str | int | float | bool]) -> dict[str, str | int | float | bool]:
+        for key in value:
+            if any(word in key.lower() for word in SECRET_WORDS):
+                raise ValueError(f"'{key}' looks like a secret: secrets are kept in the OS keyring, never in "
+                                 "settings.toml (enter it in Settings → Sources, or `sources connect NAME`)")
+        return value
+
+    @model_validator(mode="after")
+    def _where(self) -> SourceSettings:
+        if self.kind == "file" and not self.path.strip():
+            raise ValueError("the path is empty")
+        if self.kind != "file" and not self.url.strip():
+            raise ValueError(f"a {self.kind} source needs url (the shop domain, site URL or sheet link)")
+        return self
+
+    def spec(self, timezone: str | None = None) -> SourceSpec:
+        service: dict[str, object] = {}
+        if self.kind != "file":
+            service = {**self.service, "url": self.url.strip(), "backfill_days": self.backfill_days,
+                       "overlap_days": self.overlap_days}
+            if timezone:
+                service["timezone"] = timezone
         return SourceSpec(
             name=self.name, domain=self.domain, path=self.path, format=self.format,
-            columns=dict(self.columns), options=dict(self.options),
+            columns=dict(self.columns), options=dict(self.options), kind=self.kind, service=service,
+            filter={key: tuple(values) for key, values in self.filter.items()},
         )
 
 
@@ -365,7 +412,7 @@ class Settings(_Section):
     sources: list[SourceSettings] = Field(default_factory=list, description="Data sources (export files).")
 
     def specs(self) -> list[SourceSpec]:
-        return [source.spec() for source in self.sources if source.enabled]
+        return [source.spec(self.business.timezone) for source in self.sources if source.enabled]
 
 
 SOURCES_EXAMPLE = """\
@@ -384,7 +431,17 @@ unit_price = "UnitPrice"
 [sources.options]
 date_format = "%d/%m/%Y %H:%M"
 
-Secrets (API keys, Telegram tokens) are never written here: they live in the OS keyring."""
+A live service instead of a file (the report fetches its own data; see README "Live sources"):
+
+[[sources]]
+name = "Shopify"
+domain = "sales"
+kind = "shopify"           # file | google_sheets | shopify | woocommerce
+url = "my-shop.myshopify.com"
+backfill_days = 60         # fetched on first connection
+overlap_days = 3           # re-read before the last fetch, since orders are edited
+
+Secrets (API keys, Telegram tokens, shop tokens) are never written here: they live in the OS keyring."""
 
 
 def _format_error(path: Path, exc: ValidationError) -> str:
@@ -470,11 +527,13 @@ def _dump_value(value: Any) -> Any:
 
 def _source_table(source: SourceSettings) -> tomlkit.items.Table:
     table = tomlkit.table()
-    for key in ("name", "domain", "path", "format", "enabled"):
+    keys = ("name", "domain", "path", "format", "enabled") if source.kind == "file" else \
+        ("name", "domain", "kind", "url", "backfill_days", "overlap_days", "format", "enabled")
+    for key in keys:
         table.add(key, getattr(source, key))
     if source.branch:
         table.add("branch", source.branch)
-    for key in ("columns", "options"):
+    for key in ("columns", "options", "filter", "service"):
         mapping = getattr(source, key)
         if mapping:
             inner = tomlkit.table()

@@ -283,6 +283,7 @@ class SourcePreview:
     parsed_columns: list[str]
     parsed_rows: list[list[str]]
     notes: list[str]
+    connector_key: str = ""
 
 
 def format_choices(domain: str) -> list[tuple[str, str]]:
@@ -306,7 +307,8 @@ def preview_source(ctx: TaskContext, spec) -> SourcePreview:
         raise
     if looks_binary(" ".join(str(c) for c in raw.columns)):
         raise SourceReadError(spec.name, BINARY_HINT)
-    label = recognise(spec).label
+    connector = recognise(spec)
+    label = connector.label
     frame = read.frame.drop(columns=[c for c in read.frame.columns if c in CONTACT_COLUMNS], errors="ignore")
     shown = [c for c in frame.columns if c != "_row"]
 
@@ -327,7 +329,8 @@ def preview_source(ctx: TaskContext, spec) -> SourcePreview:
         raw_rows=[[str(v) for v in row] for row in raw.head(PREVIEW_ROWS).itertuples(index=False)],
         parsed_columns=shown,
         parsed_rows=[[cell(v) for v in row] for row in frame[shown].head(PREVIEW_ROWS).itertuples(index=False)],
-        notes=[str(issue) for issue in read.issues[:5]] + list(read.warnings),
+        notes=list(read.notes) + [str(issue) for issue in read.issues[:5]] + list(read.warnings),
+        connector_key=connector.key,
     )
 
 
