@@ -118,10 +118,13 @@ class SourceEditor(QDialog):
                                     "file, or type a pattern such as %d/%m/%Y.")
         self.enabled = QPushButton("Used in reports", checkable=True, checked=True)
         self.name.setPlaceholderText("e.g. Shop sales, IndiaMART leads")
+        self.branch = QLineEdit()
+        self.branch.setPlaceholderText("optional, e.g. Naroda: this file's bills are that branch's own")
         browse.setText("&Browse…")
         form.addRow(_buddy("&Name", self.name), self.name)
         form.addRow(_buddy("&Holds", self.domain), self.domain)
         form.addRow(_buddy("&Kind", self.kind), self.kind)
+        form.addRow(_buddy("Br&anch", self.branch), self.branch)
         form.addRow(_buddy("&File", self.path), path_row)
         self._path_row = path_row
         form.addRow(_buddy("F&ormat", self.format), self.format)
@@ -190,6 +193,7 @@ class SourceEditor(QDialog):
             self.path.setText(source.path)
             self.date_format.set_value(str(source.options.get("date_format", "")))
             self.enabled.setChecked(source.enabled)
+            self.branch.setText(source.branch)
         self._extra_options = {k: v for k, v in (source.options if source else {}).items()
                                if k != "date_format" and k not in OWNED_OPTIONS}
         if source is not None:
@@ -224,7 +228,7 @@ class SourceEditor(QDialog):
                               path=self.path.text().strip() if kind == "file" else "", kind=kind, **live,
                               format=self.format.currentData() or "auto",
                               enabled=self.enabled.isChecked(), columns=columns, options=options,
-                              filter=self.register.filters())
+                              filter=self.register.filters(), branch=self.branch.text().strip())
 
     def _kind_changed(self, source: SourceSettings | None, refresh: bool = True) -> None:
         """A file shows its path; a service its fields; a sheet keeps the file's format and columns."""
