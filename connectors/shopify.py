@@ -29,7 +29,7 @@ from .parsing import filled
 from .presets import SURE, _currencies, _has_all, _name_bonus, _require, _with_user_columns
 from .service_util import base_url, business_time, iso_utc, missing_fields, with_vendor_issues
 
-API_VERSION = "2025-10"
+API_VERSION = "2026-10"  # Shopify keeps a version at least 12 months; [sources.service] api_version overrides
 PAGE_SIZE = 250
 MAX_THROTTLE_WAITS = 20
 ORDERS_QUERY = """
