@@ -225,6 +225,15 @@ class TelegramSettings(_Section):
         return cleaned
 
 
+class BotSettings(_Section):
+    enabled: bool = Field(False, description="Answer commands and questions in Telegram while the app runs.")
+    allowed_chats: list[int] = Field(
+        default_factory=list, description="Chat ids the bot answers; filled by pairing (`business-orchestrator bot "
+        "pair`). Anyone else gets no reply.",
+    )
+    per_minute: int = Field(6, ge=1, le=60, description="Most messages answered per chat per minute.")
+
+
 class Settings(_Section):
     business: BusinessSettings = Field(default_factory=BusinessSettings, description="Your business.")
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings, description="Attendance counting.")
@@ -233,6 +242,7 @@ class Settings(_Section):
     insights: InsightsSettings = Field(default_factory=InsightsSettings, description="AI insights (optional).")
     telegram: TelegramSettings = Field(default_factory=TelegramSettings, description="Telegram delivery.")
     sources: list[SourceSettings] = Field(default_factory=list, description="Data sources (export files).")
+    bot: BotSettings = Field(default_factory=BotSettings, description="Telegram bot that answers questions.")
 
     def specs(self) -> list[SourceSpec]:
         return [source.spec() for source in self.sources if source.enabled]
