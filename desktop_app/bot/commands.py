@@ -93,6 +93,10 @@ class Bot:
             log.exception("bot: answering failed")
             return "Sorry, I could not answer that; the details are in the log on the PC."
 
+    def handle_local(self, text: str) -> str:
+        """The same answer for the owner at the PC (`ask`): no allow-list, no rate limit."""
+        return self._answer(text.strip())
+
     def _pair(self, chat_id: int) -> None:
         with self._lock:
             on_disk = load_settings(self.paths.settings_file) if self.paths.settings_file.exists() else self.settings

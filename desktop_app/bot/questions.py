@@ -92,7 +92,7 @@ class Questions:
     def __init__(self, store: HistoryStore):
         self.store = store
 
-    def answer(self, kind: str, period: str = "today", day: dt.date | None = None, top: int = 3) -> Answer:
+    def answer(self, kind: str, period: str = "today", day: dt.date | None = None, top: int = 5) -> Answer:
         latest = self.store.latest_date()
         if latest is None:
             return Answer(kind, ["I have no reports yet: the first evening report starts the history."])
