@@ -73,7 +73,7 @@ def test_lead_sources_hide_contact_details_and_keep_the_counts(bot, history):
     reply = bot.handle(OWNER, "leads by source today")
     assert "98765" not in reply and "(contact hidden)" in reply
     by_source = history[LAST].leads.by_source
-    assert f"from IndiaMART: {by_source['IndiaMART']}" in reply
+    assert f"1. IndiaMART: {by_source['IndiaMART']}" in reply
     assert INJECTION[:20] in reply  # shown as a label (cut), never obeyed
 
 
