@@ -134,7 +134,7 @@ class Questions:
         return notes
 
     def _totals(self, frame: pd.DataFrame, first: dt.date, last: dt.date, label: str, top: int) -> Answer:
-        answer = Answer("totals", [f"{label.capitalize() if label[0].isalpha() else label}:"])
+        answer = Answer("totals", [f"{label[:1].upper()}{label[1:]}:"])
         self._add(answer, "sales", frame["sales"].sum(min_count=1), "money", "Sales")
         self._add(answer, "orders", frame["orders"].sum(min_count=1), "count", "Orders")
         self._add(answer, "leads", frame["leads"].sum(min_count=1), "count", "New leads")
@@ -149,7 +149,7 @@ class Questions:
     def _compare(self, frame: pd.DataFrame, first: dt.date, last: dt.date, label: str, top: int) -> Answer:
         before_first, before_last = previous_range(first, last)
         before = history_frame(self.store, before_first, before_last)
-        answer = Answer("compare", [f"{label} against the {len(before)} reported days before:"])
+        answer = Answer("compare", [f"{label[:1].upper()}{label[1:]} against the {len(before)} reported days before:"])
         if before.empty:
             answer.lines = [f"I have no reports before {first.isoformat()} to compare {label} with."]
             return answer
@@ -168,6 +168,11 @@ class Questions:
                 line += f" ({'up' if change >= 0 else 'down'} {abs(change):g}%)"
             answer.lines.append(line)
             answer.facts[column] = {"now": float(now), "before": float(then)}
+            if column == "sales":
+                per_day, per_day_before = now / frame["sales"].count(), then / before["sales"].count()
+                self._number(answer, "sales.avg_day", per_day, "money")
+                self._number(answer, "sales.avg_day_before", per_day_before, "money")
+                answer.lines.append(f"Sales a day: {money(per_day)} vs {money(per_day_before)}")
         answer.lines += self._gaps(frame, first, last)
         return answer
 
