@@ -92,3 +92,17 @@ def test_no_history_is_said_plainly(settings):
     bot = Bot(settings, paths(), offline=True)
     assert "no reports yet" in bot.handle(OWNER, "/today")
     assert "no reports yet" in bot.handle(OWNER, "best day this month")
+
+
+def test_ask_on_the_command_line_gives_the_bot_s_answer(history, settings, capsys):
+    from desktop_app.cli import main
+    from desktop_app.settings import save_settings
+
+    save_settings(settings, paths().settings_file)
+    assert main(["ask", "--offline", "best day this month"]) == 0
+    printed = capsys.readouterr().out
+    bot = Bot(settings, paths(), offline=True)
+    assert printed.strip() == bot.handle(OWNER, "best day this month")
+    assert money(max(sales_on(i) for i in range(10, 40))) in printed
+    assert main(["bot", "pair"]) == 0
+    assert "within 10 minutes" in capsys.readouterr().out
