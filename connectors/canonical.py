@@ -152,7 +152,8 @@ def date_column(
 
 def _no_column(spec: SourceSpec, what: str, keys: tuple[str, ...], raw: pd.DataFrame) -> SourceReadError:
     expected = "; ".join(expected_columns(spec.domain, k) for k in keys)
-    hint = ("; if the column names are not on the first row, remove the lines above them"
+    hint = ("; if the column names are not on the first row, set header_row to the row they are on (Register "
+            "layout in this source's settings) or remove the lines above them"
             if len(raw.columns) <= 2 else "")
     return SourceReadError(
         spec.name,

@@ -23,6 +23,15 @@ from .canonical import canonicalise
 from .columns import resolve_columns
 from .parsing import decode, filled, first_row, sniff_delimiter
 from .quoting import cut, cut_message, quoted
+from .registers import (
+    SCAN_ROWS,
+    HeaderLayout,
+    apply_filter,
+    below_titles,
+    find_header,
+    header_row_option,
+    text_rows,
+)
 from .xlsx import sheet_facts
 
 # Option set by registry.preview(): read only this many records.
@@ -86,25 +95,66 @@ def read_csv_table(
     del raw
     if not text.strip():
         raise SourceReadError(spec.name, f"{spec.file.name} is empty: export it again")
-    delimiter = sniff_delimiter(text, str(spec.options.get("delimiter") or "") or None)
-    frame = _parse_csv(spec, io.StringIO(text, newline=""), delimiter, usecols, None,
-                       tail=_unfinished_line(text, text[-65536:], delimiter))
+    delimiter = sniff_delimiter(below_titles(text), str(spec.options.get("delimiter") or "") or None)
+    layout = csv_layout(spec, text, delimiter)
+    frame = _parse_csv(spec, io.StringIO(text, newline=""), delimiter, usecols, None, layout=layout,
+                       tail=_unfinished_line(text, text[-65536:], delimiter, layout))
     return reduce(frame) if reduce is not None else frame
+
+
+def csv_layout(spec: SourceSpec, text: str, delimiter: str) -> HeaderLayout | None:
+    """Where the header is when it is not the first line (title rows above it), else None."""
+    head = text_rows(text, delimiter)
+    layout = find_header(head, header_row_option(spec))
+    if layout.row == 0 and not layout.sub:
+        return None
+    if layout.row >= len(head):
+        raise SourceReadError(spec.name, f"header_row {layout.row + 1} is past the first {len(head)} rows of "
+                                         f"{spec.file.name}")
+    width = max((len(row) for row in head[layout.row:]), default=0)
+    names = list(layout.names) + [f"Unnamed: {i}" for i in range(len(layout.names), width)]
+    return HeaderLayout(layout.row, layout.sub, tuple(names), len(layout.names))
+
+
+def _check_overflow(spec: SourceSpec, frame: pd.DataFrame, layout: HeaderLayout | None, delimiter: str) -> None:
+    """A row with values past the header's last column cannot be lined up with it.
+
+    Title rows make pandas take its column count from names we give it, padded so that rows
+    ending in empty fields still parse; a value in that padding is a row with one value too many
+    (an unquoted "1,200" or "Sharma, Sons"): reading it would shift its amount, so it is refused
+    with the sentence a header on row 1 gets from the tokenizer.
+    """
+    if layout is None:
+        return
+    padded = [c for c in layout.padded if c in frame.columns]
+    if not padded:
+        return
+    filled_cells = frame[padded].fillna("").astype("str").apply(lambda col: col.str.strip() != "")
+    extra = filled_cells.any(axis=1)
+    if not extra.any():
+        return
+    row = extra[extra].index[0]
+    saw = max(layout.names.index(c) for c in padded if filled_cells.at[row, c]) + 1
+    exc = pd.errors.ParserError(f"Expected {layout.width} fields in line {row}, saw {saw}")
+    raise SourceReadError(spec.name, csv_error_sentence(spec.file.name, exc, delimiter, layout.row + 1), row=int(row))
 
 
 def _parse_csv(
     spec: SourceSpec, source: Any, delimiter: str, usecols: Collection[str] | None, encoding: str | None,
-    reduce: Reducer | None = None, *, tail: tuple[str, int] | None = None,
+    reduce: Reducer | None = None, layout: HeaderLayout | None = None, *, tail: tuple[str, int] | None = None,
 ) -> pd.DataFrame:
     """pandas' C parser with our conventions; with `reduce`, chunk by chunk (memory stays small).
 
     `tail` is (last line, header width) when the file does not end with a line break: then a last
     row with fewer values than the header was cut off mid-write (an interrupted export or copy).
     """
-    wanted = set(usecols) if usecols is not None else None
+    wanted = set(usecols) | set(layout.padded if layout else ()) if usecols is not None else None
+    placed = {"header": None, "names": list(layout.names), "skiprows": layout.data_start} if layout else {}
+    first = layout.first_data_row if layout else 2  # the spreadsheet row of the first record
     try:
         reader = pd.read_csv(
             source,
+            **placed,
             sep=delimiter,
             dtype="str",
             keep_default_na=False,
@@ -116,22 +166,25 @@ def _parse_csv(
             chunksize=CHUNK_ROWS if reduce is not None else None,
         )
         if reduce is None:
-            frame = _tidy(reader, 2)
+            frame = _tidy(reader, first)
+            _check_overflow(spec, frame, layout, delimiter)
             last_row = int(frame.index[-1]) if len(frame) else None
         else:
-            parts, start, notes = [], 2, []
+            parts, start, notes = [], first, []
             with reader:
                 for chunk in reader:
                     size = len(chunk)
                     tidy = _tidy(chunk, start)
+                    _check_overflow(spec, tidy, layout, delimiter)
                     notes += tidy.attrs.get("notes", [])
                     parts.append(reduce(tidy))
                     start += size
             frame = pd.concat(parts) if len(parts) > 1 else parts[0]
             frame.attrs["notes"] = notes
-            last_row = start - 1 if start > 2 else None
+            last_row = start - 1 if start > first else None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise SourceReadError(spec.name, csv_error_sentence(spec.file.name, exc, delimiter)) from exc
+        header_row = layout.row + 1 if layout else 1
+        raise SourceReadError(spec.name, csv_error_sentence(spec.file.name, exc, delimiter, header_row)) from exc
     if tail is not None:
         _check_last_line(spec, tail, delimiter, last_row)
     return frame
@@ -141,16 +194,22 @@ _FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _EOF_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 
 
-def csv_error_sentence(name: str, exc: Exception, delimiter: str) -> str:
-    """pandas' tokenizer message ("C error: Expected 3 fields in line 10, saw 4") as a person would say it."""
+def csv_error_sentence(name: str, exc: Exception, delimiter: str, header_row: int = 1) -> str:
+    """pandas' tokenizer message ("C error: Expected 3 fields in line 10, saw 4") as a person would say it.
+
+    pandas counts file lines, title rows above a header included, so its line is the spreadsheet row.
+    """
     text = str(exc)
     shown = "a tab" if delimiter == "\t" else quoted(delimiter)
     fields = _FIELDS.search(text)
     if fields:
         expected, line, saw = (int(n) for n in fields.groups())
-        return (f"row {line} of {name} has {saw} values but its first row has {expected} column"
+        header = "its first row" if header_row == 1 else f"its header (row {header_row})"
+        wrong = ("the first row is a title rather than the column names" if header_row == 1
+                 else f"row {header_row} is not the header (set header_row in this source's settings)")
+        return (f"row {line} of {name} has {saw} values but {header} has {expected} column"
                 f"{'s' if expected != 1 else ''}, so the columns cannot be lined up: a value in that row may "
-                f"contain {shown} without quotes, or the first row is a title rather than the column names; "
+                f"contain {shown} without quotes, or {wrong}; "
                 f"fix that row in the file (or export it again)")
     quote = _EOF_QUOTE.search(text)
     if quote:
@@ -161,11 +220,22 @@ def csv_error_sentence(name: str, exc: Exception, delimiter: str) -> str:
     return f"cannot read {name} as CSV ({cut_message(text)}): check that it is a CSV export"
 
 
-def _unfinished_line(head: str, end: str, delimiter: str) -> tuple[str, int] | None:
-    """(last line, number of header columns) when the text does not end with a line break."""
+def _unfinished_line(
+    head: str, end: str, delimiter: str, layout: HeaderLayout | None = None
+) -> tuple[str, int] | None:
+    """(last line, number of header columns) when the text does not end with a line break.
+
+    The header is the first row, or the row `layout` found below title rows (whose own width, not
+    the title's, is what a complete row has).
+    """
     if not end or end.endswith(("\n", "\r")):
         return None
-    return end.rsplit("\n", 1)[-1].rsplit("\r", 1)[-1], len(first_row(head[:65536], delimiter))
+    if layout is not None:
+        rows = text_rows(head, delimiter)
+        width = len(rows[layout.row]) if layout.row < len(rows) else len(layout.names)
+    else:
+        width = len(first_row(head[:65536], delimiter))
+    return end.rsplit("\n", 1)[-1].rsplit("\r", 1)[-1], width
 
 
 def _check_last_line(spec: SourceSpec, tail: tuple[str, int], delimiter: str, row: int | None) -> None:
@@ -241,10 +311,11 @@ def _read_csv_streaming(
         return None
     # sniff_delimiter looks at the first 65,536 characters and at whether the whole text ends a line.
     sample = text if whole else text[:65536] + last.decode("latin-1")
-    delimiter = sniff_delimiter(sample, str(spec.options.get("delimiter") or "") or None)
+    delimiter = sniff_delimiter(below_titles(sample), str(spec.options.get("delimiter") or "") or None)
     try:
-        tail = _unfinished_line(text, end.decode("utf-8", errors="replace"), delimiter)
-        return _parse_csv(spec, spec.file, delimiter, usecols, "utf-8", reduce, tail=tail)
+        layout = csv_layout(spec, sample, delimiter)
+        tail = _unfinished_line(text, end.decode("utf-8", errors="replace"), delimiter, layout)
+        return _parse_csv(spec, spec.file, delimiter, usecols, "utf-8", reduce, layout, tail=tail)
     except UnicodeDecodeError:
         return None  # not UTF-8 after all, somewhere past the head
 
@@ -318,11 +389,16 @@ def read_json_table(spec: SourceSpec) -> pd.DataFrame:
 
 
 def read_excel_table(spec: SourceSpec) -> pd.DataFrame:
-    """First sheet (or options["sheet"]) as mixed objects: parse dates and amounts per cell later."""
+    """First sheet (or options["sheet"]) as mixed objects: parse dates and amounts per cell later.
+
+    The header is found below any title rows (see registers.py); the index stays the spreadsheet row.
+    """
     sheet = spec.options.get("sheet", 0)
+    nrows = _nrows(spec)
     try:
-        frame = pd.read_excel(
-            spec.file, sheet_name=sheet, dtype=object, nrows=_nrows(spec), engine="openpyxl"
+        grid = pd.read_excel(
+            spec.file, sheet_name=sheet, dtype=object, header=None, engine="openpyxl",
+            nrows=nrows + SCAN_ROWS + 2 if nrows is not None else None,
         )
     except ValueError as exc:
         if "not found" in str(exc).lower():  # "Worksheet named 'x' not found"
@@ -333,8 +409,16 @@ def read_excel_table(spec: SourceSpec) -> pd.DataFrame:
         raise
     except Exception as exc:  # BadZipFile, zlib.error, EOFError, KeyError, openpyxl's own: a damaged file
         raise _damaged_workbook(spec, exc) from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    layout = find_header(grid.head(SCAN_ROWS).to_numpy().tolist(), header_row_option(spec))
+    if layout.row >= max(len(grid), 1):
+        raise SourceReadError(spec.name, f"header_row {layout.row + 1} is past the last row ({len(grid)}) of "
+                                         f"{spec.file.name}")
+    frame = grid.iloc[layout.data_start:]
+    if nrows is not None:
+        frame = frame.iloc[:nrows]
+    frame = frame.copy()
+    frame.columns = list(layout.names) if layout.names else [str(c).strip() for c in frame.columns]
+    frame.index = pd.RangeIndex(layout.first_data_row, len(frame) + layout.first_data_row)
     frame = _apply_sheet_facts(spec, frame, sheet)
     return _drop_blank_rows(frame)
 
@@ -346,7 +430,10 @@ def _damaged_workbook(spec: SourceSpec, exc: Exception) -> SourceReadError:
 
 
 def _apply_sheet_facts(spec: SourceSpec, frame: pd.DataFrame, sheet: object) -> pd.DataFrame:
-    """Fill merged blocks down and mark formulas Excel never calculated (see xlsx.py)."""
+    """Fill merged blocks down and mark formulas Excel never calculated (see xlsx.py).
+
+    Rows are spreadsheet rows: blocks in the title or header rows above the data are left alone.
+    """
     facts = sheet_facts(spec.file, sheet if isinstance(sheet, (int, str)) else 0)
     if not facts.merged and not facts.uncalculated:
         return frame
@@ -355,7 +442,7 @@ def _apply_sheet_facts(spec: SourceSpec, frame: pd.DataFrame, sheet: object) -> 
     width = len(frame.columns)
     filled_rows: dict[str, list[int]] = {}
     for top, left, bottom, _right in facts.merged:
-        if left >= width or bottom <= top or bottom < first or top > last or top < 2:
+        if left >= width or bottom <= top or bottom < first or top > last or top < first:
             continue
         column = frame.columns[left]
         value = frame.at[top, column] if top in frame.index else None
@@ -384,14 +471,13 @@ def _ref(col: int, row: int) -> str:
 
 
 def excel_header(path: Any) -> tuple[str, ...]:
-    """Header row of the first sheet, read cheaply in read-only mode (for probing)."""
+    """Header row of the first sheet (below any title rows), read cheaply in read-only mode (for probing)."""
     import openpyxl
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        for row in wb.worksheets[0].iter_rows(max_row=1, values_only=True):
-            return tuple("" if v is None else str(v).strip() for v in row)
-        return ()
+        rows = [list(row) for row in wb.worksheets[0].iter_rows(max_row=SCAN_ROWS, values_only=True)]
+        return find_header(rows).names if rows else ()
     finally:
         wb.close()
 
@@ -411,7 +497,7 @@ class TableConnector:
         return 10 if probe.suffix in self.suffixes else 0
 
     def read(self, spec: SourceSpec) -> SourceFrame:
-        raw = self.reader(spec)
+        raw = apply_filter(self.reader(spec), spec)
         mapping = resolve_columns(raw.columns, spec.domain, spec.columns, spec.name)
         return canonicalise(raw, mapping, spec, self.key, excel=self.excel)
 

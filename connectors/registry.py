@@ -15,45 +15,62 @@ from pathlib import Path
 
 import pandas as pd
 
-from .base import Connector, Probe, SourceFrame, SourceReadError, SourceSpec
+from .base import Connector, Probe, ServiceConnector, SourceFrame, SourceReadError, SourceSpec
 from .columns import normalise_header
 from .files import EXCEL_SUFFIXES, GENERIC_CONNECTORS, PREVIEW_ROWS, excel_header, find_records
 from .parsing import first_row, read_text, sniff_delimiter
 from .quoting import column_list, cut, cut_message
+from .registers import below_titles, find_header, text_rows
 from .sniff import check_readable
 
 ENTRY_POINT_GROUP = "business_orchestrator.connectors"
 log = logging.getLogger("business_orchestrator.connectors")
 
 _registry: dict[str, Connector] = {}
+_services: dict[str, ServiceConnector] = {}
 _state = {"builtins": False, "plugins": False}
 PROBE_BYTES = 65536
 PREVIEW_CELL_CHARS = 200
 
 
-def register_connector(connector: Connector) -> None:
-    """Add a connector; a duplicate key replaces the old one (logged, so a shadowed preset is visible)."""
-    if not isinstance(connector, Connector):
-        raise TypeError(f"not a connector (needs key, label, domain, detect, read): {connector!r}")
-    if connector.key in _registry and _registry[connector.key] is not connector:
+def register_connector(connector: Connector | ServiceConnector) -> None:
+    """Add a connector; a duplicate key replaces the old one (logged, so a shadowed preset is visible).
+
+    A ServiceConnector (a live source: fetch + frame) goes to the services, keyed by its source kind;
+    a file connector (detect + read) to the file formats. One object may not be both.
+    """
+    if isinstance(connector, ServiceConnector):
+        registry: dict = _services
+    elif isinstance(connector, Connector):
+        registry = _registry
+    else:
+        raise TypeError(f"not a connector (needs key, label, domain, detect, read; or a service: key, label, "
+                        f"domain, fields, incremental, fetch, frame): {connector!r}")
+    if connector.key in registry and registry[connector.key] is not connector:
         log.warning("connector %r replaced by %r", connector.key, connector)
-    _registry[connector.key] = connector
+    registry[connector.key] = connector
 
 
 def _load_builtins() -> None:
     if _state["builtins"]:
         return
+    from .google_sheets import CONNECTORS as SHEETS
+    from .indiamart import CONNECTORS as INDIAMART
     from .presets import PRESETS
+    from .shopify import CONNECTORS as SHOPIFY
+    from .tally import CONNECTORS as TALLY
+    from .woocommerce import CONNECTORS as WOOCOMMERCE
+    from .zkteco import CONNECTORS as ZKTECO
 
     _state["builtins"] = True
-    for connector in (*GENERIC_CONNECTORS, *PRESETS):
+    for connector in (*GENERIC_CONNECTORS, *PRESETS, *SHOPIFY, *WOOCOMMERCE, *SHEETS, *TALLY, *ZKTECO, *INDIAMART):
         register_connector(connector)
 
 
 def _load_entry_point(ep: metadata.EntryPoint) -> None:
     """Register what one entry point offers: a Connector, or a callable returning one or a list."""
     obj = ep.load()
-    if isinstance(obj, type) or (callable(obj) and not isinstance(obj, Connector)):
+    if isinstance(obj, type) or (callable(obj) and not isinstance(obj, (Connector, ServiceConnector))):
         obj = obj()
     items = obj if isinstance(obj, (list, tuple)) else [obj]
     for item in items:
@@ -83,6 +100,23 @@ def connectors(refresh: bool = False) -> dict[str, Connector]:
     return dict(_registry)
 
 
+def services(refresh: bool = False) -> dict[str, ServiceConnector]:
+    """All live-service connectors by source kind (built-ins, then plug-ins)."""
+    connectors(refresh)
+    return dict(_services)
+
+
+def service_for(spec: SourceSpec) -> ServiceConnector:
+    """The service connector of a source's kind, or a sentence listing the installed kinds."""
+    service = services().get(spec.kind)
+    if service is None:
+        kinds = ", ".join(["file", *sorted(services())])
+        raise SourceReadError(spec.name, f"unknown source kind '{spec.kind}'; valid kinds: {kinds}")
+    if service.domain not in (None, spec.domain):
+        raise SourceReadError(spec.name, f"kind '{spec.kind}' gives {service.domain}, but this source is {spec.domain}")
+    return service
+
+
 def probe_file(path: str | Path) -> Probe:
     """Look at the start of a file cheaply so connectors can recognise it."""
     path = Path(path).expanduser()
@@ -97,7 +131,9 @@ def probe_file(path: str | Path) -> Probe:
     head = read_text(path, limit=PROBE_BYTES)
     if suffix == ".json" or head.lstrip().startswith(("{", "[")):
         return Probe(path, suffix, head, (), _json_keys(path, head))
-    return Probe(path, suffix, head, first_row(head, sniff_delimiter(head)))
+    delimiter = sniff_delimiter(below_titles(head))
+    layout = find_header(text_rows(head, delimiter))
+    return Probe(path, suffix, head, layout.names if layout.row or layout.sub else first_row(head, delimiter))
 
 
 def _json_keys(path: Path, head: str) -> tuple[str, ...]:
@@ -233,4 +269,4 @@ def preview(spec: SourceSpec, rows: int = 20) -> tuple[pd.DataFrame, SourceFrame
 
 
 __all__ = ["ENTRY_POINT_GROUP", "connectors", "normalise_header", "preview", "probe_file", "read_source",
-           "recognise", "register_connector"]
+           "recognise", "register_connector", "service_for", "services"]

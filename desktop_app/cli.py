@@ -71,15 +71,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("doctor", help="check settings, every source, Telegram and the AI endpoint")
 
-    outbox = commands.add_parser("outbox", help="reports on their way to Telegram, and their state")
+    outbox = commands.add_parser("outbox", help="reports on their way to every channel, and their state")
     outbox.add_argument("--limit", type=int, default=20, help="how many deliveries to list (default 20)")
     outbox.add_argument("--json", action="store_true", help="print the deliveries as JSON")
     action = outbox.add_mutually_exclusive_group()
     action.add_argument("--release", type=int, metavar="ID", help="send a held report now")
     action.add_argument("--skip", type=int, metavar="ID", help="do not send this report")
     action.add_argument("--retry", type=int, metavar="ID", help="try a failed delivery again")
+    action.add_argument("--show", type=int, metavar="ID", help="print what was (or will be) sent, as delivered")
 
     commands.add_parser("send-pending", help="send every report waiting in the outbox now")
+
+    channels = commands.add_parser("channels", help="where reports go (Telegram, email, Slack, WhatsApp) and "
+                                   "whether each can send; `channels test NAME` sends a test message")
+    channels.add_argument("--json", action="store_true", help="print the channels as JSON")
+    channel_commands = channels.add_subparsers(dest="channels_command", metavar="ACTION")
+    channel_test = channel_commands.add_parser("test", help="send a short test message on one channel now")
+    channel_test.add_argument("name", choices=["telegram", "email", "slack", "whatsapp"], help="the channel")
 
     telegram = commands.add_parser("telegram", help="sign in to Telegram, sign out, test, status")
     telegram_commands = telegram.add_subparsers(dest="telegram_command", metavar="ACTION", required=True)
@@ -101,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write the time (Unix seconds) to PATH once the tray icon is up (for benchmarks)")
     gui.add_argument("--force-tray", action="store_true",
                      help="use a tray icon even where Qt reports no system tray (headless benchmarks and tests)")
+
+    from .cli_sources import add_parser as add_sources_parser
+
+    add_sources_parser(commands, _date)
 
     seed = commands.add_parser("import-seed", help="adopt a folder from the original script")
     seed.add_argument("folder", type=Path, help="folder with data/, .env and business_summary_log.csv")
@@ -138,7 +150,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         specs = [SourceSpec(name=Path(path).name, domain=domain, path=path) for domain, path in args.source]
     if getattr(args, "show_prompt", False):
         return _show_prompt(settings, paths, day, specs=specs, demo=args.demo, store=store, as_json=args.json)
-    send = not args.no_send and not args.demo and settings.telegram.enabled
+    send = not args.no_send and not args.demo and _any_channel(settings)
     from .cli_progress import spinner
 
     try:
@@ -154,6 +166,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if send:
         _print_drain(_send_pending(settings, paths))
     return report.exit_code
+
+
+def _any_channel(settings) -> bool:
+    from .channels.registry import any_enabled
+
+    return any_enabled(settings)
 
 
 def _show_prompt(settings, paths, day, *, specs, demo, store, as_json: bool) -> int:
@@ -194,15 +212,23 @@ def _send_pending(settings, paths):
 
 
 def _print_drain(result) -> None:
-    """Delivery news goes to stderr, so `generate --json` stays pure JSON on stdout."""
-    print(f"Telegram: {result.sent} sent, {result.failed} failed, {result.retry_later} to retry later",
-          file=sys.stderr)
+    """Delivery news goes to stderr, so `generate --json` stays pure JSON on stdout. One line per channel
+    that had something to do (Telegram's line as before), then the sentences."""
+    from .channels.base import label
+
+    parts = result.channels or {"telegram": result}
+    for name, part in parts.items():
+        print(f"{label(name)}: {part.sent} sent, {part.failed} failed, {part.retry_later} to retry later",
+              file=sys.stderr)
     for message in result.messages:
         print(f"  {message}", file=sys.stderr)
 
 
 def cmd_send_pending(args: argparse.Namespace) -> int:
+    from .outbox import Outbox
+
     paths, settings = _context()
+    Outbox(paths.history_db).wake()  # asked for now: reports waiting for a set-up are tried again too
     result = _send_pending(settings, paths)
     _print_drain(result)
     return EXIT_OK if result.ok else EXIT_PARTIAL
@@ -213,6 +239,7 @@ def _when(moment: dt.datetime | None) -> str:
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
+    from .channels.registry import delivered_text
     from .outbox import Outbox, OutboxError
 
     paths, _settings = _context()
@@ -227,6 +254,11 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         elif args.retry is not None:
             outbox.retry(args.retry)
             print(f"#{args.retry} queued again: send-pending sends it now")
+        elif args.show is not None:
+            row = outbox.get(args.show)
+            print(f"#{row.id} {row.channel} → {row.destination}: {row.status}")
+            print(delivered_text(row))
+            return EXIT_OK
     except OutboxError as exc:
         raise UsageError(str(exc)) from exc
     rows = outbox.deliveries(limit=max(args.limit, 1))
@@ -237,11 +269,11 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             "next_attempt_at": row.next_attempt_at.isoformat() if row.next_attempt_at else None,
             "last_error": row.last_error, "message_ids": row.message_ids,
             "created_at": row.created_at.isoformat(), "sent_at": row.sent_at.isoformat() if row.sent_at else None,
-            "possible_duplicate": row.possible_duplicate,
+            "possible_duplicate": row.possible_duplicate, "channel": row.channel, "text": delivered_text(row),
         } for row in rows], ensure_ascii=False, indent=2))
         return EXIT_OK
     if not rows:
-        print("The outbox is empty. Reports are queued by `generate` when [telegram] enabled = true.")
+        print("The outbox is empty. Reports are queued by `generate` when a channel is on (see `channels`).")
         return EXIT_OK
     print(f"{'id':>4}  {'date':<10}  {'to':<16} {'state':<8} {'tries':>5}  {'next try / sent':<16}  note")
     for row in rows:
@@ -249,10 +281,46 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         note = row.last_error or ""
         if row.possible_duplicate:
             note = "possible duplicate" + (f"; {note}" if note and "interrupted" not in note else "")
-        print(f"{row.id:>4}  {row.report_date.isoformat():<10}  {row.destination:<16} {row.status:<8} "
+        to = row.destination if row.channel == "telegram" else f"{row.channel}:{row.destination}"
+        print(f"{row.id:>4}  {row.report_date.isoformat():<10}  {to:<16} {row.status:<8} "
               f"{row.attempts:>5}  {_when(moment):<16}  {note}")
     print(f"\n{outbox.pending_count()} waiting, {outbox.failed_count()} failed")
     return EXIT_OK
+
+
+def cmd_channels(args: argparse.Namespace) -> int:
+    """`channels`: each channel, where it sends and whether it can; `channels test NAME`: a test message now."""
+    from .channels.base import label
+    from .channels.registry import send_test, statuses
+    from .outbox import Outbox
+    from .secrets import SecretStoreUnavailable
+
+    paths, settings = _context()
+    if args.channels_command == "test":
+        if not getattr(settings, args.name).enabled:
+            print(f"note: {label(args.name)} is off in settings ([{args.name}] enabled = false); testing anyway",
+                  file=sys.stderr)
+        try:
+            ok, text = send_test(args.name, settings)
+        except SecretStoreUnavailable as exc:
+            ok, text = False, f"{label(args.name)}: {exc}"
+        print(text)
+        return EXIT_OK if ok else EXIT_PARTIAL
+    rows = statuses(settings, Outbox(paths.history_db))
+    if args.json:
+        print(json.dumps([row.to_dict() for row in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for row in rows:
+        state = "off" if not row.enabled else ("ready" if row.ready else "PROBLEM")
+        where = ", ".join(row.targets) or "–"
+        print(f"{label(row.name):<9} {state:<8} → {where}")
+        if row.enabled:
+            print(f"{'':<9} {row.waiting} waiting, {row.failed} failed; last delivery: {row.last_state or 'none yet'}")
+        if row.problem:
+            print(f"{'':<9} {row.problem}")
+    print("\nTest one with `business-orchestrator channels test NAME`; set them up in Settings → Channels or "
+          "settings.toml (secrets go to the OS keyring).")
+    return EXIT_OK if all(row.ready for row in rows if row.enabled) else EXIT_PARTIAL
 
 
 def _ask(prompt: str, *, secret: bool = False) -> str:
@@ -361,6 +429,7 @@ def _doctor_insights(settings) -> bool:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    from .live import LiveSources
     from .pipeline import read_sources, today_in
     from .source_cache import SourceCache
 
@@ -376,23 +445,43 @@ def cmd_doctor(args: argparse.Namespace) -> int:
               "             - try a file at once: business-orchestrator generate --source sales=orders.csv\n"
               f"             - or add a [[sources]] block to {paths.settings_file} (see the README)")
         _doctor_telegram(settings, paths)
+        _doctor_channels(settings)
         _doctor_insights(settings)
         return EXIT_PARTIAL
-    data = read_sources(settings, specs, day, cache=SourceCache(paths.cache))
+    live = LiveSources.for_paths(paths, fetch_on_read=False)
+    data = read_sources(settings, specs, day, cache=SourceCache(paths.cache), live=live)
     print(f"sources (freshness judged for {day}):")
     for status in data.statuses:
         span = f"{status.first_date} .. {status.last_date}" if status.first_date else "no dates"
         print(f"  [{status.status}] {status.name} ({status.domain})")
-        print(f"      file: {status.path}")
+        print(f"      {'file' if status.kind == 'file' else 'address'}: {status.path}")
         rows = status.rows if status.rows is not None else "–"
         print(f"      format: {status.connector or 'not recognised'}; rows: {rows}; dates: {span}")
+        if status.fetched_at:
+            print(f"      last good fetch: {status.fetched_at.replace('T', ' ')[:16]}")
         if status.message:
             print(f"      {status.message}")
     for warning in data.warnings:
         print(f"  note: {warning}")
-    telegram_ok = _doctor_telegram(settings, paths)
+    services_ok = _doctor_services(live, specs)
+    telegram_ok = _doctor_telegram(settings, paths) & _doctor_channels(settings)
     insights_ok = _doctor_insights(settings)
-    return EXIT_OK if telegram_ok and insights_ok and all(s.status == "ok" for s in data.statuses) else EXIT_PARTIAL
+    return EXIT_OK if telegram_ok and insights_ok and services_ok and all(s.status == "ok" for s in data.statuses) \
+        else EXIT_PARTIAL
+
+
+def _doctor_services(live, specs) -> bool:
+    """Each live source: reachable, authorised, one page read (nothing is stored by this check)."""
+    from .cli_sources import check
+
+    ok = True
+    for spec in (spec for spec in specs if spec.is_service):
+        passed, lines = check(live, spec, rows=3)
+        ok &= passed
+        print(f"live source {spec.name} ({spec.kind}): {lines[0]}")
+        for line in lines[1:]:
+            print(f"      {line}")
+    return ok
 
 
 def _doctor_telegram(settings, paths) -> bool:
@@ -409,6 +498,21 @@ def _doctor_telegram(settings, paths) -> bool:
     print(f"telegram:  {'ok' if ok else 'PROBLEM'} — {text}")
     outbox = Outbox(paths.history_db)
     print(f"outbox:    {outbox.pending_count()} waiting, {outbox.failed_count()} failed (see `outbox`)")
+    return ok
+
+
+def _doctor_channels(settings) -> bool:
+    """Email, Slack and WhatsApp: set up and secret stored? (checked offline; `channels test NAME` sends)."""
+    from .channels.registry import get, readiness
+
+    ok = True
+    for name in ("email", "slack", "whatsapp"):
+        if not getattr(settings, name).enabled:
+            continue
+        problem = readiness(settings, name)
+        ok &= problem is None
+        where = ", ".join(get(name).targets(settings)) or "–"
+        print(f"{name + ':':<10} {'ok' if problem is None else 'PROBLEM'} — {problem or 'to ' + where}")
     return ok
 
 
@@ -448,10 +552,12 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import-seed": cmd_import_seed,
     "outbox": cmd_outbox,
     "send-pending": cmd_send_pending,
+    "channels": cmd_channels,
     "telegram": cmd_telegram,
     "gui": cmd_gui,
     "bot": lambda args: _bot_command("cmd_bot", args),
     "ask": lambda args: _bot_command("cmd_ask", args),
+    "sources": lambda args: _cmd_sources(args),
 }
 
 
@@ -459,6 +565,12 @@ def _bot_command(name: str, args: argparse.Namespace) -> int:
     from .bot import cli as bot_cli
 
     return getattr(bot_cli, name)(args, *_context())
+
+
+def _cmd_sources(args: argparse.Namespace) -> int:
+    from .cli_sources import cmd_sources
+
+    return cmd_sources(args)
 
 
 def _is_settings_error(exc: BaseException) -> bool:

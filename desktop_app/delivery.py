@@ -1,4 +1,7 @@
-"""The sender: drains the outbox to Telegram. `generate`, `send-pending` and the tray all call `send_pending`.
+"""The sender: drains the outbox to every channel. `generate`, `send-pending` and the tray all call `send_pending`.
+
+Telegram rows go through `_Sender` below (Telethon on its own thread); email, Slack and WhatsApp rows
+through `channels.sender.ChannelDrain`, with the same row life and the same promises.
 
 Order of events for one delivery, chosen so that a crash at any point loses nothing and sends
 nothing twice: the row is marked `sending` and committed; each part goes out and its message id
@@ -39,10 +42,18 @@ class DrainResult:
     failed: int = 0
     retry_later: int = 0
     messages: list[str] = field(default_factory=list)
+    channels: dict[str, DrainResult] = field(default_factory=dict)  # the same counts, per channel
 
     @property
     def ok(self) -> bool:
         return self.failed == 0 and self.retry_later == 0
+
+    def add(self, channel: str, part: DrainResult) -> None:
+        self.channels[channel] = part
+        self.sent += part.sent
+        self.failed += part.failed
+        self.retry_later += part.retry_later
+        self.messages += part.messages
 
 
 def backoff_seconds(attempts: int, settings: Settings) -> int:
@@ -51,8 +62,10 @@ def backoff_seconds(attempts: int, settings: Settings) -> int:
     return min(telegram.retry_first_seconds * 2 ** max(attempts - 1, 0), telegram.retry_max_seconds)
 
 
-def message_parts(delivery: Delivery, settings: Settings, now: dt.datetime) -> list[str]:
-    """The report's HTML with its send-time notes (late, possible duplicate), split for Telegram."""
+def message_parts(delivery: Delivery, settings: Settings, now: dt.datetime,
+                  other_notes: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The report's HTML with its send-time notes (late, possible duplicate, another channel failing),
+    split for Telegram."""
     from .channels.telegram import split_message
 
     notes = []
@@ -62,7 +75,7 @@ def message_parts(delivery: Delivery, settings: Settings, now: dt.datetime) -> l
         notes.append(late_note(computed, now, settings.business.zone))
     if delivery.possible_duplicate:
         notes.append(POSSIBLE_DUPLICATE_NOTE)
-    return split_message(with_header_notes(delivery.text, notes))
+    return split_message(with_header_notes(delivery.text, [*notes, *other_notes]))
 
 
 def send_pending(settings: Settings, paths: AppPaths, *, client_factory=None,
@@ -93,8 +106,8 @@ def send_pending(settings: Settings, paths: AppPaths, *, client_factory=None,
 
 
 def _drain_locked(settings: Settings, outbox: Outbox, client_factory, clock: Clock, sleep: Sleep) -> DrainResult:
-    from .channels.telegram import run_on_telegram_thread
-    from .channels.telegram_auth import NotSignedIn, load_credentials
+    from .channels.registry import notes_for
+    from .channels.sender import ChannelDrain
 
     result = DrainResult()
     recovered = outbox.recover_interrupted(now=clock())
@@ -104,34 +117,54 @@ def _drain_locked(settings: Settings, outbox: Outbox, client_factory, clock: Clo
                                "(marked possible duplicate)")
     if outbox.forget_future_waits(clock()):
         log.warning("deliveries were waiting for a time set by a clock that was days fast; they are due now")
-    due = outbox.due(clock())
-    if not due:
-        return result
+    for channel in outbox.due_channels(clock()):
+        due = outbox.due(clock(), channel)
+        if not due:
+            continue
+        part = DrainResult()
+        others = notes_for(channel, outbox.owner_problems())
+        if channel == "telegram":
+            _drain_telegram(settings, outbox, client_factory, clock, sleep, part, due, others)
+        else:
+            ChannelDrain(channel, settings, outbox, clock, part, others).run(due)
+        result.add(channel, part)
+    return result
+
+
+def _drain_telegram(settings: Settings, outbox: Outbox, client_factory, clock: Clock, sleep: Sleep,
+                    result: DrainResult, due: list[int], other_notes: list[str]) -> None:
+    from .channels.telegram import run_on_telegram_thread
+    from .channels.telegram_auth import NotSignedIn, load_credentials
+
+    # Rows that cannot go are postponed, not just noted: the tray sends whatever is due, so a row left due
+    # while nothing can send it would be tried again at once, over and over.
     if not settings.telegram.enabled:
-        outbox.note(due, "Telegram delivery is off in settings ([telegram] enabled = false)", "credentials")
+        outbox.postpone(due, clock() + dt.timedelta(seconds=settings.telegram.retry_max_seconds),
+                        "Telegram delivery is off in settings ([telegram] enabled = false)", "off")
         result.retry_later = len(due)
         result.messages.append(f"{len(due)} report(s) wait in the outbox: Telegram delivery is off in settings")
-        return result
+        return
     try:
         credentials = load_credentials()
     except (NotSignedIn, SecretStoreUnavailable) as exc:
-        outbox.note(due, str(exc), "credentials")
+        outbox.postpone(due, clock() + dt.timedelta(seconds=settings.telegram.retry_first_seconds), str(exc),
+                        "credentials")
         result.retry_later = len(due)
         result.messages.append(f"{len(due)} report(s) wait in the outbox: {exc}")
-        return result
-    sender = _Sender(settings, outbox, client_factory, clock, sleep, result)
+        return
+    sender = _Sender(settings, outbox, client_factory, clock, sleep, result, other_notes)
     run_on_telegram_thread(sender.drain(due, credentials))
-    return result
 
 
 class _Sender:
     """One drain on the Telegram thread: one client, connected once, for every due delivery."""
 
     def __init__(self, settings: Settings, outbox: Outbox, client_factory, clock: Clock, sleep: Sleep,
-                 result: DrainResult):
+                 result: DrainResult, other_notes: list[str] | None = None):
         from .channels.telegram import default_client_factory
 
         self.settings, self.outbox, self.clock, self.sleep, self.result = settings, outbox, clock, sleep, result
+        self.other_notes = other_notes or []
         timeout = settings.telegram.timeout_seconds
         self.factory = client_factory or (lambda session, api_id, api_hash: default_client_factory(
             session, api_id, api_hash, timeout=timeout))
@@ -200,7 +233,8 @@ class _Sender:
         waited = False
         while True:
             delivery = self.outbox.claim(delivery_id, self.clock(),
-                                         lambda row: message_parts(row, self.settings, self.clock()))
+                                         lambda row: message_parts(row, self.settings, self.clock(),
+                                                                   self.other_notes))
             if delivery is None:
                 return None
             label = f"report {delivery.report_date} to {delivery.destination}"

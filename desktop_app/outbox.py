@@ -11,6 +11,11 @@ error, with a sentence saying what to do). A row found in `sending` when a sende
 interrupted by a crash: it is sent once more and marked `possible_duplicate`. Nothing else sends
 twice: a long report sent in parts records each part's message id as it goes and resumes after
 the last recorded part.
+
+Every channel (Telegram, email, Slack, WhatsApp) is a destination of the same table, with the same
+life: a report to three channels is three rows, written in the report's transaction. `body` holds the
+report as that channel starts from (Telegram HTML; the plain text for the others), `parts` what was
+(or will be) put on the wire, frozen once a first part went out.
 """
 
 from __future__ import annotations
@@ -29,8 +34,10 @@ from .db import connect, create_schema, write_transaction
 from .report import Report
 
 Status = Literal["pending", "sending", "sent", "failed", "held", "skipped"]
-ErrorKind = Literal["auth", "destination", "message", "network", "flood", "credentials", "unexpected"]
+ErrorKind = Literal["auth", "destination", "message", "network", "flood", "credentials", "unexpected", "off"]
 WAITING = ("pending", "sending", "held")
+OWNER_KINDS = ("auth", "credentials", "destination")  # failures only the owner can fix
+Target = str | tuple[str, str]  # a Telegram chat, or (channel, destination)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -86,7 +93,7 @@ def _time(text: str | None) -> dt.datetime | None:
 
 @dataclass
 class Delivery:
-    """One report on its way to one chat (what `outbox` and the tray's outbox list show)."""
+    """One report on its way to one destination of one channel (what `outbox` and the tray show)."""
 
     id: int
     report_date: dt.date
@@ -95,7 +102,7 @@ class Delivery:
     attempts: int
     next_attempt_at: dt.datetime | None
     last_error: str | None
-    message_ids: list[int]
+    message_ids: list[int | str]
     created_at: dt.datetime
     sent_at: dt.datetime | None
     possible_duplicate: bool
@@ -106,6 +113,7 @@ class Delivery:
     edited: bool = False
     error_kind: str | None = None
     parts: list[str] = field(default_factory=list)  # frozen once a first part went out
+    channel: str = "telegram"
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Delivery:
@@ -118,6 +126,7 @@ class Delivery:
             possible_duplicate=bool(row["possible_duplicate"]), report_revision=row["report_revision"],
             hold_until=_time(row["hold_until"]), computed_at=_time(row["computed_at"]), text=row["body"],
             edited=bool(row["edited"]), error_kind=row["error_kind"], parts=json.loads(row["parts"] or "[]"),
+            channel=row["channel"],
         )
 
 
@@ -143,9 +152,10 @@ class Outbox:
     # -- writing a report's deliveries (inside the report's own transaction) -------------------------------
 
     @staticmethod
-    def enqueue_in(conn: sqlite3.Connection, report: Report, revision: int, destinations: Sequence[str], *,
+    def enqueue_in(conn: sqlite3.Connection, report: Report, revision: int, destinations: Sequence[Target], *,
                    hold_until: dt.datetime | None = None, now: dt.datetime | None = None) -> list[int]:
-        """Add one row per destination for `report`; an unsent row for the same date and chat is replaced.
+        """Add one row per destination for `report`; an unsent row for the same date, channel and
+        destination is replaced. A plain string is a Telegram chat; `(channel, destination)` any channel.
 
         Call inside `HistoryStore.transaction()` right after `save_in`, so both land or neither.
         A row already `sending` or `sent` is left alone: the new revision is a correction and goes too.
@@ -153,18 +163,22 @@ class Outbox:
         now = now or utc_now()
         day = report.date.isoformat()
         ids = []
-        for destination in destinations:
+        for target in destinations:
+            channel, destination = ("telegram", target) if isinstance(target, str) else target
             conn.execute(
                 "UPDATE deliveries SET status = 'skipped', last_error = ?, error_kind = NULL "
-                "WHERE report_date = ? AND destination = ? AND status IN ('pending', 'held', 'failed')",
-                (f"replaced by revision {revision} of this report before it was sent", day, destination),
+                "WHERE report_date = ? AND channel = ? AND destination = ? "
+                "AND status IN ('pending', 'held', 'failed')",
+                (f"replaced by revision {revision} of this report before it was sent", day, channel, destination),
             )
             held = hold_until is not None and hold_until > now
+            body = report.html if channel == "telegram" else report.text
             cursor = conn.execute(
-                "INSERT INTO deliveries (report_date, report_revision, destination, status, body, computed_at, "
-                "created_at, hold_until, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (day, revision, destination, "held" if held else "pending", report.html, _iso(report.generated_at),
-                 _iso(now), _iso(hold_until) if held else None, _iso(hold_until if held else now)),
+                "INSERT INTO deliveries (report_date, report_revision, channel, destination, status, body, "
+                "computed_at, created_at, hold_until, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (day, revision, channel, destination, "held" if held else "pending", body,
+                 _iso(report.generated_at), _iso(now), _iso(hold_until) if held else None,
+                 _iso(hold_until if held else now)),
             )
             ids.append(int(cursor.lastrowid))
         return ids
@@ -193,6 +207,40 @@ class Outbox:
     def get(self, delivery_id: int) -> Delivery:
         with closing(self._connect()) as conn:
             return Delivery.from_row(self._row(conn, delivery_id))
+
+    def for_day(self, day: dt.date) -> list[Delivery]:
+        """Every delivery of one report date, oldest first (the summary window's per-channel states)."""
+        with closing(self._connect()) as conn:
+            rows = conn.execute("SELECT * FROM deliveries WHERE report_date = ? ORDER BY id",
+                                (day.isoformat(),)).fetchall()
+        return [Delivery.from_row(row) for row in rows]
+
+    def report_for(self, delivery: Delivery) -> Report | None:
+        """The report revision a delivery carries (channels other than Telegram render from it)."""
+        with closing(self._connect()) as conn:
+            row = conn.execute("SELECT body FROM reports WHERE date = ? AND revision = ?",
+                               (delivery.report_date.isoformat(), delivery.report_revision)).fetchone()
+        return Report.from_dict(json.loads(row["body"])) if row else None
+
+    def owner_problems(self) -> dict[str, tuple[str, str]]:
+        """Channel -> (sentence, error kind): why its newest delivery did not go out, for failures only the
+        owner can fix.
+
+        A channel's problem lasts until a later delivery on it is sent (or the failed one is skipped
+        or retried): the tray shows it, and the other channels' messages carry a one-line note.
+        """
+        with closing(self._connect()) as conn:
+            rows = conn.execute(
+                "SELECT channel, status, last_error, error_kind FROM deliveries WHERE id IN "
+                "(SELECT MAX(id) FROM deliveries WHERE status != 'skipped' GROUP BY channel, destination)"
+            ).fetchall()
+        problems: dict[str, str] = {}
+        for row in rows:
+            stuck = row["status"] == "failed" or (row["status"] in ("pending", "held")
+                                                  and row["error_kind"] == "credentials")
+            if stuck and row["error_kind"] in OWNER_KINDS and row["last_error"]:
+                problems.setdefault(row["channel"], (row["last_error"], row["error_kind"]))
+        return problems
 
     def next_attempt_at(self) -> dt.datetime | None:
         """When a sender next has something to do (the tray arms a timer for it); None = nothing waits."""
@@ -233,17 +281,37 @@ class Outbox:
                      "status = 'pending', next_attempt_at = ?, error_kind = NULL", _iso(now or utc_now()))
 
     def replace_text(self, delivery_id: int, text: str, *, html: bool = False) -> None:
-        """The owner's edit before sending. Plain text is escaped for Telegram; pass html=True for HTML."""
-        body = text if html else escape(text, quote=False)
+        """The owner's edit before sending. Plain text is escaped for Telegram; pass html=True for HTML.
+        Other channels keep the plain text as typed."""
+        with closing(self._connect()) as conn:
+            channel = self._row(conn, delivery_id)["channel"]
+        body = text if html or channel != "telegram" else escape(text, quote=False)
         self._change(delivery_id, ("pending", "held", "failed"), "edited",
                      "body = ?, edited = 1, parts = NULL", body)
 
     def requeue_auth_failures(self, *, now: dt.datetime | None = None) -> int:
-        """After a new sign-in, reports that failed only because the session was revoked are sent again."""
+        """After a new sign-in, reports that failed only because the session was revoked are sent again
+        (and those waiting for a first sign-in go at once)."""
         with self._write() as conn:
             cursor = conn.execute(
                 "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, error_kind = NULL "
-                "WHERE status = 'failed' AND error_kind IN ('auth', 'credentials')",
+                "WHERE status = 'failed' AND error_kind IN ('auth', 'credentials') AND channel = 'telegram'",
+                (_iso(now or utc_now()),),
+            )
+            conn.execute(
+                "UPDATE deliveries SET next_attempt_at = MIN(next_attempt_at, ?) "
+                "WHERE status = 'pending' AND error_kind = 'credentials' AND channel = 'telegram'",
+                (_iso(now or utc_now()),),
+            )
+        return cursor.rowcount
+
+    def wake(self, *, now: dt.datetime | None = None) -> int:
+        """Rows waiting only for the owner's set-up (a sign-in, a password, a channel switched on) become due
+        now: after the settings were saved, or when the owner runs `send-pending`."""
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE deliveries SET next_attempt_at = MIN(next_attempt_at, ?) "
+                "WHERE status = 'pending' AND error_kind IN ('credentials', 'off')",
                 (_iso(now or utc_now()),),
             )
         return cursor.rowcount
@@ -277,15 +345,26 @@ class Outbox:
             ).rowcount
         return changed
 
-    def due(self, now: dt.datetime) -> list[int]:
-        """Rows whose turn has come, oldest report first."""
+    def due(self, now: dt.datetime, channel: str | None = None) -> list[int]:
+        """Rows whose turn has come, oldest report first (of one channel, or of all)."""
         stamp = _iso(now)
         with closing(self._connect()) as conn:
             rows = conn.execute(
-                "SELECT id, next_attempt_at FROM deliveries WHERE status IN ('pending', 'held') "
+                "SELECT id, channel, next_attempt_at FROM deliveries WHERE status IN ('pending', 'held') "
                 "ORDER BY report_date, id"
             ).fetchall()
-        return [row["id"] for row in rows if row["next_attempt_at"] <= stamp]
+        return [row["id"] for row in rows
+                if row["next_attempt_at"] <= stamp and (channel is None or row["channel"] == channel)]
+
+    def due_channels(self, now: dt.datetime) -> list[str]:
+        """Channels with something due, in the order their first due row was queued."""
+        stamp = _iso(now)
+        with closing(self._connect()) as conn:
+            rows = conn.execute(
+                "SELECT channel, next_attempt_at FROM deliveries WHERE status IN ('pending', 'held') "
+                "ORDER BY report_date, id"
+            ).fetchall()
+        return list(dict.fromkeys(row["channel"] for row in rows if row["next_attempt_at"] <= stamp))
 
     def claim(self, delivery_id: int, now: dt.datetime,
               render: Callable[[Delivery], list[str]]) -> Delivery | None:
@@ -309,19 +388,21 @@ class Outbox:
         delivery.status, delivery.attempts = "sending", delivery.attempts + 1
         return delivery
 
-    def record_part(self, delivery_id: int, message_id: int) -> None:
-        """One part is on Telegram: commit its id at once so a retry never sends it again."""
+    def record_part(self, delivery_id: int, message_id: int | str) -> None:
+        """One part is out (Telegram message id, email Message-ID, WhatsApp wamid): commit its id at once
+        so a retry never sends it again."""
         with self._write() as conn:
             ids = json.loads(self._row(conn, delivery_id)["message_ids"])
             conn.execute("UPDATE deliveries SET message_ids = ? WHERE id = ?", (json.dumps([*ids, message_id]),
                                                                                  delivery_id))
 
-    def mark_sent(self, delivery_id: int, now: dt.datetime) -> None:
+    def mark_sent(self, delivery_id: int, now: dt.datetime, note: str | None = None) -> None:
+        """Delivered; `note` says what did not fully go (some recipients refused, WhatsApp's text part)."""
         with self._write() as conn:
             conn.execute(
                 "UPDATE deliveries SET status = 'sent', sent_at = ?, error_kind = NULL, "
-                "last_error = CASE WHEN possible_duplicate = 1 THEN last_error END WHERE id = ?",
-                (_iso(now), delivery_id),
+                "last_error = COALESCE(?, CASE WHEN possible_duplicate = 1 THEN last_error END) WHERE id = ?",
+                (_iso(now), note, delivery_id),
             )
 
     def mark_retry(self, delivery_id: int, when: dt.datetime, error: str, kind: ErrorKind, *,

@@ -23,6 +23,8 @@ from .cancel import Cancelled
 from .history import HistoryStore
 from .insights.engine import write_insights
 from .kpis import DomainData, Headcount, compute_attendance, compute_leads, compute_sales
+from .live import LiveSources, display_address, read_live
+from .live import service_status as _service_status
 from .outbox import Outbox
 from .paths import AppPaths
 from .redact import redact_report, redact_status, redact_urls
@@ -120,11 +122,17 @@ def _foreign_currency(spec: SourceSpec, result: SourceFrame, settings: Settings)
 
 
 def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
-              cache: SourceCache | None = None) -> tuple[SourceStatus, pd.DataFrame | None,
-                                                         tuple[dt.date, dt.date] | None, list[str]]:
+              cache: SourceCache | None = None, live: LiveSources | None = None,
+              checkpoint: Progress = lambda step: None) -> tuple[SourceStatus, pd.DataFrame | None,
+                                                                 tuple[dt.date, dt.date] | None, list[str]]:
     status = SourceStatus(name=spec.name, domain=spec.domain, path=spec.path, status="failed")
+    fresh = None
     try:
-        result = cache.read(spec) if cache is not None else read_source(spec)
+        if spec.is_service:
+            status.kind, status.path = spec.kind, display_address(spec)
+            result, fresh = read_live(spec, live, checkpoint)
+        else:
+            result = cache.read(spec) if cache is not None else read_source(spec)
         status.connector, status.rows = result.connector, len(result.frame)
         frame, warnings = _check_cells(spec, result, day)
     except SourceReadError as exc:
@@ -135,6 +143,11 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
     if foreign:
         status.message = foreign
         return status, None, None, [foreign, *warnings]
+    if fresh is not None:
+        answer = _service_status(spec, day, settings, status, frame, fresh, warnings)
+        if answer[0].status == "ok" and not answer[0].message and result.notes:
+            answer[0].message = "; ".join(result.notes)
+        return answer
     changed_day, changed_at = _mtime_day(spec.file, settings)
     column = DATE_COLUMN[spec.domain]
     if not result.has_dates:
@@ -162,6 +175,8 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
                           f"{changed_day}; nothing covers {day}")
         return status, None, None, [status.message, *warnings]
     status.status = "ok"
+    if result.notes:
+        status.message = "; ".join(result.notes)
     if day > last:
         warnings.append(f"{spec.name}: no rows dated {day}; the newest row is from {last}")
     return status, frame.dropna(subset=[column]), coverage, warnings
@@ -221,14 +236,17 @@ class SourceData:
 
 
 def read_sources(settings: Settings, specs: list[SourceSpec], day: dt.date,
-                 checkpoint: Progress = lambda step: None, cache: SourceCache | None = None) -> SourceData:
-    """Read every source (through `cache` when given: unchanged files are not parsed again)."""
+                 checkpoint: Progress = lambda step: None, cache: SourceCache | None = None,
+                 live: LiveSources | None = None) -> SourceData:
+    """Read every source (through `cache` when given: unchanged files are not parsed again).
+
+    Live sources are fetched first through `live` (see live.py), then read from its store."""
     warnings: list[str] = []
     statuses: list[SourceStatus] = []
     reads: dict[Domain, _DomainRead] = {domain: _DomainRead() for domain in DOMAINS}
     for spec in specs:
         checkpoint(f"Reading {spec.name}…")
-        status, frame, coverage, notes = _read_one(spec, day, settings, cache)
+        status, frame, coverage, notes = _read_one(spec, day, settings, cache, live, checkpoint)
         statuses.append(status)
         warnings += notes
         read = reads[spec.domain]
@@ -295,7 +313,8 @@ def report_without_insights(settings: Settings, paths: AppPaths, day: dt.date | 
     """The KPIs and the history they were computed with, nothing written: for `generate --show-prompt`."""
     day = day or today_in(settings)
     store = store or HistoryStore(paths.history_db)
-    data = read_sources(settings, settings.specs() if specs is None else specs, day, cache=SourceCache(paths.cache))
+    data = read_sources(settings, settings.specs() if specs is None else specs, day, cache=SourceCache(paths.cache),
+                        live=LiveSources.for_paths(paths, fetch_on_read=False))
     history = history_window(store, day)
     return build_report(settings, data, day, history, demo=demo), history
 
@@ -317,8 +336,8 @@ def run_report(
 ) -> Report:
     """Read every source, compute the KPIs, write insights, render, and save to history.
 
-    With `send` (and Telegram enabled), the report's delivery rows are written in the same
-    transaction as the report; `desktop_app.delivery.send_pending` sends them. `hold_until`
+    With `send`, the report's delivery rows (one per enabled channel's destination) are written in
+    the same transaction as the report; `desktop_app.delivery.send_pending` sends them. `hold_until`
     keeps them back for the owner's approval until then (they go out by themselves at that time).
     Demo reports are never queued.
     """
@@ -334,7 +353,7 @@ def run_report(
     if save and not demo:
         require_sources(settings, specs)
     store = store or HistoryStore(paths.history_db)
-    data = read_sources(settings, specs, day, checkpoint, SourceCache(paths.cache))
+    data = read_sources(settings, specs, day, checkpoint, SourceCache(paths.cache), LiveSources.for_paths(paths))
     checkpoint("Computing KPIs…")
     history = history_window(store, day)
     report = build_report(settings, data, day, history, demo=demo)
@@ -342,8 +361,9 @@ def run_report(
     finish_report(report, offline=offline, settings=settings, paths=paths, history=history, progress=checkpoint)
     if save:
         checkpoint("Saving…")
-        telegram = settings.telegram
-        destinations = telegram.destinations if send and telegram.enabled and not demo else []
+        from .channels.registry import delivery_targets
+
+        destinations = delivery_targets(settings) if send and not demo else []
         outbox = Outbox(store.path) if destinations else None
         csv_log = settings.report.write_csv_log and not demo
         with store.transaction() as conn:

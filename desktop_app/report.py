@@ -67,6 +67,8 @@ class SourceStatus:
     first_date: str | None = None
     last_date: str | None = None
     message: str | None = None
+    kind: str = "file"  # or the live service: shopify, woocommerce, google_sheets...
+    fetched_at: str | None = None  # live sources: the last good fetch (ISO 8601), what the numbers are as of
 
 
 @dataclass

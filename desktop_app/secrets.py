@@ -8,6 +8,7 @@ Keyring calls can block on an unlock prompt, so never call these from the GUI th
 from __future__ import annotations
 
 import os
+import re
 import sys
 from enum import StrEnum
 
@@ -23,6 +24,9 @@ class Secret(StrEnum):
     TELEGRAM_API_HASH = "telegram_api_hash"
     TELEGRAM_BOT_TOKEN = "telegram_bot_token"
     TELEGRAM_SESSION = "telegram_session"
+    EMAIL_PASSWORD = "email_password"
+    SLACK_WEBHOOK_URL = "slack_webhook_url"
+    WHATSAPP_TOKEN = "whatsapp_token"
 
 
 ENV_FALLBACK: dict[Secret, str] = {
@@ -30,6 +34,9 @@ ENV_FALLBACK: dict[Secret, str] = {
     Secret.TELEGRAM_API_ID: "BO_TELEGRAM_API_ID",
     Secret.TELEGRAM_API_HASH: "BO_TELEGRAM_API_HASH",
     Secret.TELEGRAM_BOT_TOKEN: "BO_TELEGRAM_BOT_TOKEN",
+    Secret.EMAIL_PASSWORD: "BO_EMAIL_PASSWORD",
+    Secret.SLACK_WEBHOOK_URL: "BO_SLACK_WEBHOOK_URL",
+    Secret.WHATSAPP_TOKEN: "BO_WHATSAPP_TOKEN",
 }
 
 
@@ -70,6 +77,45 @@ def delete_secret(secret: Secret) -> None:
         pass  # nothing stored: already in the state the caller wants
     except KeyringError as exc:
         raise _unavailable(secret, exc) from exc
+
+
+def _source_user(source: str, field: str) -> str:
+    return f"source:{source}:{field}"
+
+
+def source_env_name(source: str, field: str) -> str:
+    """BO_SOURCE_<NAME>_<FIELD>: a live source's secret from the environment (CI, headless servers)."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", source).strip("_").upper()
+    return f"BO_SOURCE_{slug}_{field.upper()}"
+
+
+def get_source_secret(source: str, field: str) -> str | None:
+    """A live source's secret (shop token, consumer secret...): environment first, then the keyring."""
+    env = source_env_name(source, field)
+    if os.environ.get(env):
+        return os.environ[env]
+    try:
+        return keyring.get_password(SERVICE, _source_user(source, field))
+    except KeyringError as exc:
+        raise SecretStoreUnavailable(f"secure storage (OS keyring) is unavailable: {exc}; set the environment "
+                                     f"variable {env} instead. Secrets are never written to a plain file.") from exc
+
+
+def set_source_secret(source: str, field: str, value: str) -> None:
+    try:
+        keyring.set_password(SERVICE, _source_user(source, field), value)
+    except KeyringError as exc:
+        raise SecretStoreUnavailable(f"secure storage (OS keyring) is unavailable: {exc}; set the environment "
+                                     f"variable {source_env_name(source, field)} instead.") from exc
+
+
+def delete_source_secret(source: str, field: str) -> None:
+    try:
+        keyring.delete_password(SERVICE, _source_user(source, field))
+    except PasswordDeleteError:
+        pass
+    except KeyringError as exc:
+        raise SecretStoreUnavailable(f"secure storage (OS keyring) is unavailable: {exc}") from exc
 
 
 def keyring_status() -> tuple[bool, str]:

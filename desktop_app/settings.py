@@ -17,7 +17,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomlkit
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from tomlkit.exceptions import ParseError
 
 from connectors.base import SourceSpec
@@ -107,27 +107,74 @@ class BusinessSettings(_Section):
 class SourceSettings(_Section):
     name: str = Field(description="A name for this source, used in warnings and errors.")
     domain: Literal["sales", "leads", "attendance"] = Field(description="What the file holds.")
-    path: str = Field(description="Path of the export file.")
+    kind: str = Field("file", description="file, or a live service: google_sheets, shopify, woocommerce.")
+    path: str = Field("", description="Path of the export file (kind = file).")
     format: str = Field("auto", description="auto, a preset (shopify, woocommerce, zkteco...), csv, json or excel.")
     enabled: bool = Field(True, description="Set to false to keep a source listed but unused.")
     columns: dict[str, str] = Field(
         default_factory=dict, description="Canonical name = column in the file, when the header is not recognised."
     )
-    options: dict[str, str | int | float | bool] = Field(
-        default_factory=dict, description="Reader options: date_format, delimiter, encoding, sheet, decimal."
+    options: dict[str, str | int | float | bool | list[str]] = Field(
+        default_factory=dict, description="Reader options: date_format, delimiter, encoding, sheet, decimal, "
+        "header_row; for Tally: sales_voucher_types, return_voucher_types, gst.",
+    )
+    filter: dict[str, list[str]] = Field(
+        default_factory=dict, description="Read only rows whose column holds one of the values, e.g. "
+        'voucher_type = ["Sales", "GST Supply"].',
     )
 
-    @field_validator("path")
+    url: str = Field("", description="For a live service: the shop domain, site URL or sheet link.")
+    backfill_days: int = Field(60, ge=1, le=3650, description="For a live service: days fetched on first connection.")
+    overlap_days: int = Field(3, ge=0, le=90, description="For a live service: each fetch re-reads this many "
+                              "days before the last one (orders are edited).")
+    service: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="Extra connection fields a live service declares (never secrets)."
+    )
+
+    @field_validator("filter", mode="before")
     @classmethod
-    def _path(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("the path is empty")
+    def _filter(cls, value: Any) -> Any:
+        """`voucher_type = "Sales"` means the list ["Sales"]."""
+        if isinstance(value, dict):
+            return {key: [item] if isinstance(item, str) else item for key, item in value.items()}
         return value
 
-    def spec(self) -> SourceSpec:
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        kind = value.strip().lower()
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", kind):
+            raise ValueError(f"'{value}' is not a source kind; use file, google_sheets, shopify or woocommerce")
+        return kind
+
+    @field_validator("service")
+    @classmethod
+    def _no_secrets(cls, value: dict[str, str | int | float | bool]) -> dict[str, str | int | float | bool]:
+        for key in value:
+            if any(word in key.lower() for word in SECRET_WORDS):
+                raise ValueError(f"'{key}' looks like a secret: secrets are kept in the OS keyring, never in "
+                                 "settings.toml (enter it in Settings → Sources, or `sources connect NAME`)")
+        return value
+
+    @model_validator(mode="after")
+    def _where(self) -> SourceSettings:
+        if self.kind == "file" and not self.path.strip():
+            raise ValueError("the path is empty")
+        if self.kind != "file" and not self.url.strip():
+            raise ValueError(f"a {self.kind} source needs url (the shop domain, site URL or sheet link)")
+        return self
+
+    def spec(self, timezone: str | None = None) -> SourceSpec:
+        service: dict[str, object] = {}
+        if self.kind != "file":
+            service = {**self.service, "url": self.url.strip(), "backfill_days": self.backfill_days,
+                       "overlap_days": self.overlap_days}
+            if timezone:
+                service["timezone"] = timezone
         return SourceSpec(
             name=self.name, domain=self.domain, path=self.path, format=self.format,
-            columns=dict(self.columns), options=dict(self.options),
+            columns=dict(self.columns), options=dict(self.options), kind=self.kind, service=service,
+            filter={key: tuple(values) for key, values in self.filter.items()},
         )
 
 
@@ -234,6 +281,81 @@ class BotSettings(_Section):
     per_minute: int = Field(6, ge=1, le=60, description="Most messages answered per chat per minute.")
 
 
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+_PHONE = re.compile(r"^\+?[1-9]\d{7,14}$")
+
+
+def _emails(value: list[str]) -> list[str]:
+    cleaned = [item.strip() for item in value if item.strip()]
+    for item in cleaned:
+        if not _EMAIL.match(item):
+            raise ValueError(f"'{item}' is not an email address like owner@example.com")
+    return cleaned
+
+
+class EmailSettings(_Section):
+    enabled: bool = Field(False, description="Send each report by email.")
+    smtp_host: str = Field("", description="Outgoing mail server, e.g. smtp.gmail.com or smtp.office365.com.")
+    smtp_port: int = Field(587, ge=1, le=65535, description="587 for STARTTLS, 465 for TLS from the start.")
+    security: Literal["starttls", "tls"] = Field(
+        "starttls", description="starttls (port 587) or tls (implicit TLS, port 465); mail never goes unencrypted.")
+    username: str = Field("", description="Login for the mail server (usually your address); the password or "
+                          "app password is kept in the OS keyring.")
+    sender: str = Field("", description="From address; empty = the username.")
+    recipients: list[str] = Field(default_factory=list, description="Who gets the report (one or more addresses).")
+    attach_xlsx: bool = Field(False, description="Attach the day's KPIs as an Excel file.")
+    ca_file: str = Field("", description="A CA certificate file for a mail server with a private certificate; "
+                         "empty = the system's trusted CAs.")
+    timeout_seconds: int = Field(30, ge=1, le=300, description="Seconds to wait for the mail server.")
+
+    _recipients = field_validator("recipients")(lambda value: _emails(value))
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        return _emails([value])[0] if value.strip() else ""
+
+
+class SlackSettings(_Section):
+    enabled: bool = Field(False, description="Post each report to Slack (the incoming webhook URL is kept in the "
+                          "OS keyring).")
+    channel_label: str = Field("", description="Which channel the webhook posts to, e.g. #daily-numbers (shown "
+                               "in the outbox only; the webhook decides).")
+    timeout_seconds: int = Field(20, ge=1, le=300, description="Seconds to wait for Slack.")
+
+
+class WhatsAppSettings(_Section):
+    enabled: bool = Field(False, description="Send each report on WhatsApp (Business Cloud API; the access token "
+                          "is kept in the OS keyring).")
+    phone_number_id: str = Field("", description="Phone number ID from Meta's WhatsApp Manager (not the number).")
+    recipients: list[str] = Field(default_factory=list, description="WhatsApp numbers with country code, e.g. "
+                                  "+919812345678.")
+    template_name: str = Field("daily_business_summary", description="Name of your approved utility template "
+                               "(see the README for its text).")
+    template_language: str = Field("en", description="Language code the template was approved in (en, en_US, hi).")
+    full_report: bool = Field(True, description="After the template, also send the full report as text (arrives "
+                              "only within 24 hours of the owner's last reply).")
+    api_base: str = Field("https://graph.facebook.com/v21.0", description="Graph API address and version.")
+    timeout_seconds: int = Field(20, ge=1, le=300, description="Seconds to wait for WhatsApp.")
+
+    @field_validator("recipients")
+    @classmethod
+    def _recipients(cls, value: list[str]) -> list[str]:
+        cleaned = [item.strip().replace(" ", "").replace("-", "") for item in value if item.strip()]
+        for item in cleaned:
+            if not _PHONE.match(item):
+                raise ValueError(f"'{item}' is not a phone number with country code like +919812345678")
+        return cleaned
+
+    @field_validator("phone_number_id")
+    @classmethod
+    def _phone_id(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.isdigit():
+            raise ValueError(f"'{value}' is not a phone number ID (digits only, from WhatsApp Manager)")
+        return value
+
+
 class Settings(_Section):
     business: BusinessSettings = Field(default_factory=BusinessSettings, description="Your business.")
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings, description="Attendance counting.")
@@ -241,11 +363,15 @@ class Settings(_Section):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings, description="When reports are made.")
     insights: InsightsSettings = Field(default_factory=InsightsSettings, description="AI insights (optional).")
     telegram: TelegramSettings = Field(default_factory=TelegramSettings, description="Telegram delivery.")
+    email: EmailSettings = Field(default_factory=EmailSettings, description="Email delivery (SMTP).")
+    slack: SlackSettings = Field(default_factory=SlackSettings, description="Slack delivery (incoming webhook).")
+    whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings,
+                                       description="WhatsApp delivery (Business Cloud API).")
     sources: list[SourceSettings] = Field(default_factory=list, description="Data sources (export files).")
     bot: BotSettings = Field(default_factory=BotSettings, description="Telegram bot that answers questions.")
 
     def specs(self) -> list[SourceSpec]:
-        return [source.spec() for source in self.sources if source.enabled]
+        return [source.spec(self.business.timezone) for source in self.sources if source.enabled]
 
 
 SOURCES_EXAMPLE = """\
@@ -264,7 +390,17 @@ unit_price = "UnitPrice"
 [sources.options]
 date_format = "%d/%m/%Y %H:%M"
 
-Secrets (API keys, Telegram tokens) are never written here: they live in the OS keyring."""
+A live service instead of a file (the report fetches its own data; see README "Live sources"):
+
+[[sources]]
+name = "Shopify"
+domain = "sales"
+kind = "shopify"           # file | google_sheets | shopify | woocommerce
+url = "my-shop.myshopify.com"
+backfill_days = 60         # fetched on first connection
+overlap_days = 3           # re-read before the last fetch, since orders are edited
+
+Secrets (API keys, Telegram tokens, shop tokens) are never written here: they live in the OS keyring."""
 
 
 def _format_error(path: Path, exc: ValidationError) -> str:
@@ -350,9 +486,11 @@ def _dump_value(value: Any) -> Any:
 
 def _source_table(source: SourceSettings) -> tomlkit.items.Table:
     table = tomlkit.table()
-    for key in ("name", "domain", "path", "format", "enabled"):
+    keys = ("name", "domain", "path", "format", "enabled") if source.kind == "file" else \
+        ("name", "domain", "kind", "url", "backfill_days", "overlap_days", "format", "enabled")
+    for key in keys:
         table.add(key, getattr(source, key))
-    for key in ("columns", "options"):
+    for key in ("columns", "options", "filter", "service"):
         mapping = getattr(source, key)
         if mapping:
             inner = tomlkit.table()

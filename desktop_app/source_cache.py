@@ -73,7 +73,8 @@ class SourceCache:
     def entry(self, spec: SourceSpec) -> Path:
         """Where the cached frame of this source lives (one per path + spec, so the folder stays small)."""
         identity = json.dumps(
-            [str(spec.file.resolve()), spec.domain, spec.format, spec.columns, spec.options, spec.name],
+            [str(spec.file.resolve()), spec.domain, spec.format, spec.columns, spec.options, spec.name,
+             *([spec.filter] if spec.filter else [])],
             sort_keys=True, default=str,
         )
         return self.folder / (hashlib.sha256(identity.encode()).hexdigest()[:32] + SUFFIX)
@@ -156,7 +157,7 @@ def _payload(result: SourceFrame) -> dict:
     return {
         "frame": result.frame, "connector": result.connector, "has_dates": result.has_dates,
         "issues": [(i.source, i.row, i.column, i.message) for i in result.issues],
-        "warnings": list(result.warnings), "currencies": list(result.currencies),
+        "warnings": list(result.warnings), "currencies": list(result.currencies), "notes": list(result.notes),
     }
 
 
@@ -164,5 +165,5 @@ def _frame(data: dict) -> SourceFrame:
     return SourceFrame(
         frame=data["frame"], connector=data["connector"], has_dates=data["has_dates"],
         issues=[CellIssue(*issue) for issue in data["issues"]], warnings=list(data["warnings"]),
-        currencies=tuple(data["currencies"]),
+        currencies=tuple(data["currencies"]), notes=list(data.get("notes", [])),
     )

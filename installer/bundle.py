@@ -45,6 +45,8 @@ NEVER_BUNDLED = [
     "keyrings.alt",
     "pytest", "_pytest", "pytestqt", "pluggy", "iniconfig", "pygments", "time_machine", "ruff",
     "duckdb", "pyinstrument",
+    # The optional [sheets] extra (private Google Sheets): ~10 MB the 200 MB budget has no room for.
+    "gspread", "google.auth", "google_auth_oauthlib", "requests_oauthlib", "oauthlib",
 ]
 # Left out to save space: modules nothing on the app's paths needs. CJK codecs: a source file in
 # GBK or Shift-JIS then fails as an unknown encoding, by name.

@@ -29,7 +29,8 @@ Path_ = Literal["llm", "rules"]
 _KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("best_worst", ("best", "worst", "highest", "lowest", "सबसे अच्छा", "सबसे खराब", "सबसे ज्यादा", "सबसे कम",
                     "શ્રેષ્ઠ", "સૌથી વધુ", "સૌથી ઓછું", "ખરાબ")),
-    ("top_sources", ("source", "sources", "where", "indiamart", "channel", "स्रोत", "कहाँ", "कहां", "ક્યાંથી", "સ્ત્રોત", "સોર્સ")),
+    ("top_sources", ("source", "sources", "where", "indiamart", "channel", "स्रोत", "कहाँ", "कहां", "ક્યાંથી",
+                     "સ્ત્રોત", "સોર્સ")),
     ("compare", ("why", "down", "up", "compare", "compared", "vs", "versus", "than", "better", "worse", "drop",
                  "क्यों", "कम", "ज्यादा", "तुलना", "કેમ", "ઓછું", "ઓછા", "સરખામણી", "વધારે")),
     ("day", ("breakdown", "detail", "विवरण", "વિગત")),

@@ -157,7 +157,8 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     errors.FloodError,
 )
 AUTH_ERRORS: tuple[type[BaseException], ...] = (errors.UnauthorizedError, errors.AuthKeyError)
-RELOGIN = "Run `business-orchestrator telegram login` (or Settings → Telegram → Sign in); waiting reports go out then."
+RELOGIN = ("Run `business-orchestrator telegram login` (or Settings → Channels → Telegram → Sign in); waiting "
+           "reports go out then.")
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,24 @@ def _jobs():
     return jobs
 
 
+def _any_channel(settings) -> bool:
+    from ..channels.registry import any_enabled
+
+    return any_enabled(settings)
+
+
+def _any_target(settings) -> bool:
+    from ..channels.registry import delivery_targets
+
+    return bool(delivery_targets(settings))
+
+
+def _label(name: str) -> str:
+    from ..channels.base import label
+
+    return label(name)
+
+
 class TrayApp(QObject):
     """The running app. Signals exist so tests (and the smoke run) can wait on what happened."""
 
@@ -396,12 +414,16 @@ class TrayApp(QObject):
                                      f"to {chats}{when}.")
         else:
             self.summary.set_pending(None)
-        if state.failed and not self.delivery_problem:
+        if state.problems:  # what only the owner can fix stays on the tray until it is fixed
+            from ..channels.registry import problem_note
+
+            self.delivery_problem = " · ".join(problem_note(c, *p) for c, p in state.problems.items())
+        elif state.failed and not self.delivery_problem:
             self.delivery_problem = state.last_error or "a report could not be delivered"
         self._show_delivery_state()
         due = state.next_attempt_at
         if due is not None and due <= dt.datetime.now(dt.UTC) and self.settings is not None \
-                and self.settings.telegram.enabled:
+                and _any_channel(self.settings):
             self.send_pending_now(release_held=False)
         self.outbox_refreshed.emit(state)
 
@@ -437,11 +459,11 @@ class TrayApp(QObject):
                               on_success=lambda _none: self.refresh_outbox())
 
     def send_shown_report(self) -> None:
-        """Summary: Send to Telegram, for the report on screen."""
+        """Summary: Send report, for the report on screen (every channel that is on)."""
         report = self.summary.report
         if report is None or self.settings is None or report.demo:
             return
-        self.summary.add_step("Sending to Telegram…")
+        self.summary.add_step("Sending…")
         self._start_sending(_jobs().send_report, self.settings, self.paths, report.date, self.client_factory)
 
     def _start_sending(self, fn, *args) -> None:
@@ -452,24 +474,28 @@ class TrayApp(QObject):
 
     def _delivered(self, result) -> None:
         if result.sent and self.tray is not None:
-            self.tray.notify("Sent to Telegram", f"{result.sent} message(s) delivered")
+            where = ", ".join(_label(name) for name, part in result.channels.items() if part.sent) or "Telegram"
+            self.tray.notify(f"Sent to {where}", f"{result.sent} message(s) delivered")
         if result.ok:
             self.delivery_problem = None
         else:
             self.delivery_problem = "; ".join(result.messages) or "a report could not be delivered"
             if self.tray is not None:
                 self.tray.notify("Delivery failed", self.delivery_problem, error=True)
-            self.summary.show_error(f"Telegram: {self.delivery_problem}")
+            failing = [_label(name) for name, part in result.channels.items() if not part.ok]
+            self.summary.show_error(f"{', '.join(failing) or 'Delivery'}: {self.delivery_problem}")
         self._show_delivery_state()
         self.delivered.emit(result)
         self.refresh_outbox()
+        if self.summary.report is not None and not self.summary.report.demo:
+            self.show_day(self.summary.report.date)  # each channel's new state under the report
 
     def _delivery_error(self, exc: BaseException) -> None:
         log.error("sending failed", exc_info=exc)
         self.delivery_problem = f"{exc.__class__.__name__}: {exc}"
         if self.tray is not None:
             self.tray.notify("Delivery failed", self.delivery_problem, error=True)
-        self.summary.show_error(f"Telegram: {self.delivery_problem}")
+        self.summary.show_error(f"Delivery: {self.delivery_problem}")
         self._show_delivery_state()
 
     def _show_delivery_state(self) -> None:
@@ -479,10 +505,9 @@ class TrayApp(QObject):
         self._update_tooltip()
 
     def _update_send_button(self) -> None:
-        telegram = self.settings.telegram if self.settings else None
         report = self.summary.report
-        if telegram is None or not telegram.enabled or not telegram.destinations:
-            self.summary.set_send_available(False, "Telegram is not set up: open Settings… → Telegram")
+        if self.settings is None or not _any_target(self.settings):
+            self.summary.set_send_available(False, "No channel is set up: open Settings… → Channels")
         elif report is None or report.demo or (self.workspace is not None and self.workspace.demo):
             self.summary.set_send_available(False, "Demo reports are never sent")
         else:
@@ -527,6 +552,8 @@ class TrayApp(QObject):
     def _settings_saved(self, settings: Settings) -> None:
         self._apply_settings(settings)
         self.show_day(None)
+        run_in_background("wake outbox", _jobs().wake_outbox, self.paths, parent=self,
+                          on_success=lambda _count: self.refresh_outbox())
         self.settings_applied.emit()
 
     def shutdown(self) -> None:

@@ -94,7 +94,7 @@ def child_main(conn: Connection, cancel, workspace: Workspace, day: dt.date, sen
         report, settings, send_now = jobs.make_report(ctx, workspace, day, send=send, hold_until=hold_until)
         delivery = None
         if send_now and deliver_here:
-            ctx.progress("Sending to Telegram…")
+            ctx.progress("Sending…")
             delivery = jobs.deliver(ctx, settings, workspace.paths)
         send_message(("done", report, delivery, send_now and not deliver_here))
     except Cancelled:

@@ -59,6 +59,7 @@ class DayView:
     closed: frozenset[dt.date] = frozenset()  # closed days in the trend window: no line to zero there
     report_days: frozenset[dt.date] = frozenset()  # days with a report around `day`: bold in the calendar
     today: dt.date | None = None  # the business's today, when known: nothing after it can be shown
+    deliveries: list = field(default_factory=list)  # desktop_app.outbox.Delivery rows of this day, every channel
 
 
 def load_startup(ctx: TaskContext, paths: AppPaths) -> Startup:
@@ -90,8 +91,10 @@ def load_day(ctx: TaskContext, workspace: Workspace, day: dt.date | None) -> Day
     closed = frozenset(d for d in window if not workspace.settings.business.is_open(d))
     around = dt.timedelta(days=CALENDAR_DAYS)
     marked = frozenset(store.report_dates(day - around, day + around))
+    from ..outbox import Outbox
+
     return DayView(day, store.get(day), store.recent(TREND_DAYS, until=day), closed, marked,
-                   today(workspace.settings))
+                   today(workspace.settings), deliveries=Outbox(store.path).for_day(day))
 
 
 def has_report(workspace: Workspace, day: dt.date | None) -> bool:
@@ -121,7 +124,9 @@ def make_report(ctx: TaskContext, workspace: Workspace, day: dt.date, *, send: b
         ctx.progress("Preparing the demo shop…")
         settings, store = prepare_demo(workspace.paths, settings, day)
         backfill_history(settings, store, day)
-    send = send and not workspace.demo and settings.telegram.enabled and bool(settings.telegram.destinations)
+    from ..channels.registry import delivery_targets
+
+    send = send and not workspace.demo and bool(delivery_targets(settings))
     report = run_report(settings, workspace.paths, day, demo=workspace.demo, store=store,
                         progress=ctx.progress, cancel=ctx.cancel, send=send, hold_until=hold_until)
     return report, settings, send and hold_until is None
@@ -143,7 +148,7 @@ def present(ctx: TaskContext, workspace: Workspace, day: dt.date, report: Report
     view = load_day(ctx, workspace, day)
     view.report = report
     if send_now:
-        ctx.progress("Sending to Telegram…")
+        ctx.progress("Sending…")
         delivery = deliver(ctx, settings, workspace.paths, client_factory)
     return Generated(view, delivery)
 
@@ -158,6 +163,7 @@ class OutboxState:
     held: list  # desktop_app.outbox.Delivery rows waiting for the owner's Send / Edit / Skip
     next_attempt_at: dt.datetime | None
     last_error: str | None = None
+    problems: dict[str, tuple[str, str]] = field(default_factory=dict)  # channel -> (sentence, kind) to fix
 
 
 def outbox_state(ctx: TaskContext, paths: AppPaths) -> OutboxState:
@@ -167,7 +173,14 @@ def outbox_state(ctx: TaskContext, paths: AppPaths) -> OutboxState:
     recent = outbox.deliveries(50)
     failed = [d for d in recent if d.status == "failed"]
     return OutboxState(outbox.pending_count(), outbox.failed_count(), [d for d in recent if d.status == "held"],
-                       outbox.next_attempt_at(), failed[0].last_error if failed else None)
+                       outbox.next_attempt_at(), failed[0].last_error if failed else None, outbox.owner_problems())
+
+
+def wake_outbox(ctx: TaskContext, paths: AppPaths) -> int:
+    """After the settings were saved: reports waiting for a set-up are looked at again now."""
+    from ..outbox import Outbox
+
+    return Outbox(paths.history_db).wake()
 
 
 def deliver(ctx: TaskContext, settings: Settings, paths: AppPaths, client_factory=None):
@@ -178,7 +191,8 @@ def deliver(ctx: TaskContext, settings: Settings, paths: AppPaths, client_factor
 
 
 def send_report(ctx: TaskContext, settings: Settings, paths: AppPaths, day: dt.date, client_factory=None):
-    """'Send to Telegram' for a report already in history: queue it to every destination, then send."""
+    """'Send' for a report already in history: queue it to every channel's destinations, then send."""
+    from ..channels.registry import delivery_targets
     from ..outbox import Outbox
 
     store = HistoryStore(paths.history_db)
@@ -186,7 +200,7 @@ def send_report(ctx: TaskContext, settings: Settings, paths: AppPaths, day: dt.d
     if report is None:
         raise LookupError(f"there is no report for {day} to send")
     with store.transaction() as conn:
-        Outbox.enqueue_in(conn, report, store.revisions(day), settings.telegram.destinations)
+        Outbox.enqueue_in(conn, report, store.revisions(day), delivery_targets(settings))
     return deliver(ctx, settings, paths, client_factory)
 
 
@@ -267,6 +281,7 @@ class SourcePreview:
     parsed_columns: list[str]
     parsed_rows: list[list[str]]
     notes: list[str]
+    connector_key: str = ""
 
 
 def format_choices(domain: str) -> list[tuple[str, str]]:
@@ -290,7 +305,8 @@ def preview_source(ctx: TaskContext, spec) -> SourcePreview:
         raise
     if looks_binary(" ".join(str(c) for c in raw.columns)):
         raise SourceReadError(spec.name, BINARY_HINT)
-    label = recognise(spec).label
+    connector = recognise(spec)
+    label = connector.label
     frame = read.frame.drop(columns=[c for c in read.frame.columns if c in CONTACT_COLUMNS], errors="ignore")
     shown = [c for c in frame.columns if c != "_row"]
 
@@ -311,7 +327,8 @@ def preview_source(ctx: TaskContext, spec) -> SourcePreview:
         raw_rows=[[str(v) for v in row] for row in raw.head(PREVIEW_ROWS).itertuples(index=False)],
         parsed_columns=shown,
         parsed_rows=[[cell(v) for v in row] for row in frame[shown].head(PREVIEW_ROWS).itertuples(index=False)],
-        notes=[str(issue) for issue in read.issues[:5]] + list(read.warnings),
+        notes=list(read.notes) + [str(issue) for issue in read.issues[:5]] + list(read.warnings),
+        connector_key=connector.key,
     )
 
 

@@ -6,95 +6,12 @@ A change is coloured by whether it is good news, not by its sign.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-from typing import Literal
-
-from babel.dates import format_date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ..formatting import arrow_pct, arrow_pp, money, number
-from ..report import Report
+from ..cards import TONE_COLORS, CardData, Change, Tone, kpi_cards
 
-Tone = Literal["good", "bad", "flat"]
-TONE_COLORS: dict[Tone, str] = {"good": "#2E7D32", "bad": "#C62828", "flat": "#757575"}
-
-
-@dataclass
-class Change:
-    text: str
-    tone: Tone
-
-
-@dataclass
-class CardData:
-    key: str
-    title: str
-    value: str
-    changes: list[Change] = field(default_factory=list)
-    note: str = ""
-    warning: bool = False  # the note says the number cannot be trusted (no data for the day)
-
-
-def _tone(change: float, up_is_good: bool = True) -> Tone:
-    if abs(change) < 0.05:
-        return "flat"
-    return "good" if (change > 0) == up_is_good else "bad"
-
-
-def _vs(change: float | None, label: str, points: bool = False) -> Change | None:
-    if change is None:
-        return None
-    return Change(f"{(arrow_pp if points else arrow_pct)(change)} vs {label}", _tone(change))
-
-
-def _day(iso: str | None, locale: str) -> str:
-    return format_date(dt.date.fromisoformat(iso), "EEE d", locale=locale) if iso else "previous day"
-
-
-def _pct_change(now: float, before: float | None) -> float | None:
-    if before in (None, 0):
-        return None
-    return round((now - before) / before * 100, 1)
-
-
-def kpi_cards(report: Report) -> list[CardData]:
-    loc, cur = report.locale, report.currency
-    last_week = "last " + format_date(report.date, "EEE", locale=loc)
-    cards: list[CardData] = []
-    s = report.sales
-    if s:
-        cards.append(CardData("sales", "Sales", money(s.total, cur, loc, whole=True), [c for c in (
-            _vs(s.change_pct, _day(s.prev_date, loc)), _vs(s.week_change_pct, last_week)) if c],
-            f"Returns {money(s.returns, cur, loc)}" if s.returns else ""))
-        cards.append(CardData("orders", "Orders", number(s.orders, loc), [c for c in (
-            _vs(_pct_change(s.orders, s.prev_orders), _day(s.prev_date, loc)),) if c]))
-        avg = money(s.avg_order, cur, loc, whole=True) if s.avg_order is not None else "–"
-        cards.append(CardData("avg_order", "Average order", avg, [c for c in (
-            _vs(s.avg_order_change_pct, _day(s.prev_date, loc)),) if c]))
-    else:
-        cards.append(CardData("sales", "Sales", "–", note="no sales data (see warnings)"))
-    leads = report.leads
-    if leads:
-        # a no-break space keeps "JustDial 2" together when the note wraps
-        top = ", ".join(f"{name}\u00a0{count}" for name, count in list(leads.by_source.items())[:3])
-        cards.append(CardData("leads", "New leads", number(leads.count, loc), [c for c in (
-            _vs(leads.change_pct, _day(leads.prev_date, loc)), _vs(leads.week_change_pct, last_week)) if c], top))
-    else:
-        cards.append(CardData("leads", "New leads", "–", note="no leads data (see warnings)"))
-    att = report.attendance
-    if att:
-        rate = f"{att.rate_pct:.1f}%" if att.rate_pct is not None else "–"
-        note = f"{att.present}/{att.headcount} present · {att.absent} absent"
-        if att.headcount_estimated:
-            note += " · headcount estimated"
-        cards.append(CardData("attendance", "Attendance", rate, [c for c in (
-            _vs(att.change_pp, _day(att.prev_date, loc), points=True),
-            _vs(att.week_change_pp, last_week, points=True)) if c], note))
-    else:
-        cards.append(CardData("attendance", "Attendance", "–", note="no attendance data (see warnings)"))
-    return cards
+__all__ = ["TONE_COLORS", "CardData", "Change", "KpiCard", "Tone", "kpi_cards"]
 
 
 class KpiCard(QFrame):

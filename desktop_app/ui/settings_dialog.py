@@ -23,10 +23,10 @@ from .icons import app_icon
 from .mnemonics import assign_mnemonics, marked_letter
 from .page_tabs import PageTabs
 from .settings_tabs.business import BusinessTab
+from .settings_tabs.channels import ChannelsTab
 from .settings_tabs.insights import InsightsTab
 from .settings_tabs.schedule import ScheduleTab
 from .settings_tabs.sources import SourcesTab
-from .settings_tabs.telegram import TelegramTab
 from .window_fit import fit_window
 from .worker import run_in_background
 
@@ -58,9 +58,10 @@ class SettingsDialog(QDialog):
         self.insights = InsightsTab(paths=paths, history_path=history_path or paths.history_db,
                                     current_settings=self.validated)
         self.schedule = ScheduleTab()
-        self.telegram = TelegramTab(history_db=paths.history_db, client_factory=telegram_client_factory,
+        self.channels = ChannelsTab(history_db=paths.history_db, client_factory=telegram_client_factory,
                                     current_settings=self.validated)
-        self.pages = [self.business, self.sources, self.insights, self.telegram, self.schedule]
+        self.telegram = self.channels.telegram  # Telegram lives in the Channels tab
+        self.pages = [self.business, self.sources, self.insights, self.channels, self.schedule]
         for page in self.pages:
             self.tabs.addTab(page, page.title)
             page.load(settings)
@@ -95,9 +96,12 @@ class SettingsDialog(QDialog):
             if page.title.lower() == name.lower():
                 self.tabs.setCurrentWidget(page)
                 return
+        if name.lower() in self.channels.pages:  # "telegram", "email"…: their page in the Channels tab
+            self.tabs.setCurrentWidget(self.channels)
+            self.channels.show_key(name.lower())
 
     def _secret_fields(self) -> dict:
-        return {**self.insights_fields(), **self.telegram.secrets}
+        return {**self.insights_fields(), **self.channels.secrets}
 
     def insights_fields(self) -> dict:
         return {Secret.LLM_API_KEY: self.insights.api_key}
@@ -128,7 +132,10 @@ class SettingsDialog(QDialog):
             self.error.setText("Please fix: " + "; ".join(f"{self._where(key)}: {message}"
                                                           for key, message in problems))
             self.error.show()
-            self.tabs.setCurrentWidget(self._page_for(problems[0][0]))
+            page = self._page_for(problems[0][0])
+            self.tabs.setCurrentWidget(page)
+            if hasattr(page, "show_key"):
+                page.show_key(problems[0][0])  # e.g. the Channels tab opens the channel with the problem
             return None
 
     def _where(self, key: str) -> str:
@@ -197,7 +204,7 @@ class SettingsDialog(QDialog):
             self.error.setText(f"settings.toml could not be written: {exc}")
             self.error.show()
             return
-        changes = {**self.insights.secret_changes(), **self.telegram.secret_changes()}
+        changes = {**self.insights.secret_changes(), **self.channels.secret_changes()}
         if changes:
             run_in_background("save secrets", jobs.save_secrets, changes,
                               on_success=self.secrets_saved.emit)

@@ -75,6 +75,32 @@ STATUS_MARKS = {"ok": ("✓", "#2E7D32"), "stale": ("◷", "#EF6C00"), "failed":
                 "disabled": ("–", "#757575")}
 
 
+DELIVERY_MARKS = {"sent": ("✓", "#2E7D32"), "failed": ("✗", "#C62828"), "pending": ("◷", "#EF6C00"),
+                  "sending": ("…", "#EF6C00"), "held": ("⏸", "#5D4037"), "skipped": ("–", "#757575")}
+
+
+def delivery_line(delivery) -> str:
+    """One channel's state for the shown report, with a link to the text as delivered."""
+    from ..channels.base import label
+
+    mark, color = DELIVERY_MARKS.get(delivery.status, ("?", "#757575"))
+    state = delivery.status
+    if delivery.status == "sent" and delivery.sent_at:
+        state = f"sent {delivery.sent_at.astimezone():%H:%M}"
+    if delivery.possible_duplicate:
+        state += ", possible duplicate"
+    note = ""
+    if delivery.last_error and delivery.status != "skipped":
+        from ..channels.base import quoted
+        from ..channels.registry import SHORT
+
+        short = SHORT.get((delivery.channel, delivery.error_kind or "")) if delivery.status != "sent" else None
+        note = f" — {escape(short or quoted(delivery.last_error, 140))}"
+    return (f"<span style='color:{color}'>{mark}</span> <b>{label(delivery.channel)}</b> → "
+            f"{escape(delivery.destination)} <span style='color:palette(placeholder-text)'>· {escape(state)}"
+            f"{note}</span> <a href='delivery:{delivery.id}'>text</a>")
+
+
 def _source_line(status, day: dt.date | None = None, locale: str = "en_IN") -> str:
     mark, color = STATUS_MARKS.get(status.status, ("?", "#757575"))
     detail = status.status
@@ -234,6 +260,14 @@ class SummaryWindow(QMainWindow):
         self.sources_label.setTextFormat(Qt.TextFormat.RichText)
         self.sources_label.setWordWrap(True)
         left.addWidget(self.sources_label)
+        self.delivery_title = _section_title("Delivery")
+        left.addWidget(self.delivery_title)
+        self.delivery_label = QLabel()
+        self.delivery_label.setTextFormat(Qt.TextFormat.RichText)
+        self.delivery_label.setWordWrap(True)
+        self.delivery_label.linkActivated.connect(self._show_delivered)
+        left.addWidget(self.delivery_label)
+        self.deliveries: list = []
         left.addStretch(1)
         middle.addLayout(left, 5)
         right = QVBoxLayout()
@@ -270,10 +304,10 @@ class SummaryWindow(QMainWindow):
         # Buttons.
         buttons = QHBoxLayout()
         self.settings_button = QPushButton("&Settings…")
-        self.settings_button.setToolTip("Sources, insights, Telegram and the schedule (Ctrl+,)")
+        self.settings_button.setToolTip("Sources, insights, channels and the schedule (Ctrl+,)")
         self.copy_button = QPushButton("&Copy")
         self.copy_button.setToolTip("Copy the report text (as sent to Telegram) to the clipboard (Ctrl+C)")
-        self.send_button = QPushButton("Send to &Telegram")
+        self.send_button = QPushButton("Send &report")
         self.generate_button = QPushButton("&Generate now")
         self.generate_button.setToolTip("Make the report for the day on screen (F5)")
         self.generate_button.setDefault(True)
@@ -299,7 +333,7 @@ class SummaryWindow(QMainWindow):
                    "settings": self.settings_requested.emit}
         self.shortcuts = {name: QShortcut(QKeySequence(SHORTCUTS[name]), self, activated=action)
                           for name, action in actions.items()}
-        self.set_send_available(False, "Telegram is not set up: open Settings… → Telegram")
+        self.set_send_available(False, "No channel is set up: open Settings… → Channels")
         self.show_view(None)
         self.setMinimumSize(QSize(560, 420))
         fit_window(self, "summary", QSize(1060, 680))
@@ -320,6 +354,7 @@ class SummaryWindow(QMainWindow):
             self.date_edit.setDate(QDate(view.day.year, view.day.month, view.day.day))
             self.date_edit.blockSignals(False)
         self._update_day_controls()
+        self.show_deliveries(view.deliveries if view else [])
         if report is None:
             for card in self.cards.values():
                 card.hide()
@@ -383,6 +418,36 @@ class SummaryWindow(QMainWindow):
         self.sources_label.setVisible(bool(report.sources))
         self.sources_title.setVisible(bool(report.sources))
 
+    def show_deliveries(self, deliveries: list) -> None:
+        """Each channel's state for the shown day (newest revision's rows; replaced ones left out)."""
+        self.deliveries = [d for d in deliveries if d.status != "skipped"]
+        self.delivery_label.setText("<br>".join(delivery_line(d) for d in self.deliveries))
+        self.delivery_label.setVisible(bool(self.deliveries))
+        self.delivery_title.setVisible(bool(self.deliveries))
+
+    def _show_delivered(self, link: str) -> None:
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit
+
+        from ..channels.base import label
+        from ..channels.registry import delivered_text
+
+        found = [d for d in self.deliveries if f"delivery:{d.id}" == link]
+        if not found:
+            return
+        delivery = found[0]
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"{label(delivery.channel)} → {delivery.destination}: {delivery.status}")
+        layout = QVBoxLayout(dialog)
+        text = QPlainTextEdit(delivered_text(delivery))
+        text.setReadOnly(True)
+        layout.addWidget(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.resize(560, 420)
+        self.delivered_dialog = dialog
+        dialog.show()
+
     def set_banner(self, html: str | None, action: str | None = None) -> None:
         """A note above the report; `action` labels its button (None: no button)."""
         self.banner.setText(html or "")
@@ -422,7 +487,7 @@ class SummaryWindow(QMainWindow):
 
     def set_send_available(self, available: bool, reason: str = "") -> None:
         self.send_button.setEnabled(available)
-        self.send_button.setToolTip(reason or "Send this report to your Telegram destinations now")
+        self.send_button.setToolTip(reason or "Send this report now to every channel that is on")
 
     def set_pending(self, text: str | None) -> None:
         """Preview and approve: a report waiting for Send / Edit / Skip (None hides the bar)."""

@@ -42,7 +42,7 @@ def test_indiamart_pull_api_json(tmp_path):
     frame = sf.frame
     assert sf.connector == "indiamart" and sf.has_dates
     assert frame["source"].tolist() == [
-        "IndiaMART Direct enquiry", "IndiaMART Buy lead", "IndiaMART Call (PNS)", "IndiaMART Other"
+        "IndiaMART · Direct enquiry", "IndiaMART · Buy-lead", "IndiaMART · Phone call", "IndiaMART · Catalogue view"
     ]
     assert frame["lead_id"].tolist() == ["2871641203", "2871641299", "2871641300", "2871641301"]
     assert frame["received_at"][0] == pd.Timestamp("2024-05-02 10:15:44")

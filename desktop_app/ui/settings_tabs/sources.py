@@ -35,6 +35,8 @@ from ..plain_words import plain_error
 from ..settings_form import ChoiceEditor, FieldForm, muted_label
 from ..window_fit import fit_window
 from ..worker import Task, run_in_background
+from .live_source import ServiceFields, connect_source, kind_choices, save_source_secrets, test_live_source
+from .register_options import OWNED_OPTIONS, RegisterOptions
 
 DOMAINS = [("sales", "Sales (orders, invoices)"), ("leads", "Leads (enquiries)"), ("attendance", "Attendance")]
 DOMAIN_LABELS = {"sales": "Sales", "leads": "Leads", "attendance": "Attendance"}
@@ -98,6 +100,12 @@ class SourceEditor(QDialog):
         self.domain = QComboBox()
         for value, label in DOMAINS:
             self.domain.addItem(label, value)
+        self.timezone = "Asia/Kolkata"  # the business's, set by the Sources tab: live records' local dates
+        self.kind = QComboBox()
+        self.kind.setObjectName("source_kind")
+        for value, label in kind_choices():
+            self.kind.addItem(label, value)
+        self.service = ServiceFields(self)
         self.path = QLineEdit()
         self.path.setPlaceholderText("The export file, e.g. C:/Exports/orders.csv")
         browse = QPushButton("Browse…")
@@ -113,13 +121,17 @@ class SourceEditor(QDialog):
         browse.setText("&Browse…")
         form.addRow(_buddy("&Name", self.name), self.name)
         form.addRow(_buddy("&Holds", self.domain), self.domain)
+        form.addRow(_buddy("&Kind", self.kind), self.kind)
         form.addRow(_buddy("&File", self.path), path_row)
+        self._path_row = path_row
         form.addRow(_buddy("F&ormat", self.format), self.format)
         form.addRow(_buddy("&Dates look like", self.date_format), self.date_format)
+        self._form = form
         top = QWidget()  # everything above the buttons scrolls on a small screen
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addLayout(form)
+        top_layout.addWidget(self.service)
 
         self.mapping_group = QGroupBox("Columns (only when a header is not recognised)")
         self.mapping_form = QGridLayout(self.mapping_group)
@@ -127,6 +139,8 @@ class SourceEditor(QDialog):
         self.mapping_form.setColumnStretch(3, 1)
         self.mapping: dict[str, QComboBox] = {}
         top_layout.addWidget(self.mapping_group)
+        self.register = RegisterOptions()
+        top_layout.addWidget(self.register)
 
         self.recognised = QLabel()
         self.recognised.setWordWrap(True)
@@ -138,6 +152,7 @@ class SourceEditor(QDialog):
             inner = QVBoxLayout(box)
             inner.setContentsMargins(0, 0, 0, 0)
             inner.addWidget(QLabel(f"<b>{title}</b>"))
+        self._raw_title = raw_box.layout().itemAt(0).widget()
         self.raw_table, self.parsed_table = _preview_table(), _preview_table()
         raw_box.layout().addWidget(self.raw_table)
         parsed_box.layout().addWidget(self.parsed_table)
@@ -164,20 +179,29 @@ class SourceEditor(QDialog):
         self._debounce = QTimer(self, singleShot=True, interval=300)
         self._debounce.timeout.connect(self.refresh_preview)
         self.domain.currentIndexChanged.connect(self._domain_changed)
-        for signal in (self.path.textChanged, self.format.currentIndexChanged, self.date_format.currentTextChanged):
+        for signal in (self.path.textChanged, self.format.currentIndexChanged, self.date_format.currentTextChanged,
+                       self.register.changed):
             signal.connect(self._debounce.start)
 
         if source is not None:
             self.name.setText(source.name)
             self.domain.setCurrentIndex(self.domain.findData(source.domain))
+            self.kind.setCurrentIndex(max(self.kind.findData(source.kind), 0))
             self.path.setText(source.path)
             self.date_format.set_value(str(source.options.get("date_format", "")))
             self.enabled.setChecked(source.enabled)
-        self._extra_options = {k: v for k, v in (source.options if source else {}).items() if k != "date_format"}
+        self._extra_options = {k: v for k, v in (source.options if source else {}).items()
+                               if k != "date_format" and k not in OWNED_OPTIONS}
+        if source is not None:
+            self.register.load(source.options, source.filter)
         self._domain_changed()
         if source is not None:
             self.format.setCurrentIndex(max(self.format.findData(source.format), 0))
             self._set_mapping(source.columns)
+        self._kind_changed(source)
+        self.kind.currentIndexChanged.connect(lambda _index: self._kind_changed(None))
+        self.service.connect_requested.connect(self.connect_service)
+        self.service.backfill_button.clicked.connect(self._backfill)
         self.setMinimumSize(480, 380)
         fit_window(self, "source-editor", QSize(860, 720))
         self.refresh_preview()
@@ -186,15 +210,64 @@ class SourceEditor(QDialog):
 
     def source(self) -> SourceSettings:
         """The source as typed; raises pydantic's ValidationError when a field is unusable."""
-        options = dict(self._extra_options)
+        options = {**self._extra_options, **self.register.options()}
         if self.date_format.value():
             options["date_format"] = self.date_format.value()
         columns = {key: combo.currentText() for key, combo in self.mapping.items()
                    if combo.currentIndex() > 0 and combo.currentText()}
-        return SourceSettings(name=self.name.text().strip() or name_from_file(self.path.text()),
+        kind = self.kind.currentData() or "file"
+        live = self.service.values() if kind != "file" else {}
+        return SourceSettings(name=self.name.text().strip() or name_from_file(self.path.text()) or "Unnamed source",
                               domain=self.domain.currentData(),
-                              path=self.path.text().strip(), format=self.format.currentData() or "auto",
-                              enabled=self.enabled.isChecked(), columns=columns, options=options)
+                              path=self.path.text().strip() if kind == "file" else "", kind=kind, **live,
+                              format=self.format.currentData() or "auto",
+                              enabled=self.enabled.isChecked(), columns=columns, options=options,
+                              filter=self.register.filters())
+
+    def _kind_changed(self, source: SourceSettings | None) -> None:
+        """A file shows its path; a service its fields; a sheet keeps the file's format and columns."""
+        kind = self.kind.currentData() or "file"
+        tabular = kind in ("file", "google_sheets")
+        self._form.setRowVisible(self._path_row, kind == "file")
+        for widget in (self.format, self.date_format):
+            self._form.setRowVisible(widget, tabular)
+        self.mapping_group.setVisible(tabular)
+        self.register.setVisible(tabular or kind == "tally")  # Tally live: its voucher types and GST basis
+        self.register.set_tally(kind == "tally")
+        self.service.setVisible(kind != "file")
+        self._raw_title.setText("<b>In the file (first rows)</b>" if kind == "file" else
+                                "<b>As the service sent it (first records)</b>")
+        if kind != "file":
+            self.service.set_kind(kind, self.name.text().strip(), source)
+        self._debounce.start()
+
+    def connect_service(self) -> None:
+        """Connect / Test: fetch the last day's first page on a worker and preview it like a file."""
+        try:
+            spec = self.source().spec(self.timezone)
+        except ValidationError as exc:
+            self._show_invalid(exc)
+            return
+        if self._task is not None:
+            self._task.cancel()
+        self.recognised.setText(f"Connecting to {escape(str(spec.service.get('url')))}…")
+        task = run_in_background("live source connect", connect_source, spec, self.service.typed_secrets(),
+                                 parent=self, on_failure=lambda exc: None)
+        task.succeeded.connect(lambda preview: self._show_preview(preview, task))
+        task.failed.connect(lambda exc: self._preview_failed(exc, task))
+        self._task = task
+
+    def _show_invalid(self, exc: ValidationError) -> None:
+        message = plain_error(exc.errors()[0]["msg"].removeprefix("Value error, "))
+        self.recognised.setText(f"<span style='color:#C62828'>✗</span> {escape(message)}")
+
+    def _backfill(self) -> None:
+        try:
+            spec = self.source().spec(self.timezone)
+        except ValidationError as exc:
+            self._show_invalid(exc)
+            return
+        self.service.start_backfill(spec)
 
     def _domain_changed(self) -> None:
         domain = self.domain.currentData()
@@ -262,6 +335,9 @@ class SourceEditor(QDialog):
     # -- preview --------------------------------------------------------------------------------
 
     def refresh_preview(self) -> None:
+        if (self.kind.currentData() or "file") != "file":
+            self.recognised.setText("Press Connect / Test to fetch the last day and see how it is read.")
+            return
         if not self.path.text().strip():
             self.recognised.setText("Choose a file to see how it is read.")
             return
@@ -286,6 +362,11 @@ class SourceEditor(QDialog):
         if preview.raw_columns != self._header:
             self._header = preview.raw_columns
             self._fill_mapping_choices()
+            self.register.set_columns(self._header)
+        tally = preview.connector_key == "tally"
+        self.register.set_tally(tally)
+        # Tally's columns are known; its voucher types and GST basis are what the owner may need to set.
+        self.mapping_group.setVisible(not tally or any(c.currentIndex() > 0 for c in self.mapping.values()))
         _fill_table(self.raw_table, preview.raw_columns, preview.raw_rows)
         _fill_table(self.parsed_table, preview.parsed_columns, preview.parsed_rows)
         self.notes.setText("\n".join(plain_error(note) for note in preview.notes))
@@ -303,17 +384,21 @@ class SourceEditor(QDialog):
         self.preview_done.emit(False)
 
     def _accept(self) -> None:
-        if not self.path.text().strip():
+        is_file = (self.kind.currentData() or "file") == "file"
+        if is_file and not self.path.text().strip():
             self.error.setText("Choose the export file first (Browse…).")
             self.path.setFocus()
             return
-        if not self.name.text().strip():
+        if is_file and not self.name.text().strip():
             self.name.setText(name_from_file(self.path.text()))  # a name the owner recognises, not "Unnamed"
         try:
             source = self.source()
         except ValidationError as exc:
             self.error.setText("; ".join(plain_error(e["msg"].removeprefix("Value error, ")) for e in exc.errors()))
             return
+        typed = self.service.typed_secrets() if source.kind != "file" else {}
+        if typed:  # to the keyring on a worker (it can block on an unlock prompt); never into settings.toml
+            run_in_background("save source keys", save_source_secrets, source.name, typed, parent=self.parent())
         self.result_source = source
         self.accept()
 
@@ -385,6 +470,7 @@ class SourcesTab(QWidget):
         self._selection_changed()
 
     def load(self, settings: Settings) -> None:
+        self._timezone = settings.business.timezone
         self.sources = [source.model_copy() for source in settings.sources]
         self.report_form.set_model(settings.report)
         self._refresh()
@@ -396,7 +482,8 @@ class SourcesTab(QWidget):
     def _refresh(self) -> None:
         self.table.setRowCount(len(self.sources))
         for row, source in enumerate(self.sources):
-            cells = [source.name, DOMAIN_LABELS[source.domain], source.format, source.path]
+            cells = [source.name, DOMAIN_LABELS[source.domain], source.format, source.path] if source.kind == "file" \
+                else [source.name, DOMAIN_LABELS[source.domain], source.kind, source.url]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if not source.enabled:
@@ -423,7 +510,9 @@ class SourcesTab(QWidget):
             self.test_result.setText(html)
 
     def _editor(self, source: SourceSettings | None) -> SourceEditor:
-        return SourceEditor(source, self)
+        editor = SourceEditor(source, self)
+        editor.timezone = getattr(self, "_timezone", editor.timezone)
+        return editor
 
     def add_source(self) -> None:
         editor = self._editor(None)
@@ -462,8 +551,9 @@ class SourcesTab(QWidget):
             return
         source = task_row = self._tested_source = self.sources[row]
         self.test_result.setText(f"Reading {escape(source.name)}…")
+        spec = source.spec(getattr(self, "_timezone", None))
         self._test_task = run_in_background(
-            "source test", jobs.test_source, source.spec(), parent=self,
+            "source test", jobs.test_source if source.kind == "file" else test_live_source, spec, parent=self,
             on_success=lambda text: self._tested(task_row, f"<span style='color:#2E7D32'>✓</span> "
                                                            f"{escape(plain_error(text))}"),
             on_failure=lambda exc: self._tested(task_row, f"<span style='color:#C62828'>✗</span> "

@@ -212,3 +212,48 @@ def test_a_slow_template_is_checked_off_the_gui_thread(qtbot, paths):
     assert "took longer than 2 s" in checked.args[0][0]
     assert window.isVisible() and window.buttons.isEnabled()
     assert not owner_path(paths, "user").exists() and not owner_path(paths, "system").exists()
+
+def test_source_editor_on_a_tally_day_book_shows_counted_and_left_out_voucher_types(qtbot):
+    from pathlib import Path
+
+    day_book = Path(__file__).parents[2] / "connectors" / "data" / "tally" / "cubix_day_book_2022-05-09.xlsx"
+    editor = SourceEditor(None)
+    qtbot.addWidget(editor)
+    editor.show()
+    with qtbot.waitSignal(editor.preview_done, timeout=20_000) as done:
+        editor.path.setText(str(day_book))
+    assert done.args == [True]
+    assert "Tally" in editor.recognised.text()
+    notes = editor.notes.text()
+    assert "Counted as sales (₹): Sales ×29 6,72,643.65; Bhosari Sales ×1 1,888.00" in notes
+    assert "Not sales, left out: Sales Order ×29 22,65,403.18" in notes
+    assert editor.register.sales_types.isVisibleTo(editor) and editor.register.gst.isVisibleTo(editor)
+    with qtbot.waitSignal(editor.preview_done, timeout=20_000):
+        editor.register.sales_types.setText("Bhosari Sales")
+    assert "Counted as sales (₹): Bhosari Sales ×1 1,888.00" in editor.notes.text()
+    assert "Sales ×29" in editor.notes.text().split("Not sales, left out:")[1]
+    with qtbot.waitSignal(editor.preview_done, timeout=20_000):
+        editor.register.filter_column.setCurrentText("Vch Type")
+        editor.register.filter_values.setText("Bhosari Sales, Credit Note")
+    source = editor.source()
+    assert source.options["sales_voucher_types"] == ["Bhosari Sales"]
+    assert source.filter == {"Vch Type": ["Bhosari Sales", "Credit Note"]}
+    assert "Sales Order" not in editor.notes.text()  # filtered out before the types are counted
+    again = SourceEditor(source)
+    qtbot.addWidget(again)
+    assert again.source().options == source.options and again.source().filter == source.filter
+
+
+def test_source_editor_for_tally_live_offers_voucher_types_and_gst(qtbot):
+    from desktop_app.settings import SourceSettings
+
+    source = SourceSettings(name="Tally", domain="sales", kind="tally", url="http://localhost:9000",
+                            options={"gst": "taxable", "sales_voucher_types": ["Sales", "GST Supply"]})
+    editor = SourceEditor(source)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert editor.register.isVisibleTo(editor) and editor.register.gst.isVisibleTo(editor)
+    assert not editor.mapping_group.isVisibleTo(editor)
+    again = editor.source()
+    assert again.kind == "tally" and again.options["gst"] == "taxable"
+    assert again.options["sales_voucher_types"] == ["Sales", "GST Supply"]
