@@ -130,7 +130,7 @@ def yardstick(kind: str, url: str, pages_hint: int) -> float:
         if kind == "shopify":
             after = None
             while True:
-                body = client.post(f"{url}/admin/api/2025-10/graphql.json",
+                body = client.post(f"{url}/admin/api/2026-10/graphql.json",
                                    headers={"X-Shopify-Access-Token": ShopifyServer.TOKEN},
                                    json={"query": "{}", "variables": {"first": 250, "after": after,
                                                                       "query": "updated_at:>='2000-01-01T00:00:00Z'"}}

@@ -167,10 +167,12 @@ def _child_peak_rss_mb() -> float | None:
 
 
 def _history_rows(path: Path) -> int:
+    """Reports (revisions) the runs made for DAY; the past days the first run computes from the sources
+    (history from day one, issue 14) are not runs."""
     import sqlite3
 
     with sqlite3.connect(path) as conn:
-        return conn.execute("select count(*) from reports").fetchone()[0]
+        return conn.execute("select count(*) from reports where date = ?", (DAY.isoformat(),)).fetchone()[0]
 
 
 if __name__ == "__main__":

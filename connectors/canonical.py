@@ -25,7 +25,14 @@ from .base import (
 )
 from .columns import expected_columns
 from .dates import order_resolver
-from .parsing import amount_currencies, as_text, by_unique, parse_amounts, parse_bool_presence, parse_dates
+from .parsing import (
+    as_text,
+    by_unique,
+    filled,
+    parse_amounts_and_currencies,
+    parse_bool_presence,
+    parse_dates,
+)
 from .quoting import column_list, cut, quoted
 
 MAX_ISSUES = 50
@@ -114,10 +121,14 @@ def text_column(raw: pd.DataFrame, mapping: Mapping[str, str], key: str) -> pd.S
 
 
 def amount_column(raw: pd.DataFrame, col: str, issues: IssueLog, decimal: str = ".", *,
-                  what: str = "amount", blank: pd.Series | None = None) -> pd.Series:
+                  what: str = "amount", blank: pd.Series | None = None, currencies: set[str] | None = None,
+                  ) -> pd.Series:
     """Parse a money column, recording unreadable cells; with `blank` (a row mask), empty cells on
-    those rows are recorded too (an order with no amount is not an order of ₹0)."""
-    values, bad = parse_amounts(raw[col], decimal=decimal)
+    those rows are recorded too (an order with no amount is not an order of ₹0). The currency
+    marks written in the cells that were read are added to `currencies`."""
+    values, bad, codes = parse_amounts_and_currencies(raw[col], decimal=decimal)
+    if currencies is not None:
+        currencies |= codes
     issues.add(bad, raw[col], col, what)
     if blank is not None:
         issues.add(values.isna() & ~bad & blank, raw[col], col, what)
@@ -125,8 +136,11 @@ def amount_column(raw: pd.DataFrame, col: str, issues: IssueLog, decimal: str = 
 
 
 def blank_cells(raw: pd.DataFrame, col: str) -> pd.Series:
-    """Cells with nothing in them (NaN, None or only spaces)."""
-    return as_text(raw[col]) == ""
+    """Cells with nothing in them (NaN, None or only spaces); text columns are tested per distinct value."""
+    series = raw[col]
+    if isinstance(series.dtype, pd.StringDtype):
+        return ~filled(series.fillna(""))
+    return as_text(series) == ""
 
 
 def date_column(
@@ -226,7 +240,7 @@ def _total_rows(raw: pd.DataFrame, mapping: Mapping[str, str], warnings: list[st
     if raw.empty:
         return raw
     date_col = mapping.get("date")
-    candidates = raw if date_col is None else raw[as_text(raw[date_col]) == ""]
+    candidates = raw if date_col is None else raw[blank_cells(raw, date_col)]
     if candidates.empty:
         return raw
     totals = pd.Series(False, index=candidates.index)
@@ -259,9 +273,9 @@ def canonicalise(
     out, has_dates = build(raw, mapping, spec, issues, warnings, excel, dayfirst, date_format)
     currencies: tuple[str, ...] = ()
     if spec.domain == "sales":
-        added = out["amount"].notna()  # the currency of the amounts that count, not of unreadable text
-        found = set(amount_currencies(raw.loc[added, mapping["amount"]])) if "amount" in mapping else set()
+        found = set(out.attrs.pop("currencies", ()))
         if "currency" in mapping:
+            added = out["amount"].notna()  # the currency of the amounts that count
             found |= {c for c in as_text(raw.loc[added, mapping["currency"]]).str.upper().unique() if c}
         currencies = tuple(sorted(found))
     return _finish(out, spec.domain, spec, key, has_dates, issues, warnings, currencies)
@@ -286,7 +300,9 @@ def _sales(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[
             issues.add(pd.Series(merged, index=raw.index), raw[mapping["amount"]], mapping["amount"], "amount",
                        "the amount is in merged cells, so it cannot be told which row it belongs to: unmerge "
                        "them in Excel and give each row its own amount")
-        out["amount"] = amount_column(raw, mapping["amount"], issues, decimal, blank=is_sale)
+        found: set[str] = set()
+        out["amount"] = amount_column(raw, mapping["amount"], issues, decimal, blank=is_sale, currencies=found)
+        out.attrs["currencies"] = sorted(found)
     elif "quantity" in mapping and "unit_price" in mapping:
         qty = amount_column(raw, mapping["quantity"], issues, decimal, what="quantity", blank=is_sale)
         price = amount_column(raw, mapping["unit_price"], issues, decimal, what="unit price", blank=is_sale)

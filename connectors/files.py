@@ -255,18 +255,23 @@ def _check_last_line(spec: SourceSpec, tail: tuple[str, int], delimiter: str, ro
 
 
 def _tidy(frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    written = str(frame.columns[0]) if len(frame.columns) else ""
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = pd.RangeIndex(first_row, len(frame) + first_row)
-    frame = _drop_repeated_headers(frame)
+    frame = _drop_repeated_headers(frame, written)
     return _drop_blank_rows(frame)
 
 
-def _drop_repeated_headers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows that repeat the header (reports that print it on every page, or two exports pasted together)."""
+def _drop_repeated_headers(frame: pd.DataFrame, written: str) -> pd.DataFrame:
+    """Rows that repeat the header (reports that print it on every page, or two exports pasted together).
+
+    A repeated header is written like the first one, so its first cell is found by plain equality
+    (no per-cell string work on a million-row column); the other cells are then compared loosely.
+    """
     if frame.empty or len(frame.columns) < 2:
         return frame
     first = frame.columns[0]
-    candidates = frame[frame.iloc[:, 0].astype("str").str.strip().str.lower() == first.lower()]
+    candidates = frame[frame.iloc[:, 0].isin({first, written, first.lower(), first.upper()})]
     if candidates.empty:
         return frame
     same = pd.DataFrame({c: candidates.iloc[:, i].astype("str").str.strip().str.lower() == str(c).lower()

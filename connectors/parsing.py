@@ -138,14 +138,13 @@ _CURRENCY = r"(?:₹|rs\.?|inr|usd|eur|gbp|bdt|tk\.?|us\$|\$|€|£|৳)"
 CURRENCY_CODES = {"₹": "INR", "rs": "INR", "rs.": "INR", "inr": "INR", "usd": "USD", "us$": "USD", "$": "USD",
                   "eur": "EUR", "€": "EUR", "gbp": "GBP", "£": "GBP", "bdt": "BDT", "৳": "BDT", "tk": "BDT",
                   "tk.": "BDT"}
-_CURRENCY_MARK = re.compile(rf"(?P<mark>{_CURRENCY})", re.IGNORECASE)
 # Amounts beyond this are not money a small business takes in a day (1e308, 29-digit cells): such a cell
 # is unreadable rather than a number that overflows every sum and formatter after it.
 MAX_AMOUNT = 1e15
 _AMOUNT = re.compile(
-    rf"""^(?P<lp>\()?\s*(?P<s1>[-+−])?\s*(?:{_CURRENCY})?\s*(?P<s2>[-+−])?\s*
+    rf"""^(?P<lp>\()?\s*(?P<s1>[-+−])?\s*(?P<c1>{_CURRENCY})?\s*(?P<s2>[-+−])?\s*
     (?P<num>\d[\d,.\s']*|[.,]\d+)(?P<exp>[eE][-+]?\d+)?
-    \s*(?:{_CURRENCY})?\s*(?P<tm>-)?\s*(?P<rp>\))?\s*(?:cr|dr)?$""",
+    \s*(?P<c2>{_CURRENCY})?\s*(?P<tm>-)?\s*(?P<rp>\))?\s*(?:cr|dr)?$""",
     re.IGNORECASE | re.VERBOSE,
 )
 _SPACES = r"[\s\u00a0\u2009\u202f]+"
@@ -159,6 +158,13 @@ def parse_amounts(series: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.
     Handles currency symbols and codes, Indian ("2,35,000") and Western grouping, accounting
     negatives "(1,200)", trailing minus "500-" and decimal commas when `decimal=","`.
     """
+    values, bad, _ = parse_amounts_and_currencies(series, decimal)
+    return values, bad
+
+
+def parse_amounts_and_currencies(series: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Series, set[str]]:
+    """`parse_amounts`, plus the ISO codes of the currency marks written in the cells that were read
+    ("€12" -> EUR, "BDT 500" -> BDT; "$" is taken as USD), found in the same pass."""
     values = pd.Series(np.nan, index=series.index, dtype="float64")
     if not _is_text_dtype(series):
         is_num = series.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
@@ -168,11 +174,13 @@ def parse_amounts(series: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.
     else:
         text = series.fillna("")
         is_num = pd.Series(False, index=series.index)
-    parsed, empty = by_unique(text, lambda u: _amount_text(u, decimal))
+    parsed, empty, marks = by_unique(text, lambda u: _amount_text(u, decimal))
     values = values.where(is_num, parsed)
     values = values.where(values.abs() < MAX_AMOUNT)  # also drops inf
     bad = values.isna() & (~empty | is_num)
-    return values, bad
+    found = marks[values.notna() & ~is_num]
+    codes = {CURRENCY_CODES[mark.lower().replace(" ", "")] for mark in found.unique() if mark}
+    return values, bad, codes
 
 
 def _as_float(value: object) -> float:
@@ -180,17 +188,6 @@ def _as_float(value: object) -> float:
         return float(value)  # type: ignore[arg-type]
     except (OverflowError, ValueError):
         return float("nan")
-
-
-def amount_currencies(series: pd.Series) -> tuple[str, ...]:
-    """ISO codes of the currency symbols or codes written in amount cells ("€12", "BDT 500")."""
-    text = series.fillna("") if _is_text_dtype(series) else as_text(series)
-    marks: set[str] = set()
-    for value in pd.unique(text):
-        found = _CURRENCY_MARK.search(value[:40]) if value else None
-        if found:
-            marks.add(CURRENCY_CODES[found["mark"].lower().replace(" ", "")])
-    return tuple(sorted(marks))
 
 
 def by_unique(
@@ -218,8 +215,8 @@ def filled(series: pd.Series) -> pd.Series:
     return mask.astype(bool)
 
 
-def _amount_text(text: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
-    """(values, empty mask) for distinct amount strings."""
+def _amount_text(text: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(values, empty mask, currency mark or "") for distinct amount strings."""
     text = text.str.replace(_SPACES, " ", regex=True).str.strip()
     empty = text == ""
     parts = text.str.extract(_AMOUNT)
@@ -237,7 +234,7 @@ def _amount_text(text: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
     negative = parts["lp"].notna() | parts["s1"].isin(minus) | parts["s2"].isin(minus) | parts["tm"].notna()
     parsed = parsed.where(parens_ok)
     parsed = parsed.where(~negative, -parsed)
-    return parsed, empty
+    return parsed, empty, parts["c1"].fillna(parts["c2"]).fillna("").astype(str)
 
 
 # --- dates ------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Literal
 from babel.dates import format_date
 
 from .day_coverage import domain_uncovered, no_data_note
-from .formatting import arrow_pct, arrow_pp, money, number
+from .formatting import arrow_pct, arrow_pp, money, money_short, number
 from .report import Report
 
 Tone = Literal["good", "bad", "flat"]
@@ -34,6 +34,8 @@ class CardData:
     changes: list[Change] = field(default_factory=list)
     note: str = ""
     warning: bool = False  # the note says the number cannot be trusted (no data for the day)
+    progress: int | None = None  # % of the month's target, when one is set
+    progress_text: str = ""  # the bar's tooltip: "88% of the ₹40 L month target"
 
 
 def _tone(change: float, up_is_good: bool = True) -> Tone:
@@ -93,6 +95,29 @@ def kpi_cards(report: Report) -> list[CardData]:
             _vs(att.week_change_pp, last_week, points=True)) if c], note))
     else:
         cards.append(CardData("attendance", "Attendance", "–", note="no attendance data (see warnings)"))
+    return _with_meaning(report, cards)
+
+
+def _with_meaning(report: Report, cards: list[CardData]) -> list[CardData]:
+    """A closed day shows no comparisons (nothing is red); a target adds a progress bar."""
+    if report.closed:
+        for card in cards:
+            card.changes = []
+            if card.key == "attendance":
+                card.value, card.note = "Closed", "no attendance expected"
+        return cards
+    goals = {goal.metric: goal for goal in report.goals}
+    for card in cards:
+        goal = goals.get(card.key)
+        if goal is None or goal.pct is None:
+            continue
+        card.progress = 100 if goal.met_on else max(0, min(99, round(goal.pct)))
+        if goal.metric == "attendance":
+            card.progress_text = f"This month {goal.actual:.1f}% (target {goal.target:g}%)"
+        else:
+            target = money_short(goal.target, report.currency, report.locale) if goal.metric == "sales" else \
+                number(int(goal.target), report.locale)
+            card.progress_text = f"{goal.pct:.0f}% of the {target} month target" + (" ✓" if goal.met_on else "")
     return cards
 
 

@@ -461,9 +461,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             print(f"      last good fetch: {status.fetched_at.replace('T', ' ')[:16]}")
         if status.message:
             print(f"      {status.message}")
+    services_ok = _doctor_services(live, specs)
     for warning in data.warnings:
         print(f"  note: {warning}")
-    services_ok = _doctor_services(live, specs)
     telegram_ok = _doctor_telegram(settings, paths) & _doctor_channels(settings)
     insights_ok = _doctor_insights(settings)
     return EXIT_OK if telegram_ok and insights_ok and services_ok and all(s.status == "ok" for s in data.statuses) \

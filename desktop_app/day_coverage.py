@@ -34,13 +34,15 @@ def no_data_note(status: SourceStatus, locale: str = "en_IN") -> str:
 
 
 def uncovered(report: Report) -> list[SourceStatus]:
+    if report.closed:  # no rows on a day the business is shut is expected (issue 14), not missing data
+        return []
     return [status for status in report.sources if misses_day(status, report.date)]
 
 
 def domain_uncovered(report: Report, domain: str) -> SourceStatus | None:
     """The source to blame when no source of `domain` covered the day (None when one did, or none is set)."""
     mine = [status for status in report.sources if status.domain == domain and status.status == "ok"]
-    if mine and all(misses_day(status, report.date) for status in mine):
+    if mine and not report.closed and all(misses_day(status, report.date) for status in mine):
         return max(mine, key=lambda status: newest_row(status) or dt.date.min)
     return None
 

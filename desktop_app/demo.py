@@ -19,9 +19,10 @@ from connectors.base import SourceSpec
 from .formatting import money
 from .history import HistoryStore
 from .paths import AppPaths
-from .settings import BusinessSettings, Settings, SourceSettings
+from .settings import BusinessSettings, GoalSettings, Settings, SourceSettings
 
 DAYS = 60
+WORKSPACE_VERSION = 2  # 2: items, channels and Sunday web orders in the sales export
 BUSINESS_NAME = "Shree Ganesh Traders (demo)"
 STAFF = [
     "Amit Patel", "Bhavna Shah", "Chirag Desai", "Darshan Joshi", "Ekta Mehta", "Farhan Shaikh", "Gita Parmar",
@@ -34,6 +35,10 @@ LEAD_SOURCES = {"IndiaMART": 0.34, "Website": 0.22, "Walk-in": 0.16, "JustDial":
 CUSTOMERS = ["Rajesh Enterprises", "Mahavir Textiles", "Om Sai Hardware", "Patel Brothers", "Navkar Agencies",
              "Jay Ambe Stores", "Krishna Traders", "Umiya Plastics", "Shiv Shakti Steel", "Sai Krupa Foods"]
 WEEKDAY_LIFT = (1.0, 0.92, 0.95, 1.02, 1.1, 1.35, 0.0)  # Mon..Sun; closed on Sunday
+PRODUCTS = {"Cement bags": 0.3, "TMT bars": 0.22, "PVC pipes": 0.16, "Tiles": 0.14, "Paint": 0.1,
+            "Sanitaryware": 0.08}
+ONLINE_SHARE = 0.15  # orders through the shop's website; a few come in on Sundays too
+DEMO_GOALS = GoalSettings(sales_monthly=4_000_000, leads_monthly=300, attendance_pct=92)
 
 
 def _rupees(amount: int) -> str:
@@ -50,10 +55,19 @@ def _write_sales(path: Path, end: dt.date, rng: random.Random) -> None:
     invoice = 4100
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         out = csv.writer(handle)
-        out.writerow(["Invoice No", "Invoice Date", "Customer", "Amount", "Status"])
+        out.writerow(["Invoice No", "Invoice Date", "Customer", "Amount", "Status", "Item", "Channel"])
+        # Items and channels come from their own generator, so the amounts stay those of earlier versions.
+        items = random.Random(20261201)
+        names, weights = list(PRODUCTS), list(PRODUCTS.values())
         for day in _days(end):
             lift = WEEKDAY_LIFT[day.weekday()]
             if not lift:
+                for _ in range(items.randint(0, 2)):  # closed on Sunday, but the website takes orders
+                    invoice += 1
+                    amount = int(round(items.lognormvariate(8.0, 0.5), -1))
+                    out.writerow([f"WEB-{invoice}", f"{day:%d/%m/%Y} {items.randint(9, 21):02d}:15",
+                                  items.choice(CUSTOMERS), _rupees(amount), "Paid", items.choices(names, weights)[0],
+                                  "Online"])
                 continue
             for _ in range(max(1, round(rng.gauss(34, 5) * lift))):
                 invoice += 1
@@ -61,11 +75,13 @@ def _write_sales(path: Path, end: dt.date, rng: random.Random) -> None:
                 amount = int(round(rng.lognormvariate(8.4, 0.7), -1))
                 status = "Cancelled" if rng.random() < 0.03 else "Paid"
                 out.writerow([f"INV-{invoice}", f"{stamp:%d/%m/%Y %H:%M}", rng.choice(CUSTOMERS), _rupees(amount),
-                              status])
+                              status, items.choices(names, weights)[0],
+                              "Online" if items.random() < ONLINE_SHARE else "Counter"])
             if rng.random() < 0.3:
                 invoice += 1
                 out.writerow([f"CN-{invoice}", f"{day:%d/%m/%Y} 18:30", rng.choice(CUSTOMERS),
-                              _rupees(-int(round(rng.uniform(500, 4000), -1))), "Return"])
+                              _rupees(-int(round(rng.uniform(500, 4000), -1))), "Return",
+                              items.choices(names, weights)[0], "Counter"])
 
 
 def _write_leads(path: Path, end: dt.date, rng: random.Random) -> None:
@@ -108,7 +124,8 @@ def prepare_demo(paths: AppPaths, base: Settings, end: dt.date) -> tuple[Setting
     folder = paths.demo_workspace
     folder.mkdir(parents=True, exist_ok=True)
     marker = folder / "workspace.json"
-    if not marker.exists() or json.loads(marker.read_text()).get("end") != end.isoformat():
+    wanted = {"end": end.isoformat(), "days": DAYS, "version": WORKSPACE_VERSION}
+    if not marker.exists() or json.loads(marker.read_text()) != wanted:
         rng = random.Random(20261124)
         _write_sales(folder / "sales.csv", end, rng)
         _write_leads(folder / "leads.csv", end, rng)
@@ -119,10 +136,11 @@ def prepare_demo(paths: AppPaths, base: Settings, end: dt.date) -> tuple[Setting
         for name in ("sales.csv", "leads.csv", "attendance.csv"):
             os.utime(folder / name, (exported, exported))
         (folder / "history.sqlite3").unlink(missing_ok=True)
-        marker.write_text(json.dumps({"end": end.isoformat(), "days": DAYS}))
+        marker.write_text(json.dumps(wanted))
     business = BusinessSettings(name=BUSINESS_NAME, currency="INR", locale="en_IN",
                                 timezone=base.business.timezone)
-    settings = base.model_copy(update={"business": business, "sources": demo_specs(folder)})
+    goals = base.goals if any(base.goals.model_dump().values()) else DEMO_GOALS
+    settings = base.model_copy(update={"business": business, "sources": demo_specs(folder), "goals": goals})
     return settings, HistoryStore(folder / "history.sqlite3")
 
 

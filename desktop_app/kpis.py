@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -27,6 +27,7 @@ class DomainData:
 
     frame: pd.DataFrame
     coverage: tuple[dt.date, dt.date]
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # per-frame tables, built once
 
     def covers(self, day: dt.date) -> bool:
         return self.coverage[0] <= day <= self.coverage[1]
@@ -73,10 +74,13 @@ MIN_DAYS_FOR_AVERAGE = 3
 
 
 def _seven_day_mean(values: Callable[[dt.date], float | None], day: dt.date, is_open: Callable[[dt.date], bool]):
-    """Mean over the previous 7 days that were open (or had activity anyway); None on fewer than 3 known days."""
+    """Mean over the previous 7 days that were open; None on fewer than 3 known days.
+
+    A closed day is left out even when a few online orders came in: it is not a normal day's figure.
+    """
     days = [day - dt.timedelta(days=offset) for offset in range(1, 8)]
     counted = [value for past, value in zip(days, map(values, days), strict=True)
-               if value is not None and (is_open(past) or value)]
+               if value is not None and is_open(past)]
     return round(sum(counted) / len(counted), 2) if len(counted) >= MIN_DAYS_FOR_AVERAGE else None
 
 
@@ -92,7 +96,9 @@ def compute_sales(
     if "status" in rows:
         rows = rows[~rows["status"].isin(NOT_SALE_STATUSES)]
     totals = rows.groupby("day")["amount"].sum()
-    per_order = rows.groupby(["day", "order_id"])["amount"].sum()
+    # A source's bills are its own: INV-001 in two branches' files is two orders.
+    order_keys = ["day", "_source", "order_id"] if "_source" in rows else ["day", "order_id"]
+    per_order = rows.groupby(order_keys)["amount"].sum()
     orders = (per_order > 0).groupby(level="day").sum()
 
     total_on = _day_values(totals, data, history, "sales.total", lambda value: round(float(value), 2))

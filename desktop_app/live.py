@@ -263,6 +263,36 @@ def read_live(spec: SourceSpec, live: LiveSources | None,
     return live.load(spec)
 
 
+def read_live_source(spec: SourceSpec, day: dt.date, settings: Settings, live: LiveSources | None,
+                     checkpoint: Callable[[str], None]) -> tuple[SourceStatus, pd.DataFrame | None,
+                                                                 tuple[dt.date, dt.date] | None, list[str]]:
+    """What pipeline._read_one answers for a file, for a live source: fetch (when the run does), read the
+    store, check its cells, then judge coverage by the fetches instead of a file's dates and mtime."""
+    from .pipeline import _check_cells
+
+    status = SourceStatus(name=spec.name, domain=spec.domain, path=display_address(spec), status="failed",
+                          kind=spec.kind)
+    try:
+        result, fresh = read_live(spec, live, checkpoint)
+        status.connector, status.rows = result.connector, len(result.frame)
+        frame, warnings = _check_cells(spec, result, day)
+    except SourceReadError as exc:
+        status.message = str(exc)
+        return status, None, None, [str(exc)]
+    warnings = [f"{spec.name}: {warning}" for warning in result.warnings] + warnings
+    foreign = [code for code in result.currencies if code != settings.business.currency]
+    if foreign:  # never print another currency's amounts as the report's
+        status.message = (f"{spec.name}: the shop's amounts are in {', '.join(result.currencies)}, but the report "
+                          f"is in {settings.business.currency}, so they were not added; if this business reports "
+                          f"in {foreign[0]}, set the currency in Settings → Business")
+        return status, None, None, [status.message, *warnings]
+    answer = service_status(spec, day, settings, status, frame, fresh, warnings)
+    notes = getattr(result, "notes", None)  # how it was read (india's SourceFrame.notes: Tally's GST basis)
+    if answer[0].status == "ok" and not answer[0].message and notes:
+        answer[0].message = "; ".join(notes)
+    return answer
+
+
 def service_status(spec: SourceSpec, day: dt.date, settings: Settings, status: SourceStatus, frame: pd.DataFrame,
                    fresh: Freshness, warnings: list[str]) -> tuple[SourceStatus, pd.DataFrame | None,
                                                                    tuple[dt.date, dt.date] | None, list[str]]:

@@ -168,7 +168,8 @@ class Outbox:
             conn.execute(
                 "UPDATE deliveries SET status = 'skipped', last_error = ?, error_kind = NULL "
                 "WHERE report_date = ? AND channel = ? AND destination = ? "
-                "AND status IN ('pending', 'held', 'failed')",
+                "AND status IN ('pending', 'held', 'failed') "
+                "AND report_revision != 0",  # alert rows (revision 0) are not the report's
                 (f"replaced by revision {revision} of this report before it was sent", day, channel, destination),
             )
             held = hold_until is not None and hold_until > now
@@ -179,6 +180,25 @@ class Outbox:
                 (day, revision, channel, destination, "held" if held else "pending", body,
                  _iso(report.generated_at), _iso(now), _iso(hold_until) if held else None,
                  _iso(hold_until if held else now)),
+            )
+            ids.append(int(cursor.lastrowid))
+        return ids
+
+    @staticmethod
+    def enqueue_alert_in(conn: sqlite3.Connection, day: dt.date, html: str, text: str,
+                         destinations: Sequence[str | tuple[str, str]], *,
+                         now: dt.datetime | None = None) -> list[int]:
+        """Queue an alert message (revision 0 marks it: a report's new revision never replaces it);
+        Telegram gets `html`, the other channels `text`."""
+        now = now or utc_now()
+        ids = []
+        for target in destinations:
+            channel, destination = ("telegram", target) if isinstance(target, str) else target
+            cursor = conn.execute(
+                "INSERT INTO deliveries (report_date, report_revision, channel, destination, status, body, "
+                "computed_at, created_at, next_attempt_at) VALUES (?, 0, ?, ?, 'pending', ?, ?, ?, ?)",
+                (day.isoformat(), channel, destination, html if channel == "telegram" else text, _iso(now),
+                 _iso(now), _iso(now)),
             )
             ids.append(int(cursor.lastrowid))
         return ids

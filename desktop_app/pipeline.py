@@ -19,22 +19,26 @@ from connectors import read_source
 from connectors.base import DATE_COLUMN, DOMAINS, CellIssue, Domain, SourceFrame, SourceReadError, SourceSpec
 from connectors.quoting import cut, cut_message
 
+from .alerts import check_alerts
 from .cancel import Cancelled
+from .explain import explain
 from .history import HistoryStore
+from .history_sync import sync_history
 from .insights.engine import write_insights
 from .kpis import DomainData, Headcount, compute_attendance, compute_leads, compute_sales
-from .live import LiveSources, display_address, read_live
-from .live import service_status as _service_status
+from .live import LiveSources, read_live_source
 from .outbox import Outbox
 from .paths import AppPaths
 from .redact import redact_report, redact_status, redact_urls
 from .render import render_html, render_text
 from .report import Report, SourceStatus
+from .send_policy import hold_back_reason
 from .settings import Settings
 from .source_cache import SourceCache
 
 log = logging.getLogger("business_orchestrator.pipeline")
 KPI_WINDOW_DAYS = 8  # unreadable cells on these days (or on unknown days) make a domain fail
+HISTORY_DAYS = 62  # the month for goals, 8 weeks of the same weekday for anomalies
 MAX_LISTED_ISSUES = 3
 
 
@@ -122,17 +126,11 @@ def _foreign_currency(spec: SourceSpec, result: SourceFrame, settings: Settings)
 
 
 def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
-              cache: SourceCache | None = None, live: LiveSources | None = None,
-              checkpoint: Progress = lambda step: None) -> tuple[SourceStatus, pd.DataFrame | None,
-                                                                 tuple[dt.date, dt.date] | None, list[str]]:
+              cache: SourceCache | None = None) -> tuple[SourceStatus, pd.DataFrame | None,
+                                                         tuple[dt.date, dt.date] | None, list[str]]:
     status = SourceStatus(name=spec.name, domain=spec.domain, path=spec.path, status="failed")
-    fresh = None
     try:
-        if spec.is_service:
-            status.kind, status.path = spec.kind, display_address(spec)
-            result, fresh = read_live(spec, live, checkpoint)
-        else:
-            result = cache.read(spec) if cache is not None else read_source(spec)
+        result = cache.read(spec) if cache is not None else read_source(spec)
         status.connector, status.rows = result.connector, len(result.frame)
         frame, warnings = _check_cells(spec, result, day)
     except SourceReadError as exc:
@@ -143,11 +141,6 @@ def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
     if foreign:
         status.message = foreign
         return status, None, None, [foreign, *warnings]
-    if fresh is not None:
-        answer = _service_status(spec, day, settings, status, frame, fresh, warnings)
-        if answer[0].status == "ok" and not answer[0].message and result.notes:
-            answer[0].message = "; ".join(result.notes)
-        return answer
     changed_day, changed_at = _mtime_day(spec.file, settings)
     column = DATE_COLUMN[spec.domain]
     if not result.has_dates:
@@ -244,16 +237,18 @@ def read_sources(settings: Settings, specs: list[SourceSpec], day: dt.date,
     warnings: list[str] = []
     statuses: list[SourceStatus] = []
     reads: dict[Domain, _DomainRead] = {domain: _DomainRead() for domain in DOMAINS}
+    branches = {source.name: source.branch.strip() for source in settings.sources}
     for spec in specs:
         checkpoint(f"Reading {spec.name}…")
-        status, frame, coverage, notes = _read_one(spec, day, settings, cache, live, checkpoint)
+        status, frame, coverage, notes = read_live_source(spec, day, settings, live, checkpoint) \
+            if spec.is_service else _read_one(spec, day, settings, cache)
         statuses.append(status)
         warnings += notes
         read = reads[spec.domain]
         if frame is None:
             read.failed = True
         else:
-            read.frames.append(frame)
+            read.frames.append(frame.assign(_source=spec.name, branch=branches.get(spec.name) or None))
             read.coverage.append(coverage)
     domains: dict[Domain, DomainData | None] = {}
     for domain, read in reads.items():
@@ -286,25 +281,36 @@ def build_report(settings: Settings, data: SourceData, day: dt.date, history: di
     if attendance:
         headcount, attendance = _headcount(settings, warnings, attendance, day)
         report.attendance = compute_attendance(attendance, day, business.previous_open_day, history, headcount)
-    return report
+    return explain(report, settings, data, history)
 
 
 def finish_report(report: Report, *, offline: bool, settings: Settings | None = None,
                   paths: AppPaths | None = None, history: dict[dt.date, dict] | None = None,
                   progress: Progress | None = None) -> Report:
     """Insights (AI when settings and paths allow it, else rules), then the rendered text and HTML."""
-    insights = write_insights(report, settings=settings, paths=paths, history=history, offline=offline,
-                              progress=progress)
+    if report.closed:  # one line says it all: no LLM call, no tokens spent
+        from .insights.engine import InsightResult
+        from .insights.rules import rule_insights
+
+        insights = InsightResult(rule_insights(report), "rules", "closed day")
+    else:
+        insights = write_insights(report, settings=settings, paths=paths, history=history, offline=offline,
+                                  progress=progress)
     report.insights, report.engine, report.engine_reason = insights.bullets, insights.engine, insights.reason
     redact_report(report)
     report.llm_model, report.llm_tokens, report.guard_dropped = insights.model, insights.usage, len(insights.dropped)
+    if report.engine == "ai":
+        from .insights.guard import extract_claims
+
+        report.numbers_checked = sum(len(extract_claims(bullet)) for bullet in report.insights)
     report.text, report.html = render_text(report), render_html(report)
     return report
 
 
 def history_window(store: HistoryStore, day: dt.date) -> dict[dt.date, dict]:
-    """Past reports the KPIs (previous day, last week, 7-day mean) and the AI payload look back on."""
-    return store.bodies(day - dt.timedelta(days=21), day - dt.timedelta(days=1))
+    """Past reports the KPIs (previous day, last week, 7-day mean), goals, weekday anomalies and the AI
+    payload look back on."""
+    return store.bodies(day - dt.timedelta(days=HISTORY_DAYS), day - dt.timedelta(days=1))
 
 
 def report_without_insights(settings: Settings, paths: AppPaths, day: dt.date | None = None, *,
@@ -333,13 +339,15 @@ def run_report(
     save: bool = True,
     send: bool = False,
     hold_until: dt.datetime | None = None,
+    alerts: bool | None = None,
 ) -> Report:
     """Read every source, compute the KPIs, write insights, render, and save to history.
 
     With `send`, the report's delivery rows (one per enabled channel's destination) are written in
     the same transaction as the report; `desktop_app.delivery.send_pending` sends them. `hold_until`
     keeps them back for the owner's approval until then (they go out by themselves at that time).
-    Demo reports are never queued.
+    Demo reports are never queued. `alerts` (default: `send`) checks the alert rules as a scheduled
+    run does; a rule fires once a day, queued to every enabled channel.
     """
     notify = progress or (lambda step: None)
 
@@ -355,8 +363,16 @@ def run_report(
     store = store or HistoryStore(paths.history_db)
     data = read_sources(settings, specs, day, checkpoint, SourceCache(paths.cache), LiveSources.for_paths(paths))
     checkpoint("Computing KPIs…")
+    corrections = []
+    if save and not demo:
+        added, corrections = sync_history(settings, data, day, store)
+        if added:
+            notify(f"History: {added} past day(s) computed from your sources")
     history = history_window(store, day)
     report = build_report(settings, data, day, history, demo=demo)
+    report.corrections = corrections
+    if (send if alerts is None else alerts) and save and not demo:
+        report.alerts = check_alerts(settings, store, report, data, scheduled=True)
     checkpoint("Writing insights…")
     finish_report(report, offline=offline, settings=settings, paths=paths, history=history, progress=checkpoint)
     if save:
@@ -364,6 +380,10 @@ def run_report(
         from .channels.registry import delivery_targets
 
         destinations = delivery_targets(settings) if send and not demo else []
+        held_back = hold_back_reason(settings, report, store.path) if destinations else None
+        if held_back:
+            log.info("report for %s saved, not sent: %s", day, held_back)
+            destinations = []
         outbox = Outbox(store.path) if destinations else None
         csv_log = settings.report.write_csv_log and not demo
         with store.transaction() as conn:

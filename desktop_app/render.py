@@ -8,6 +8,15 @@ from html import escape
 from babel.dates import format_date
 
 from .formatting import arrow_pct, arrow_pp, money, number
+from .render_meaning import (
+    anomaly_line,
+    branch_lines,
+    checked_line,
+    closed_line,
+    correction_lines,
+    driver_lines,
+    goal_line,
+)
 from .report import Report
 
 
@@ -69,7 +78,24 @@ def _lines(report: Report) -> tuple[str, list[tuple[str, str]]]:
     title = f"Daily Business Summary — {format_date(report.date, 'EEE d MMM y', locale=report.locale)}"
     if report.demo:
         title += " · DEMO"
-    return title, [*_sales_lines(report), _leads_line(report), _attendance_line(report)]
+    if report.closed:  # one line: no red arrows against an open day, no 0% attendance
+        return title, [("🔒", closed_line(report))]
+    lines = [*_sales_lines(report)]
+    lines += [("🏬", text) for text in branch_lines(report)]
+    lines += [_leads_line(report), _attendance_line(report)]
+    lines += [("🎯", goal_line(goal, report)) for goal in report.goals]
+    lines += [("🔍", text) for text in driver_lines(report)]
+    unusual = anomaly_line(report)
+    if unusual:
+        lines.append(("⚠️", unusual))
+    lines += [("🔔", f"Alert: {text}") for text in report.alerts]
+    lines += [("↺", text) for text in correction_lines(report)]
+    return title, lines
+
+
+def _closing(report: Report) -> list[str]:
+    line = None if report.closed else checked_line(report)
+    return ["", line] if line else []
 
 
 def _badge(report: Report) -> str:
@@ -82,12 +108,13 @@ def render_text(report: Report) -> str:
     title, lines = _lines(report)
     out = [f"📅 {title}", f"🏪 {report.business}", ""]
     out += [f"{icon} {text}" for icon, text in lines]
-    if report.insights:
+    if report.insights and not report.closed:
         out += ["", f"🧠 Insights ({_badge(report)})"]
         out += [f"• {bullet}" for bullet in report.insights]
     if report.warnings:
         out += ["", "⚠️ Warnings"]
         out += [f"• {warning}" for warning in report.warnings]
+    out += _closing(report)
     return "\n".join(out)
 
 
@@ -98,12 +125,13 @@ def render_html(report: Report) -> str:
     for icon, text in lines:
         label, _, rest = text.partition(":")
         out.append(f"{icon} <b>{escape(label, quote=False)}:</b>{escape(rest, quote=False)}")
-    if report.insights:
+    if report.insights and not report.closed:
         out += ["", f"🧠 <b>Insights</b> <i>({escape(_badge(report), quote=False)})</i>"]
         out += [f"• {escape(bullet, quote=False)}" for bullet in report.insights]
     if report.warnings:
         out += ["", "⚠️ <b>Warnings</b>"]
         out += [f"• {escape(warning, quote=False)}" for warning in report.warnings]
+    out += [f"<i>{escape(line, quote=False)}</i>" if line else line for line in _closing(report)]
     return "\n".join(out)
 
 

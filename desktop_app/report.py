@@ -72,6 +72,72 @@ class SourceStatus:
 
 
 @dataclass
+class GoalProgress:
+    """One monthly target: month-to-date against it, what each remaining open day needs, the projection."""
+
+    metric: Literal["sales", "leads", "attendance"]
+    target: float  # the month's total (sales, leads) or the average rate to hold (attendance, %)
+    actual: float  # month to date: total, or the average rate over the open days so far
+    pct: float | None  # actual / target x 100
+    open_days_done: int  # open days of the month up to and including the report date
+    open_days_left: int  # open days after the report date
+    needed_per_day: float | None = None  # (target - actual) / open_days_left; None once met or no days left
+    projection: float | None = None  # the month at the current pace per open day
+    met_on: str | None = None  # the date the target was reached (this month)
+    days_missing: int = 0  # open days of the month so far with no figures (before the app or a source)
+
+
+@dataclass
+class Driver:
+    """What moved a number: one product/channel/branch/lead source's part in the change."""
+
+    metric: Literal["sales", "leads"]
+    against: Literal["previous", "week"]  # the previous open day, or the same weekday last week
+    against_date: str
+    change: float  # the metric's whole change
+    by: str  # the column: product, channel, branch, source
+    name: str
+    part: float  # this item's change
+    share_pct: float  # part / change x 100
+
+
+@dataclass
+class Anomaly:
+    """A KPI far from a normal day of the same weekday (median and MAD of up to 8 past weeks)."""
+
+    metric: Literal["sales", "orders", "leads", "attendance"]
+    value: float
+    median: float
+    ratio: float | None  # value / median (None when the median is 0)
+    weeks: int  # comparable days the baseline was built from (at least 4)
+    direction: Literal["high", "low"]
+    weekday: str  # "Tuesday"
+    text: str  # "2.8× a normal Tuesday"
+
+
+@dataclass
+class BranchLine:
+    """One branch's sales for the day; the report's sales block is their total."""
+
+    branch: str
+    total: float
+    orders: int
+    avg_order: float | None
+    prev_total: float | None = None
+    change_pct: float | None = None
+
+
+@dataclass
+class Correction:
+    """A past day whose numbers changed because a source changed (a refund, an edited bill)."""
+
+    date: str
+    metric: str
+    was: float | None
+    now: float | None
+
+
+@dataclass
 class Report:
     date: dt.date
     currency: str
@@ -92,6 +158,14 @@ class Report:
     llm_model: str | None = None  # the model that was asked (also when its answer was not used)
     llm_tokens: dict[str, int] | None = None  # {"prompt", "completion", "total"} spent on this report
     guard_dropped: int = 0  # AI bullets removed by the number guard
+    closed: bool = False  # the business was closed that day (a weekday it does not open, or a holiday)
+    goals: list[GoalProgress] = field(default_factory=list)
+    drivers: list[Driver] = field(default_factory=list)
+    anomalies: list[Anomaly] = field(default_factory=list)
+    branches: list[BranchLine] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)  # alert rules that fired for this day
+    numbers_checked: int = 0  # numbers in the AI bullets matched against the data by the guard
 
     @property
     def complete(self) -> bool:
@@ -125,6 +199,14 @@ class Report:
             "complete": self.complete,
             "text": self.text,
             "html": self.html,
+            "closed": self.closed,
+            "goals": [asdict(goal) for goal in self.goals],
+            "drivers": [asdict(driver) for driver in self.drivers],
+            "anomalies": [asdict(anomaly) for anomaly in self.anomalies],
+            "branches": [asdict(line) for line in self.branches],
+            "corrections": [asdict(item) for item in self.corrections],
+            "alerts": list(self.alerts),
+            "numbers_checked": self.numbers_checked,
         }
 
     @classmethod
@@ -157,4 +239,12 @@ class Report:
             else dt.datetime.now().astimezone(),
             text=data.get("text", ""),
             html=data.get("html", ""),
+            closed=bool(data.get("closed", False)),
+            goals=[build(GoalProgress, item) for item in data.get("goals") or []],
+            drivers=[build(Driver, item) for item in data.get("drivers") or []],
+            anomalies=[build(Anomaly, item) for item in data.get("anomalies") or []],
+            branches=[build(BranchLine, item) for item in data.get("branches") or []],
+            corrections=[build(Correction, item) for item in data.get("corrections") or []],
+            alerts=list(data.get("alerts") or []),
+            numbers_checked=int(data.get("numbers_checked") or 0),
         )

@@ -22,6 +22,7 @@ from tomlkit.exceptions import ParseError
 
 from connectors.base import SourceSpec
 
+from .alert_rules import parse_rule
 from .locales import NAMES_LOCALE, OFFERED_LOCALES
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -122,6 +123,7 @@ class SourceSettings(_Section):
         default_factory=dict, description="Read only rows whose column holds one of the values, e.g. "
         'voucher_type = ["Sales", "GST Supply"].',
     )
+    branch: str = Field("", description="Branch this source belongs to (e.g. Naroda); its bills are its own.")
 
     url: str = Field("", description="For a live service: the shop domain, site URL or sheet link.")
     backfill_days: int = Field(60, ge=1, le=3650, description="For a live service: days fetched on first connection.")
@@ -191,6 +193,14 @@ class ReportSettings(_Section):
         "0 = that rule alone, N = also reject files older than N hours.",
     )
     write_csv_log: bool = Field(True, description="Also append each report to business_summary_log.csv.")
+    deliver: Literal["always", "unusual", "changed"] = Field(
+        "always", description="Send the scheduled report always, only when something is unusual or an alert "
+        "fired, or only when the numbers changed since the last report sent.",
+    )
+    backfill_days: int = Field(
+        60, ge=0, le=366, description="On the first report, compute this many past days the sources already "
+        "cover into history (0 = none).",
+    )
 
 
 class ScheduleSettings(_Section):
@@ -208,6 +218,9 @@ class ScheduleSettings(_Section):
         30, ge=1, le=1440, description="For send = preview: minutes to wait before sending it anyway."
     )
     start_at_login: bool = Field(False, description="Start the tray app when you log in to this computer.")
+    closed_days: Literal["note", "skip"] = Field(
+        "note", description="On a closed day (not an open weekday, or a holiday): send a one-line note, or skip.",
+    )
 
     @field_validator("time")
     @classmethod
@@ -236,6 +249,42 @@ class InsightsSettings(_Section):
                              "within timeout_s.")
     language: str = Field("English", description="Language of the AI insights (English, Hindi, Gujarati...).")
     monthly_token_cap: int = Field(0, ge=0, description="Skip the LLM after this many tokens in a month; 0 = no cap.")
+
+
+class GoalSettings(_Section):
+    sales_monthly: float = Field(0.0, ge=0, description="Monthly sales target in your currency; 0 = no target.")
+    leads_monthly: int = Field(0, ge=0, description="Monthly new-leads target; 0 = no target.")
+    attendance_pct: float = Field(0.0, ge=0, le=100, description="Attendance to hold on average, in %; 0 = none.")
+
+
+class AlertSettings(_Section):
+    rules: list[str] = Field(
+        default_factory=list, description="One sentence per alert, e.g. 'sales below 50000 by 17:00', "
+        "'attendance under 85%', 'no new lead for 3 hours', 'a source not updated for 2 days'.",
+    )
+    check_minutes: int = Field(15, ge=1, le=1440, description="While the tray runs, check the alert rules "
+                               "every this many minutes.")
+    open_hours: str = Field("10:00-19:00", description="Open hours for 'no new lead for N hours' rules, "
+                            "HH:MM-HH:MM.")
+
+    @field_validator("open_hours")
+    @classmethod
+    def _open_hours(cls, value: str) -> str:
+        opens, _, closes = value.partition("-")
+        try:
+            if dt.time.fromisoformat(opens.strip()) >= dt.time.fromisoformat(closes.strip()):
+                raise ValueError
+        except ValueError as exc:
+            raise ValueError(f"'{value}' is not open hours like 10:00-19:00") from exc
+        return value.strip()
+
+    @field_validator("rules")
+    @classmethod
+    def _rules(cls, value: list[str]) -> list[str]:
+        cleaned = [" ".join(item.split()) for item in value if item.strip()]
+        for item in cleaned:
+            parse_rule(item)
+        return cleaned
 
 
 _DESTINATION = re.compile(r"^(me|-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$")
@@ -367,6 +416,8 @@ class Settings(_Section):
     slack: SlackSettings = Field(default_factory=SlackSettings, description="Slack delivery (incoming webhook).")
     whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings,
                                        description="WhatsApp delivery (Business Cloud API).")
+    goals: GoalSettings = Field(default_factory=GoalSettings, description="Monthly targets.")
+    alerts: AlertSettings = Field(default_factory=AlertSettings, description="Alerts sent at once when a rule fires.")
     sources: list[SourceSettings] = Field(default_factory=list, description="Data sources (export files).")
     bot: BotSettings = Field(default_factory=BotSettings, description="Telegram bot that answers questions.")
 
@@ -490,6 +541,8 @@ def _source_table(source: SourceSettings) -> tomlkit.items.Table:
         ("name", "domain", "kind", "url", "backfill_days", "overlap_days", "format", "enabled")
     for key in keys:
         table.add(key, getattr(source, key))
+    if source.branch:
+        table.add("branch", source.branch)
     for key in ("columns", "options", "filter", "service"):
         mapping = getattr(source, key)
         if mapping:

@@ -6,13 +6,15 @@ the one free text from the exports; they are trimmed, masked for anything that l
 number or email, and sent as data (the system prompt says payload strings are never instructions).
 
 Every number the model may quote is in here, already rounded the way it should be written; the
-number guard (guard.py) checks each AI bullet against `payload_numbers`. A normal day is about
-450 tokens (the demo shop, measured with OpenAI's o200k tokenizer by bench/payload_tokens.py).
+number guard (guard.py) checks each AI bullet against `payload_numbers`. With goals, drivers and
+weekday anomalies the demo day stays within PAYLOAD_TOKEN_BUDGET (o200k, bench/payload_tokens.py):
+every block is left out when it has nothing to say, and lists are cut to what a bullet would use.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -22,10 +24,10 @@ from typing import Any, Literal
 from ..report import Report
 
 CONTEXT_DAYS = 7
-TOP_SOURCES = 5
+TOP_SOURCES = 3
+PAYLOAD_TOKEN_BUDGET = 480  # the demo day, o200k; the templates around it get 220 (prompt <= 700)
+DRIVERS_PER_KPI = 2
 SOURCE_LABEL_CHARS = 60
-SALES_ANOMALY_PCT = 30.0  # sales this far from the 7-day average are flagged
-LEADS_ANOMALY_PCT = 50.0
 LOW_ATTENDANCE_PCT = 80.0
 ATTENDANCE_DROP_PP = 10.0
 DOMINANT_SOURCE_PCT = 60.0
@@ -36,6 +38,8 @@ History = Mapping[dt.date, Mapping[str, Any]] | list[Report]
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
 _MONEY_KEYS = {"total", "prev_total", "week_ago_total", "avg_7d", "avg_order", "returns", "change", "week_change"}
+_COUNT_KEYS = {"orders", "prev_orders", "open_days_left", "weeks", "times_normal"}
+_EXPLAINED = ("goals", "drivers", "unusual_for_weekday", "corrections")  # blocks keyed by KPI: goals.sales.target...
 
 
 def _money(value: float | None) -> float | int | None:
@@ -47,8 +51,12 @@ def _money(value: float | None) -> float | int | None:
     return int(math.copysign(math.floor(abs(value) + 0.5), value))  # half up, as people round: 5,500.50 -> 5,501
 
 
-def _pct(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+def _pct(value: float | None) -> float | int | None:
+    """One decimal; a whole value is written without it (-34, not -34.0: a token saved each)."""
+    if value is None:
+        return None
+    rounded = round(value, 1)
+    return int(rounded) if rounded == int(rounded) else rounded
 
 
 def _diff(now: float | None, before: float | None) -> float | None:
@@ -79,7 +87,7 @@ def _sales(report: Report) -> dict[str, Any] | None:
     vs_avg = _pct((s.total - s.avg_7d) / s.avg_7d * 100) if s.avg_7d else None
     return _compact({
         "total": _money(s.total), "orders": s.orders, "avg_order": _money(s.avg_order), "returns": _money(s.returns),
-        "prev_date": s.prev_date, "prev_total": _money(s.prev_total), "prev_orders": s.prev_orders,
+        "prev_total": _money(s.prev_total),
         "change": _money(_diff(s.total, s.prev_total)), "change_pct": _pct(s.change_pct),
         "week_ago_total": _money(s.week_ago_total), "week_change": _money(_diff(s.total, s.week_ago_total)),
         "week_change_pct": _pct(s.week_change_pct), "avg_order_change_pct": _pct(s.avg_order_change_pct),
@@ -92,12 +100,12 @@ def _leads(report: Report) -> dict[str, Any] | None:
     if leads is None:
         return None
     sources = list(leads.by_source.items())
-    top = [{"source": clean_label(name), "count": count, "share_pct": _share(count, leads.count)}
-           for name, count in sources[:TOP_SOURCES]]
+    top = [{"source": clean_label(name), "count": count} for name, count in sources[:TOP_SOURCES]]
+    if top:  # the leader's share is the one a bullet quotes
+        top[0]["share_pct"] = _share(top[0]["count"], leads.count)
     other = sum(count for _name, count in sources[TOP_SOURCES:])
     return _compact({
-        "count": leads.count, "prev_date": leads.prev_date, "prev_count": leads.prev_count,
-        "change": _diff(leads.count, leads.prev_count), "change_pct": _pct(leads.change_pct),
+        "count": leads.count, "prev_count": leads.prev_count, "change_pct": _pct(leads.change_pct),
         "week_ago_count": leads.week_ago_count, "week_change_pct": _pct(leads.week_change_pct),
         "avg_7d": None if leads.avg_7d is None else round(leads.avg_7d, 1),
         "top_sources": top or None, "other_sources_count": other or None,
@@ -110,10 +118,8 @@ def _attendance(report: Report) -> dict[str, Any] | None:
         return None
     return _compact({
         "headcount": att.headcount, "present": att.present, "absent": att.absent, "rate_pct": _pct(att.rate_pct),
-        "absent_pct": _share(att.absent, att.headcount),
-        "headcount_estimated": att.headcount_estimated or None, "prev_date": att.prev_date,
-        "prev_rate_pct": _pct(att.prev_rate_pct), "change_pp": _pct(att.change_pp),
-        "week_ago_rate_pct": _pct(att.week_ago_rate_pct), "week_change_pp": _pct(att.week_change_pp),
+        "headcount_estimated": att.headcount_estimated or None,
+        "change_pp": _pct(att.change_pp), "week_change_pp": _pct(att.week_change_pp),
     })
 
 
@@ -143,24 +149,85 @@ def _context(report: Report, history: History | None, is_open: Callable[[dt.date
                 for _day, body in rows]
 
     table = {
-        "date": [day.isoformat()[5:] for day, _body in rows],
+        "date": [day.day for day, _body in rows],  # day of the month; "date" marks them as dates for the guard
         "sales": column("sales", "total", _money),
-        "orders": column("sales", "orders"),
         "leads": column("leads", "count"),
         "attendance_pct": column("attendance", "rate_pct", _pct),
     }
     return {key: values for key, values in table.items() if any(value is not None for value in values)}
 
 
+def _weekday_anomalies(report: Report) -> dict[str, Any] | None:
+    """KPIs far from a normal day of this weekday: the normal value, how many times it, how far in %."""
+    block = {}
+    for item in report.anomalies:
+        normal = _money(item.median) if item.metric == "sales" else round(item.median, 1)
+        entry: dict[str, Any] = {"normal": normal}
+        if item.metric == "attendance":
+            entry["vs_normal_pp"] = round(item.value - item.median, 1)
+        elif item.ratio is not None and item.ratio >= 1.5:
+            entry["times_normal"] = round(item.ratio, 1)
+        elif item.median:
+            entry["vs_normal_pct"] = round((item.value - item.median) / item.median * 100)
+        block[item.metric] = entry
+    return block or None
+
+
+def _count(value: float | None) -> int | None:
+    return None if value is None else math.floor(value + 0.5)
+
+
+def _goals(report: Report) -> dict[str, Any] | None:
+    block = {}
+    for goal in report.goals:
+        if goal.metric == "attendance":
+            entry = {"target_pct": _pct(goal.target), "month_pct": _pct(goal.actual),
+                     "needed_pct": _pct(goal.needed_per_day)}
+        else:
+            amount = _money if goal.metric == "sales" else _count
+            entry = {"target": amount(goal.target), "so_far": amount(goal.actual), "done_pct": round(goal.pct),
+                     "per_day_needed": amount(goal.needed_per_day) if goal.metric == "sales" else
+                     (None if goal.needed_per_day is None else round(goal.needed_per_day, 1)),
+                     "projected": amount(goal.projection) if goal.open_days_left and goal.metric == "sales" else None,
+                     "reached_date": goal.met_on[5:] if goal.met_on else None}
+        if goal.needed_per_day is not None:  # under the goal's own name: the guard binds "5 open days" to it
+            entry["open_days_left"] = goal.open_days_left
+        block[goal.metric] = _compact(entry)
+    return block or None
+
+
+def _drivers(report: Report) -> dict[str, Any] | None:
+    """Per KPI, the items behind the change: the previous open day first, then the same day last week."""
+    block: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for driver in sorted(report.drivers, key=lambda d: d.against != "previous"):
+        kpi = block.setdefault(driver.metric, {})
+        if sum(map(len, kpi.values())) >= DRIVERS_PER_KPI:
+            continue
+        amount = _money(driver.part) if driver.metric == "sales" else driver.part
+        kpi.setdefault("vs_prev" if driver.against == "previous" else "vs_week", []).append(
+            {"item": clean_label(driver.name), "change": amount, "share_pct": round(driver.share_pct)})
+    return block or None
+
+
+def _branches(report: Report) -> list[dict[str, Any]] | None:
+    # "sales" in the keys: the number guard binds "Naroda's sales were ₹92,210" to these paths
+    return [_compact({"name": clean_label(line.branch), "sales": _money(line.total), "orders": line.orders,
+                      "sales_change_pct": _pct(line.change_pct)}) for line in report.branches] or None
+
+
+def _corrections(report: Report) -> dict[str, Any] | None:
+    block: dict[str, list[dict[str, Any]]] = {}
+    for item in report.corrections:
+        domain, _, _key = item.metric.partition(".")
+        fix = _money if domain == "sales" else (lambda value: value)
+        block.setdefault(domain, []).append({"date": item.date[5:], "was": fix(item.was), "now": fix(item.now)})
+    return block or None
+
+
 def _anomalies(payload: dict[str, Any]) -> list[str]:
     """Plain flags (no new numbers) pointing at what deserves a sentence."""
     flags = []
-    sales, leads, att = payload.get("sales") or {}, payload.get("leads") or {}, payload.get("attendance") or {}
-    gap = sales.get("vs_avg_7d_pct")
-    if gap is not None and abs(gap) >= SALES_ANOMALY_PCT:
-        flags.append(f"sales far {'above' if gap > 0 else 'below'} the 7-day average (sales.vs_avg_7d_pct)")
-    if leads.get("avg_7d") and abs(leads["count"] - leads["avg_7d"]) / leads["avg_7d"] * 100 >= LEADS_ANOMALY_PCT:
-        flags.append(f"leads far {'above' if leads['count'] > leads['avg_7d'] else 'below'} the 7-day average")
+    leads, att = payload.get("leads") or {}, payload.get("attendance") or {}
     top = (leads.get("top_sources") or [None])[0]
     if top and top["share_pct"] is not None and top["share_pct"] >= DOMINANT_SOURCE_PCT and leads["count"] >= 5:
         flags.append("one lead source brought most leads (leads.top_sources[0])")
@@ -188,18 +255,51 @@ def build_payload(report: Report, history: History | None = None, *,
     `history` is past reports (a list, or report JSON by date as `HistoryStore.bodies` gives it);
     `is_open` (the business calendar) keeps closed days out of the 7-day context.
     """
+    prev_date = next((block.prev_date for block in (report.sales, report.leads, report.attendance)
+                      if block is not None and block.prev_date), None)
     payload: dict[str, Any] = {
         "date": report.date.isoformat(),
-        "weekday": report.date.strftime("%A"),
-        "currency": report.currency,
+        "closed": report.closed or None,
+        "prev_date": prev_date,
         "sales": _sales(report),
+        "branches": _branches(report),
         "leads": _leads(report),
         "attendance": _attendance(report),
+        "goals": _goals(report),
+        "drivers": _drivers(report),
+        "unusual_for_weekday": _weekday_anomalies(report),
+        "corrections": _corrections(report),
         "last_7_days": _context(report, history, is_open),
     }
     payload["anomalies"] = _anomalies(payload) or None
     payload["data_issues"] = _data_issues(report)
-    return {key: value for key, value in payload.items() if value is not None}
+    return _fit_budget({key: value for key, value in payload.items() if value is not None})
+
+
+# What goes first when a busy day (a flag on every KPI, branches, corrections) would pass the budget:
+# the older context before today's facts, and the sales goal last of the goals.
+_TRIM_ORDER = (("last_7_days", "attendance_pct"), ("last_7_days", "leads"), ("corrections",),
+               ("goals", "attendance"), ("goals", "leads"), ("leads", "other_sources_count"))
+ESTIMATE_TO_O200K = 1.1  # bytes/3 runs ~8% under o200k on this JSON (bench/payload_blocks.py)
+
+
+def _estimate(payload: dict[str, Any]) -> float:
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return len(text.encode("utf-8")) / 3 * ESTIMATE_TO_O200K
+
+
+def _fit_budget(payload: dict[str, Any]) -> dict[str, Any]:
+    """Drop the least needed parts, in `_TRIM_ORDER`, while the payload would pass its token budget."""
+    for path in _TRIM_ORDER:
+        if _estimate(payload) <= PAYLOAD_TOKEN_BUDGET:
+            break
+        block = payload
+        for key in path[:-1]:
+            block = block.get(key) or {}
+        block.pop(path[-1], None)
+        if len(path) > 1 and not payload.get(path[0]):
+            payload.pop(path[0], None)
+    return payload
 
 
 @dataclass(frozen=True)
@@ -213,7 +313,13 @@ def _kind(path: tuple[str, ...]) -> NumberKind:
     key = path[-1]
     if key.endswith(("_pct", "_pp")):
         return "pct"
+    if key in _COUNT_KEYS:
+        return "count"
     if (path[0] == "sales" and key in _MONEY_KEYS) or path[:2] == ("last_7_days", "sales"):
+        return "money"
+    if path[0] in _EXPLAINED and len(path) > 2 and path[1] == "sales":
+        return "money"
+    if path[0] == "branches" and key == "sales":
         return "money"
     return "count"
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from ..formatting import money_short, number, signed_pct
+from ..render_meaning import closed_line
 from ..report import AttendanceKpis, LeadsKpis, Report, SalesKpis
 
 NOTABLE_PCT = 10.0  # a change smaller than this is "steady"
-ANOMALY_PCT = 30.0  # sales this far from the 7-day average get their own bullet
+BRANCH_GAP_PCT = 25.0  # branches whose change differs this much get a bullet
 
 
 def _direction(change: float | None, noun: str) -> str:
@@ -43,14 +44,75 @@ def _sales(sales: SalesKpis, currency: str, locale: str) -> list[str]:
         if sales.returns:
             line += f"; returns took {cash(sales.returns)} off the total"
         bullets.append(line + ".")
-    if sales.avg_7d:
-        gap = (sales.total - sales.avg_7d) / sales.avg_7d * 100
-        if abs(gap) >= ANOMALY_PCT:
-            bullets.append(
-                f"Sales were {abs(gap):.0f}% {'above' if gap > 0 else 'below'} the 7-day average of "
-                f"{cash(sales.avg_7d)}: worth a look."
-            )
     return bullets
+
+
+def _driver(report: Report) -> str | None:
+    """'Sales fell ₹23,900 against Mon; Cement bags −₹27,520 explain all of it.' (the previous day first)."""
+    drivers = sorted(report.drivers, key=lambda d: (d.metric != "sales", d.against != "previous"))
+    if not drivers:
+        return None
+    first = drivers[0]
+    same = [d for d in drivers if (d.metric, d.against) == (first.metric, first.against)]
+
+    def amount(value: float) -> str:
+        return money_short(abs(value), report.currency, report.locale) if first.metric == "sales" else \
+            number(int(abs(value)), report.locale)
+
+    when = "the previous day" if first.against == "previous" else "the same day last week"
+    noun = "Sales" if first.metric == "sales" else "Leads"
+    moved = ("rose" if first.change > 0 else "fell") if first.metric == "sales" else \
+        ("were up" if first.change > 0 else "were down")
+    parts = ", ".join(f"{d.name} {'+' if d.part > 0 else '−'}{amount(d.part)}" for d in same)
+    share = sum(d.share_pct for d in same)
+    explains = "all of it" if share >= 100 else f"{share:.0f}% of it"
+    verb = "explains" if len(same) == 1 else "explain"
+    return f"{noun} {moved} {amount(first.change)} against {when}; {parts} {verb} {explains}."
+
+
+def _anomalies(report: Report) -> str | None:
+    if not report.anomalies:
+        return None
+    parts = [f"{item.metric} {item.text}" for item in report.anomalies]
+    first = parts[0][0].upper() + parts[0][1:]
+    weeks = max(item.weeks for item in report.anomalies)
+    return f"{'; '.join([first, *parts[1:]])} (against the last {weeks} of them): worth a look."
+
+
+def _goal(report: Report) -> str | None:
+    goal = next((g for g in report.goals if g.metric == "sales"), None) or next(iter(report.goals), None)
+    if goal is None:
+        return None
+
+    def amount(value: float) -> str:
+        if goal.metric == "sales":
+            return money_short(value, report.currency, report.locale)
+        return f"{value:.1f}%" if goal.metric == "attendance" else number(round(value), report.locale)
+
+    name = {"sales": "sales", "leads": "leads", "attendance": "attendance"}[goal.metric]
+    if goal.met_on:
+        return f"The month's {name} target of {amount(goal.target)} was reached on {goal.met_on[8:].lstrip('0')} " \
+               f"{report.date:%b}; {amount(goal.actual)} so far."
+    if goal.metric == "attendance":
+        line = f"Attendance averages {goal.actual:.1f}% this month against a {goal.target:g}% target"
+    else:
+        line = f"Month to date {name} are {amount(goal.actual)}, {goal.pct:.0f}% of the {amount(goal.target)} target"
+    if goal.needed_per_day is not None and goal.open_days_left:
+        line += f"; {amount(goal.needed_per_day)} a day is needed on the {goal.open_days_left} open days left"
+    if goal.projection is not None and goal.metric != "attendance" and goal.open_days_left:
+        line += f" (on pace for {amount(goal.projection)})"
+    return line + "."
+
+
+def _branches(report: Report) -> str | None:
+    lines = [line for line in report.branches if line.change_pct is not None]
+    if len(lines) < 2:
+        return None
+    best, worst = max(lines, key=lambda line: line.change_pct), min(lines, key=lambda line: line.change_pct)
+    if best.change_pct - worst.change_pct < BRANCH_GAP_PCT:
+        return None
+    return f"{best.branch} was {signed_pct(best.change_pct)} against the previous day while {worst.branch} was " \
+           f"{signed_pct(worst.change_pct)}."
 
 
 def _leads(leads: LeadsKpis, locale: str) -> str:
@@ -82,23 +144,31 @@ def _attendance(att: AttendanceKpis) -> str:
 
 
 def rule_insights(report: Report) -> list[str]:
-    """Three or four bullets covering each domain that reported."""
-    bullets: list[str] = []
+    """Three or four bullets covering each domain that reported, and what the numbers mean."""
+    if report.closed:
+        return [closed_line(report)]
+    ranked: list[tuple[int, str]] = []  # (priority, bullet): lower is kept first; order is kept as written
     if report.sales:
-        bullets += _sales(report.sales, report.currency, report.locale)
+        sales = _sales(report.sales, report.currency, report.locale)
+        ranked.append((0, sales[0]))
+        ranked += [(6, bullet) for bullet in sales[1:]]
+    goal_met = any(goal.met_on for goal in report.goals)
+    for priority, bullet in ((1, _driver(report)), (1, _anomalies(report)), (1 if goal_met else 3, _goal(report)),
+                             (5, _branches(report))):
+        if bullet:
+            ranked.append((priority, bullet))
     if report.leads:
-        bullets.append(_leads(report.leads, report.locale))
+        ranked.append((2, _leads(report.leads, report.locale)))
     if report.attendance:
-        bullets.append(_attendance(report.attendance))
+        ranked.append((2, _attendance(report.attendance)))
     missing = [name for name, value in
                (("sales", report.sales), ("leads", report.leads), ("attendance", report.attendance)) if value is None]
     if missing:
-        bullets.append(f"No usable {', '.join(missing)} data today: see the warnings.")
-    return _fit(bullets)
+        ranked.append((0, f"No usable {', '.join(missing)} data today: see the warnings."))
+    return _fit(ranked)
 
 
-def _fit(bullets: list[str], most: int = 4) -> list[str]:
-    """Keep at most four bullets, dropping sales detail before any domain loses its only line."""
-    while len(bullets) > most:
-        bullets.pop(1)
-    return bullets
+def _fit(ranked: list[tuple[int, str]], most: int = 4) -> list[str]:
+    """Keep the four most important bullets in the order they were written."""
+    keep = sorted(range(len(ranked)), key=lambda index: (ranked[index][0], index))[:most]
+    return [ranked[index][1] for index in sorted(keep)]

@@ -99,6 +99,9 @@ class TrayApp(QObject):
         self.scheduler: ReportScheduler | None = None
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.tick)
+        self.alert_timer = QTimer(self)  # intraday alert rules, every [alerts] check_minutes
+        self.alert_timer.timeout.connect(self.check_alerts)
+        self.alert_task: Task | None = None
         self.task: Task | None = None
         self.waiting_runs: deque[Run | None] = deque()
         self.last_report: Report | None = None
@@ -228,7 +231,27 @@ class TrayApp(QObject):
         self._update_send_button()
         if self.scheduler is not None:
             self.scheduler.configure(settings.schedule, settings.business.timezone)
+        if settings.alerts.rules and not demo:
+            self.alert_timer.start(settings.alerts.check_minutes * 60 * 1000)
+        else:
+            self.alert_timer.stop()
         self._update_tooltip()
+
+    def check_alerts(self) -> None:
+        """Intraday alert rules, off the GUI thread (and in a child process: pandas stays out of the tray)."""
+        if self.workspace is None or self.workspace.demo or (self.alert_task is not None and self.alert_task.running):
+            return
+        from .alert_process import check_alerts_in_child
+
+        self.alert_task = run_in_background("alerts", check_alerts_in_child, self.workspace.settings, self.paths,
+                                            parent=self, on_success=self._alerts_checked)
+
+    def _alerts_checked(self, fired: list[str]) -> None:
+        if not fired:
+            return
+        if self.tray is not None:
+            self.tray.notify("Alert", "\n".join(fired))
+        self.refresh_outbox()  # sends the queued alert messages when Telegram is set up
 
     # -- the schedule ---------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QRect
+from PySide6.QtCore import QCoreApplication, QRect, QSize
 from PySide6.QtWidgets import QAbstractButton, QApplication, QTabWidget, QWidget
 
 DAY = dt.date(2026, 11, 24)  # fixed, so the pictures only change when the UI does
@@ -56,6 +56,15 @@ def windows() -> Iterator[tuple[str, QWidget]]:
     window.show()
     settle()
     yield "summary", window
+
+    size = window.size()
+    from .window_fit import FRAME_ALLOWANCE, available_area
+
+    # the narrow window the issue asked for (nothing cut, nothing overlapping), or less on a smaller screen
+    window.resize(QSize(800, 600).boundedTo(available_area(window).size() - FRAME_ALLOWANCE))
+    settle()
+    yield "summary-800x600", window
+    window.resize(size)
 
     from .app import DEMO_ACTION, DEMO_BANNER
 

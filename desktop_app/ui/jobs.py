@@ -126,9 +126,11 @@ def make_report(ctx: TaskContext, workspace: Workspace, day: dt.date, *, send: b
         backfill_history(settings, store, day)
     from ..channels.registry import delivery_targets
 
+    scheduled = send  # a scheduled run checks the alert rules, with or without a channel to send to
     send = send and not workspace.demo and bool(delivery_targets(settings))
     report = run_report(settings, workspace.paths, day, demo=workspace.demo, store=store,
-                        progress=ctx.progress, cancel=ctx.cancel, send=send, hold_until=hold_until)
+                        progress=ctx.progress, cancel=ctx.cancel, send=send, hold_until=hold_until,
+                        alerts=scheduled)
     return report, settings, send and hold_until is None
 
 

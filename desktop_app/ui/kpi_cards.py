@@ -7,7 +7,7 @@ A change is coloured by whether it is good news, not by its sign.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
 from ..cards import TONE_COLORS, CardData, Change, Tone, kpi_cards
 
@@ -40,7 +40,11 @@ class KpiCard(QFrame):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: palette(placeholder-text);")
-        for widget in (self.title, self.value, self.changes, self.note):
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(6)
+        for widget in (self.title, self.value, self.changes, self.progress, self.note):
             layout.addWidget(widget)
         layout.addStretch(1)
 
@@ -54,3 +58,7 @@ class KpiCard(QFrame):
         self.note.setStyleSheet("color: #E65100; font-weight: 600;" if data.warning else
                                 "color: palette(placeholder-text);")
         self.note.setVisible(bool(data.note))
+        self.progress.setValue(data.progress or 0)
+        self.progress.setToolTip(data.progress_text)
+        self.progress.setAccessibleName(data.progress_text)
+        self.progress.setVisible(data.progress is not None)

@@ -124,6 +124,10 @@ ENGINE_REASONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^template error"), "the prompt has a mistake (Settings → Insights)"),
     (re.compile(r"^monthly token cap reached"), "this month's AI allowance is used up"),
     (re.compile(r"^unusable answer"), "the AI's answer could not be used"),
+    (re.compile(r"^cannot connect to (\S+)"), r"nothing answered at \1 (is the AI program running?)"),
+    (re.compile(r"^empty answer \(the output cap"), "the AI ran out of room before it wrote anything"),
+    (re.compile(r"^empty answer"), "the AI sent an empty answer"),
+    (re.compile(r"^the endpoint broke off"), "the AI stopped in the middle of its answer"),
     (re.compile(r"^AI insights failed"), "the AI could not be reached"),
 ]
 

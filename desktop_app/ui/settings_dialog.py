@@ -22,6 +22,7 @@ from . import jobs
 from .icons import app_icon
 from .mnemonics import assign_mnemonics, marked_letter
 from .page_tabs import PageTabs
+from .settings_tabs.alerts import AlertsTab
 from .settings_tabs.business import BusinessTab
 from .settings_tabs.channels import ChannelsTab
 from .settings_tabs.insights import InsightsTab
@@ -61,7 +62,8 @@ class SettingsDialog(QDialog):
         self.channels = ChannelsTab(history_db=paths.history_db, client_factory=telegram_client_factory,
                                     current_settings=self.validated)
         self.telegram = self.channels.telegram  # Telegram lives in the Channels tab
-        self.pages = [self.business, self.sources, self.insights, self.channels, self.schedule]
+        self.alerts = AlertsTab()
+        self.pages = [self.business, self.sources, self.insights, self.channels, self.schedule, self.alerts]
         for page in self.pages:
             self.tabs.addTab(page, page.title)
             page.load(settings)

@@ -34,6 +34,7 @@ from .elided_label import ElidedLabel
 from .icons import app_icon
 from .jobs import DayView
 from .kpi_cards import KpiCard, kpi_cards
+from .meaning_panel import MeaningPanel
 from .plain_words import engine_reason, plain_error
 from .trend_chart import TrendChart
 from .window_fit import fit_window
@@ -234,6 +235,8 @@ class SummaryWindow(QMainWindow):
         middle = QHBoxLayout()
         middle.setSpacing(16)
         left = QVBoxLayout()
+        self.meaning = MeaningPanel()  # closed day, goals, drivers, unusual days, branches, alerts
+        left.addWidget(self.meaning)
         insights_header = QHBoxLayout()
         insights_header.addWidget(_section_title("Insights"))
         self.badge = QLabel()
@@ -355,6 +358,7 @@ class SummaryWindow(QMainWindow):
             self.date_edit.blockSignals(False)
         self._update_day_controls()
         self.show_deliveries(view.deliveries if view else [])
+        self.meaning.show_report(report)
         if report is None:
             for card in self.cards.values():
                 card.hide()
@@ -413,8 +417,8 @@ class SummaryWindow(QMainWindow):
         else:
             self.warnings_label.hide()
         self.trend.set_reports(view.trend, view.day, view.closed)
-        self.sources_label.setText("<br>".join(_source_line(status, report.date, report.locale)
-                                               for status in report.sources))
+        self.sources_label.setText("<br>".join(_source_line(status, None if report.closed else report.date,
+                                                            report.locale) for status in report.sources))
         self.sources_label.setVisible(bool(report.sources))
         self.sources_title.setVisible(bool(report.sources))
 

@@ -28,6 +28,7 @@ class Series:
     color: str
     values: list[float | None]  # one per day, oldest first
     fmt: Callable[[float], str]
+    target: float | None = None  # a day's share of the month's target (drawn as a dashed line)
 
 
 def trend_series(reports: list[Report], end: dt.date, days: int = DAYS,
@@ -44,15 +45,26 @@ def trend_series(reports: list[Report], end: dt.date, days: int = DAYS,
         return [getter(by_day[day]) if day in by_day and domain_uncovered(by_day[day], domain) is None else None
                 for day in dates]
 
+    goals = {goal.metric: goal for goal in (reports[-1].goals if reports else [])}
+
+    def daily(metric: str) -> float | None:
+        goal = goals.get(metric)
+        if goal is None:
+            return None
+        if metric == "attendance":
+            return goal.target
+        days = goal.open_days_done + goal.open_days_left
+        return goal.target / days if days else None
+
     return dates, [
         Series("Sales", "#3F51B5", pick("sales", lambda r: r.sales.total if r.sales else None),
-               lambda v: money_short(v, currency, locale)),
+               lambda v: money_short(v, currency, locale), daily("sales")),
         Series("Leads", "#EF6C00", pick("leads", lambda r: float(r.leads.count) if r.leads else None),
-               lambda v: f"{v:.0f}"),
+               lambda v: f"{v:.0f}", daily("leads")),
         Series("Attendance", "#00897B",
                pick("attendance", lambda r: r.attendance.rate_pct if r.attendance and r.attendance.rate_pct is not None
                     else None),
-               lambda v: f"{v:.1f}%"),
+               lambda v: f"{v:.1f}%", daily("attendance")),
     ]
 
 
@@ -80,7 +92,7 @@ class TrendChart(QWidget):
         return QSize(420, 300)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(260, 220)
+        return QSize(240, 196)
 
     def set_reports(self, reports: list[Report], end: dt.date, closed: frozenset[dt.date] = frozenset()) -> None:
         self._dates, self._series = trend_series(reports, end, closed=closed)
@@ -187,6 +199,8 @@ class TrendChart(QWidget):
             painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "no data")
             return
         low, high = min(present), max(present)
+        if series.target is not None:
+            low, high = min(low, series.target), max(high, series.target)
         span = (high - low) or max(abs(high), 1.0)
         low, high = low - span * 0.1, high + span * 0.1
 
@@ -196,6 +210,14 @@ class TrendChart(QWidget):
         painter.setPen(QPen(grid, 1))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(QPointF(plot.left(), plot.top()), QPointF(plot.right(), plot.top()))
+        if series.target is not None:  # the pace the month's target asks for
+            level = point(0, series.target).y()
+            painter.setPen(QPen(muted, 1, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(plot.left(), level), QPointF(plot.right(), level))
+            painter.setFont(small)
+            painter.drawText(QRectF(plot.left(), level - QFontMetrics(small).height() - 1, plot.width() * 0.8,
+                                    QFontMetrics(small).height()), Qt.AlignmentFlag.AlignRight,
+                             f"target {series.fmt(series.target)}")
         indexes = [i for i, v in enumerate(series.values) if v is not None]
         points = [point(i, series.values[i]) for i in indexes]
         area = QPainterPath(points[0])

@@ -150,3 +150,17 @@ def test_a_live_source_that_fails_never_stops_the_other_sources(shop, store, sle
     shopify, file = data.statuses
     assert shopify.status == "failed" and "HTTP 401" in shopify.message
     assert file.status == "ok" and data.domains["leads"] is not None and data.domains["sales"] is None
+
+
+def test_another_currency_is_not_added_as_rupees(store, sleeps):
+    server = ShopifyServer([shopify_order(1, ist(24, 10), 40.0, currency="USD")])
+    try:
+        live = make_live(store, sleeps, SECRETS)
+        spec = service_spec("shopify", server.url, name="US shop")
+        live.fetch(spec, now=ist(24, 18))
+        live.fetch_on_read = False
+        data = read_sources(Settings(), [spec], DAY, live=live)
+        assert data.statuses[0].status == "failed" and data.domains["sales"] is None
+        assert "amounts are in USD, but the report is in INR" in data.statuses[0].message
+    finally:
+        server.close()

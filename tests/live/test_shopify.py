@@ -39,6 +39,9 @@ def test_backfill_pages_with_cursor_and_builds_sales_frame(shop, store, sleeps):
     # The backfill starts at midnight in the business time zone, 60 days before the report day.
     assert bodies[0]["variables"]["query"] == "updated_at:>='2026-09-24T18:30:00Z'"
     assert shop.seen[0].headers["user-agent"] == "BusinessOrchestrator/test"
+    assert shop.seen[0].path == "/admin/api/2026-10/graphql.json"
+    make_live(store, sleeps, SECRETS).fetch(spec_for(shop, api_version="2027-01"), now=NOW, max_pages=1)
+    assert shop.seen[-1].path == "/admin/api/2027-01/graphql.json"  # [sources.service] api_version
     frame, fresh = live.load(spec_for(shop))
     assert len(frame.frame) == 600 and store.count("Shopify") == 600
     assert fresh.as_of == NOW and fresh.error is None

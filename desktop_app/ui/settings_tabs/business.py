@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QScrollArea, QVBoxLayout, QWidget
 
 from ...locales import OFFERED_LOCALES
-from ...settings import AttendanceSettings, BusinessSettings, InsightsSettings, Settings
+from ...settings import AttendanceSettings, BusinessSettings, GoalSettings, InsightsSettings, Settings
 from ..settings_form import ChoiceEditor, DateListEditor, FieldForm, WeekdayEditor
 
 CURRENCIES = [("INR", "INR — Indian rupee (₹)"), ("USD", "USD — US dollar ($)"), ("EUR", "EUR — euro (€)"),
@@ -30,7 +30,7 @@ def timezone_editor() -> ChoiceEditor:
 
 class BusinessTab(QScrollArea):
     title = "Business"
-    sections = ("business", "attendance", "insights.language")
+    sections = ("business", "attendance", "insights.language", "goals")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -51,6 +51,10 @@ class BusinessTab(QScrollArea):
         self.business.add_heading("Attendance")
         self.business.add_field(AttendanceSettings, "headcount", "Staff per day")
         self.business.add_field(AttendanceSettings, "roster", "Roster file")
+        self.business.add_heading("Monthly goals (0 = none)")
+        self.business.add_field(GoalSettings, "sales_monthly", "Sales target").setDecimals(0)
+        self.business.add_field(GoalSettings, "leads_monthly", "New leads target")
+        self.business.add_field(GoalSettings, "attendance_pct", "Attendance target").setSuffix(" %")
         layout.addWidget(self.business)
         layout.addStretch(1)
         self.setWidget(body)
@@ -59,8 +63,10 @@ class BusinessTab(QScrollArea):
         self.business.set_model(settings.business)
         self.business.set_model(settings.insights)
         self.business.set_model(settings.attendance)
+        self.business.set_model(settings.goals)
 
     def apply(self, data: dict[str, Any]) -> None:
         data["business"].update(self.business.values())
         data["insights"].update(self.business.values(InsightsSettings))
         data["attendance"].update(self.business.values(AttendanceSettings))
+        data["goals"].update(self.business.values(GoalSettings))

@@ -7,16 +7,19 @@ from typing import Any
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ...autostart import describe, launch_command
-from ...settings import ScheduleSettings, Settings
+from ...settings import ReportSettings, ScheduleSettings, Settings
 from ..settings_form import ChoiceEditor, FieldForm, TimeEditor, WeekdayEditor, muted_label
 
 MODES = [("daily", "Every day at a set time"), ("interval", "Every N minutes"), ("off", "Off: only when I ask")]
 SEND = [("auto", "Send it automatically"), ("preview", "Let me preview it first (Send / Edit / Skip)")]
+DELIVER = [("always", "Always"), ("unusual", "Only when something is unusual or an alert fired"),
+           ("changed", "Only when the numbers changed since the last report sent")]
+CLOSED = [("note", "Send a one-line note"), ("skip", "Skip them")]
 
 
 class ScheduleTab(QWidget):
     title = "Schedule"
-    sections = ("schedule",)
+    sections = ("schedule", "report.deliver")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -32,6 +35,8 @@ class ScheduleTab(QWidget):
         self.form.quiet.add("send")
         self.form.add_field(ScheduleSettings, "send", "Scheduled reports", ChoiceEditor(SEND))
         self.form.add_field(ScheduleSettings, "preview_minutes", "Send anyway after").setSuffix(" minutes")
+        self.form.add_field(ReportSettings, "deliver", "Send the report", ChoiceEditor(DELIVER))
+        self.form.add_field(ScheduleSettings, "closed_days", "On closed days", ChoiceEditor(CLOSED))
         self.form.add_heading("Start-up")
         self.form.add_field(ScheduleSettings, "start_at_login", "Start at login")
         self.form.form_layout.addRow("", muted_label(f"Runs: {describe(launch_command())}"))
@@ -50,7 +55,9 @@ class ScheduleTab(QWidget):
 
     def load(self, settings: Settings) -> None:
         self.form.set_model(settings.schedule)
+        self.form.set_model(settings.report)
         self._mode_changed()
 
     def apply(self, data: dict[str, Any]) -> None:
-        data["schedule"].update(self.form.values())
+        data["schedule"].update(self.form.values(ScheduleSettings))
+        data["report"].update(self.form.values(ReportSettings))

@@ -118,10 +118,13 @@ class SourceEditor(QDialog):
                                     "file, or type a pattern such as %d/%m/%Y.")
         self.enabled = QPushButton("Used in reports", checkable=True, checked=True)
         self.name.setPlaceholderText("e.g. Shop sales, IndiaMART leads")
+        self.branch = QLineEdit()
+        self.branch.setPlaceholderText("optional, e.g. Naroda: this file's bills are that branch's own")
         browse.setText("&Browse…")
         form.addRow(_buddy("&Name", self.name), self.name)
         form.addRow(_buddy("&Holds", self.domain), self.domain)
         form.addRow(_buddy("&Kind", self.kind), self.kind)
+        form.addRow(_buddy("Br&anch", self.branch), self.branch)
         form.addRow(_buddy("&File", self.path), path_row)
         self._path_row = path_row
         form.addRow(_buddy("F&ormat", self.format), self.format)
@@ -131,7 +134,7 @@ class SourceEditor(QDialog):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addLayout(form)
-        top_layout.addWidget(self.service)
+        top_layout.addWidget(self.service)  # a live source's fields, keys, Connect / Test and Backfill
 
         self.mapping_group = QGroupBox("Columns (only when a header is not recognised)")
         self.mapping_form = QGridLayout(self.mapping_group)
@@ -190,6 +193,7 @@ class SourceEditor(QDialog):
             self.path.setText(source.path)
             self.date_format.set_value(str(source.options.get("date_format", "")))
             self.enabled.setChecked(source.enabled)
+            self.branch.setText(source.branch)
         self._extra_options = {k: v for k, v in (source.options if source else {}).items()
                                if k != "date_format" and k not in OWNED_OPTIONS}
         if source is not None:
@@ -198,12 +202,13 @@ class SourceEditor(QDialog):
         if source is not None:
             self.format.setCurrentIndex(max(self.format.findData(source.format), 0))
             self._set_mapping(source.columns)
-        self._kind_changed(source)
+        self._kind_changed(source, refresh=False)
         self.kind.currentIndexChanged.connect(lambda _index: self._kind_changed(None))
         self.service.connect_requested.connect(self.connect_service)
         self.service.backfill_button.clicked.connect(self._backfill)
         self.setMinimumSize(480, 380)
         fit_window(self, "source-editor", QSize(860, 720))
+        self._debounce.stop()  # the preview starts now: no second one 300 ms later from the set-up above
         self.refresh_preview()
 
     # -- building the spec ---------------------------------------------------------------------
@@ -217,14 +222,15 @@ class SourceEditor(QDialog):
                    if combo.currentIndex() > 0 and combo.currentText()}
         kind = self.kind.currentData() or "file"
         live = self.service.values() if kind != "file" else {}
-        return SourceSettings(name=self.name.text().strip() or name_from_file(self.path.text()) or "Unnamed source",
-                              domain=self.domain.currentData(),
+        name = self.name.text().strip() or (name_from_file(self.path.text()) if kind == "file" else
+                                            self.kind.currentText()) or "Unnamed source"
+        return SourceSettings(name=name, domain=self.domain.currentData(),
                               path=self.path.text().strip() if kind == "file" else "", kind=kind, **live,
                               format=self.format.currentData() or "auto",
                               enabled=self.enabled.isChecked(), columns=columns, options=options,
-                              filter=self.register.filters())
+                              filter=self.register.filters(), branch=self.branch.text().strip())
 
-    def _kind_changed(self, source: SourceSettings | None) -> None:
+    def _kind_changed(self, source: SourceSettings | None, refresh: bool = True) -> None:
         """A file shows its path; a service its fields; a sheet keeps the file's format and columns."""
         kind = self.kind.currentData() or "file"
         tabular = kind in ("file", "google_sheets")
@@ -239,7 +245,8 @@ class SourceEditor(QDialog):
                                 "<b>As the service sent it (first records)</b>")
         if kind != "file":
             self.service.set_kind(kind, self.name.text().strip(), source)
-        self._debounce.start()
+        if refresh:
+            self._debounce.start()
 
     def connect_service(self) -> None:
         """Connect / Test: fetch the last day's first page on a worker and preview it like a file."""
@@ -384,13 +391,17 @@ class SourceEditor(QDialog):
         self.preview_done.emit(False)
 
     def _accept(self) -> None:
-        is_file = (self.kind.currentData() or "file") == "file"
-        if is_file and not self.path.text().strip():
+        live = (self.kind.currentData() or "file") != "file"
+        if not live and not self.path.text().strip():
             self.error.setText("Choose the export file first (Browse…).")
             self.path.setFocus()
             return
-        if is_file and not self.name.text().strip():
-            self.name.setText(name_from_file(self.path.text()))  # a name the owner recognises, not "Unnamed"
+        if live and not self.service.url.text().strip():
+            self.error.setText(f"Enter the {self.service.form.labelForField(self.service.url).text().lower()} first.")
+            self.service.url.setFocus()
+            return
+        if not self.name.text().strip():  # a name the owner recognises, not "Unnamed"
+            self.name.setText(self.kind.currentText() if live else name_from_file(self.path.text()))
         try:
             source = self.source()
         except ValidationError as exc:

@@ -33,15 +33,16 @@ def test_values_are_rounded_as_they_should_be_quoted():
     assert payload["sales"]["change_pct"] == 11.9 and payload["sales"]["change"] == 25000
     assert payload["sales"]["vs_avg_7d_pct"] == 17.5
     assert "returns" not in payload["sales"]  # zero returns: nothing to say, and no zero to hide behind
-    assert payload["attendance"]["rate_pct"] == 91.7 and payload["attendance"]["absent_pct"] == 8.3
-    assert payload["weekday"] == "Tuesday"
+    assert payload["attendance"]["rate_pct"] == 91.7 and payload["attendance"]["absent"] == 2
+    assert payload["date"] == "2026-11-24"
 
 
-def test_top_five_sources_with_shares_and_the_rest_as_a_count():
+def test_top_three_sources_the_leaders_share_and_the_rest_as_a_count():
     leads = build_payload(report())["leads"]
-    assert [s["source"] for s in leads["top_sources"]] == ["IndiaMART", "Website", "Walk-in", "JustDial", "WhatsApp"]
+    assert [s["source"] for s in leads["top_sources"]] == ["IndiaMART", "Website", "Walk-in"]
     assert leads["top_sources"][0] == {"source": "IndiaMART", "count": 5, "share_pct": 41.7}
-    assert "other_sources_count" not in leads  # the sixth source had 0
+    assert leads["top_sources"][1] == {"source": "Website", "count": 3}
+    assert leads["other_sources_count"] == 2  # JustDial and WhatsApp; Referral had 0
 
 
 def test_source_labels_are_bounded_and_masked():
@@ -60,7 +61,7 @@ def test_missing_domains_and_sources_are_counted_never_quoted():
     assert "Asha" not in json.dumps(payload) and "/home" not in json.dumps(payload)
 
 
-def test_seven_day_context_skips_closed_days_and_flags_anomalies():
+def test_seven_day_context_skips_closed_days():
     history = {
         DAY - dt.timedelta(days=offset): {"sales": {"total": 100000.0, "orders": 20}, "leads": {"count": 10},
                                          "attendance": {"rate_pct": 90.0}}
@@ -69,10 +70,9 @@ def test_seven_day_context_skips_closed_days_and_flags_anomalies():
     history[DAY - dt.timedelta(days=2)] = {"sales": {"total": 0.0, "orders": 0}, "attendance": {"rate_pct": 0.0}}
     payload = build_payload(report(), history, is_open=BusinessSettings().is_open)  # closed on Sunday 22nd
     context = payload["last_7_days"]
-    assert context["date"] == ["11-17", "11-18", "11-19", "11-20", "11-21", "11-23"]
+    assert context["date"] == [17, 18, 19, 20, 21, 23]
     assert context["sales"] == [100000] * 6 and 0 not in context["sales"]
-    assert build_payload(report(total=300000.0))["anomalies"] == [
-        "sales far above the 7-day average (sales.vs_avg_7d_pct)"]
+    assert "anomalies" not in build_payload(report(total=300000.0))  # a busy day alone is not a weekday anomaly
 
 
 def test_history_may_be_a_list_of_reports():
@@ -97,3 +97,70 @@ def test_the_demo_payload_is_under_700_tokens(paths):
     assert estimate_tokens(prompt.payload_json) * 1.2 < 700
     for name in ("Amit Patel", "Customer 1124", "+91", "INV-", "Rajesh Enterprises"):
         assert name not in prompt.system + prompt.user
+
+
+def _o200k(text: str) -> int:
+    import bpe_openai
+
+    return len(bpe_openai.get_encoding("o200k_base").encode(text))
+
+
+def test_the_demo_payload_with_goals_and_drivers_fits_480_o200k_tokens_even_with_anomalies(paths):
+    from desktop_app.insights.payload import PAYLOAD_TOKEN_BUDGET
+    from desktop_app.report import Anomaly
+
+    settings, store = prepare_demo(paths, Settings(), DAY)
+    backfill_history(settings, store, DAY)
+    demo, history = report_without_insights(settings, paths, DAY, demo=True, store=store)
+    payload = build_payload(demo, history, is_open=settings.business.is_open)
+    assert {"goals", "drivers"} <= set(payload)
+    assert _o200k(json.dumps(payload, ensure_ascii=False, separators=(",", ":"))) <= PAYLOAD_TOKEN_BUDGET
+    # The demo Tuesday is normal for a Tuesday; a day that is not adds its flag and must still fit.
+    demo.anomalies = [Anomaly("sales", 398_000, 142_000, 2.8, 8, "high", "Tuesday", "2.8× a normal Tuesday")]
+    flagged = json.dumps(build_payload(demo, history, is_open=settings.business.is_open), ensure_ascii=False,
+                         separators=(",", ":"))
+    assert _o200k(flagged) <= PAYLOAD_TOKEN_BUDGET
+
+
+def test_the_guard_accepts_goal_driver_and_anomaly_numbers():
+    from desktop_app.insights.guard import check_bullets
+    from desktop_app.report import Anomaly, BranchLine, Driver, GoalProgress
+
+    day = report()
+    day.goals = [GoalProgress("sales", 4_000_000, 3_521_960, 88.0, 20, 5, 95_608, 4_402_450)]
+    day.drivers = [Driver("sales", "previous", "2026-11-23", -23_900, "product", "Cement bags", -27_520, 115.1)]
+    day.anomalies = [Anomaly("sales", 560_000, 200_000, 2.8, 8, "high", "Tuesday", "2.8× a normal Tuesday")]
+    day.branches = [BranchLine("Naroda", 92_210, 22, 4_191, 100_000, -7.8)]
+    history = {DAY - dt.timedelta(days=3): {"sales": {"total": 198_460.0, "orders": 41}}}
+    numbers = payload_numbers(build_payload(day, history))
+    checked = check_bullets([
+        "Month to date sales are ₹35.2 lakh, 88% of the ₹40 lakh target; ₹95,608 a day is needed on the 5 open "
+        "days left.",
+        "Sales of cement bags fell ₹27,520 against Monday.",
+        "Sales were 2.8 times a normal Tuesday (₹2 lakh).",
+        "Naroda's sales were ₹92,210 from 22 orders, down 7.8%.",
+        "The best day of the week was Saturday 21 Nov with sales of ₹1.98 lakh.",
+        "Sales reached ₹44 lakh of the ₹50 lakh target.",  # 50 lakh is not in the data
+    ], numbers)
+    assert checked.dropped == [("Sales reached ₹44 lakh of the ₹50 lakh target.", ["₹50 lakh"])]
+    assert len(checked.kept) == 5
+
+
+def test_a_day_with_every_block_is_trimmed_to_the_budget_oldest_context_first(paths):
+    from desktop_app.insights.payload import PAYLOAD_TOKEN_BUDGET
+    from desktop_app.report import Anomaly, BranchLine, Correction
+
+    settings, store = prepare_demo(paths, Settings(), DAY)
+    backfill_history(settings, store, DAY)
+    busy, history = report_without_insights(settings, paths, DAY, demo=True, store=store)
+    busy.anomalies = [Anomaly(metric, value, median, round(value / median, 2), 8, "high", "Tuesday", "")
+                      for metric, value, median in (("sales", 398_000, 142_000), ("orders", 70, 34),
+                                                    ("leads", 31, 12), ("attendance", 70.8, 91.7))]
+    busy.branches = [BranchLine("Naroda", 92_210, 22, 4_191, 100_000, -7.8),
+                     BranchLine("Maninagar", 50_000, 13, 3_846, 66_110, -24.4)]
+    busy.corrections = [Correction("2026-11-21", "sales.total", 198_460, 196_060)]
+    payload = build_payload(busy, history, is_open=settings.business.is_open)
+    assert _o200k(json.dumps(payload, ensure_ascii=False, separators=(",", ":"))) <= PAYLOAD_TOKEN_BUDGET
+    assert set(payload["unusual_for_weekday"]) == {"sales", "orders", "leads", "attendance"}
+    assert "sales" in payload["goals"] and len(payload["branches"]) == 2  # today's facts stay
+    assert "attendance_pct" not in payload["last_7_days"] and "corrections" not in payload

@@ -48,6 +48,9 @@ def test_binary_files_are_told_from_text_exports(tmp_path: Path):
     ("no LLM model set ([insights] model)", "choose a model in Settings → Insights"),
     ("timeout after 30 s", "the AI did not answer within 30 s"),
     ("guard dropped 3 of 4 bullets", "3 of the AI's 4 points had numbers not in the report"),
+    ("cannot connect to http://127.0.0.1:11434/v1", "nothing answered at http://127.0.0.1:11434/v1 (is the AI "
+                                                    "program running?)"),
+    ("empty answer (the output cap of 320 tokens was reached)", "the AI ran out of room before it wrote anything"),
 ])
 def test_why_the_rules_wrote_the_insights(reason, said):
     assert engine_reason(reason) == said

@@ -115,7 +115,7 @@ def test_settings_opens_the_dialog(qtbot, tray_app):
     tray_app.tray.actions["settings"].trigger()
     dialog = tray_app.settings_dialog
     assert dialog is not None and dialog.isVisible()
-    assert dialog.tabs.count() == 5
+    assert dialog.tabs.count() == 6
     tray_app.tray.actions["settings"].trigger()  # a second click raises the same dialog
     assert tray_app.settings_dialog is dialog
     dialog.reject()

@@ -1,0 +1,45 @@
+"""Per-branch sales lines. A branch is a source's label (`branch = "Naroda"` in its [[sources]]
+table); a source's bills are its own, so INV-001 in two branches is two orders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from connectors.base import NOT_SALE_STATUSES
+
+from .kpis import DomainData, pct_change
+from .report import BranchLine
+
+UNLABELLED = "Other"
+
+
+def branch_lines(data: DomainData | None, day: dt.date, previous: dt.date) -> list[BranchLine]:
+    """One line per branch when the sales sources carry at least one branch label, else none."""
+    if data is None or "branch" not in data.frame or not data.frame["branch"].fillna("").astype(str).str.strip().any():
+        return []
+    frame = data.frame
+    if "status" in frame:
+        frame = frame[~frame["status"].isin(NOT_SALE_STATUSES)]
+    days = frame["ordered_at"].dt.date
+    names = frame["branch"].fillna("").astype(str).str.strip().replace("", UNLABELLED)
+
+    def totals(when: dt.date) -> tuple[pd.Series, pd.Series]:
+        rows = frame.loc[days == when]
+        labels = names.loc[rows.index]
+        keys = [labels, rows["_source"]] if "_source" in rows else [labels]
+        per_order = rows.groupby([*keys, rows["order_id"]])["amount"].sum()
+        return rows["amount"].groupby(labels).sum(), (per_order > 0).groupby(level=0).sum()
+
+    total, orders = totals(day)
+    prev_total, _ = totals(previous) if data.covers(previous) else (None, None)
+    lines = []
+    for branch in sorted(set(names)):
+        amount = round(float(total.get(branch, 0.0)), 2)
+        count = int(orders.get(branch, 0))
+        before = None if prev_total is None else round(float(prev_total.get(branch, 0.0)), 2)
+        lines.append(BranchLine(branch=branch, total=amount, orders=count,
+                                avg_order=round(amount / count, 2) if count else None,
+                                prev_total=before, change_pct=pct_change(amount, before)))
+    return sorted(lines, key=lambda line: -line.total)
