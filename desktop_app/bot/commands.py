@@ -21,7 +21,7 @@ from ..history import HistoryStore
 from ..paths import AppPaths
 from ..settings import Settings, load_settings, save_settings
 from .ask import ask
-from .questions import Questions, safe_label
+from .questions import Questions, money, safe_label
 
 log = logging.getLogger("business_orchestrator.bot")
 PAIRING_FILE = "bot_pairing.json"
@@ -164,7 +164,24 @@ class Bot:
         return "\n".join(lines)
 
     def _goal(self) -> str:
+        """Month-to-date against each monthly target, as the latest report computed it (`[goals]`)."""
         goals = getattr(self.settings, "goals", None)
-        if not goals:
-            return "Goals are not set. Set them in Settings on the PC and I will track them here."
-        return f"Goals: {goals}"  # pragma: no cover - the goals feature is not on main yet
+        if goals is None or not any((goals.sales_monthly, goals.leads_monthly, goals.attendance_pct)):
+            return "Goals are not set. Set monthly targets in Settings on the PC ([goals]) and I will track them here."
+        latest = self.store.latest_date()
+        report = self.store.get(latest) if latest else None
+        if report is None or not report.goals:
+            return "Goals are set, but no report has measured them yet: the next evening report will."
+        lines = [f"Goals, month to date ({report.date.isoformat()}):"]
+        for goal in report.goals:
+            shown = (lambda value: f"{value:.1f}%") if goal.metric == "attendance" else (
+                money if goal.metric == "sales" else (lambda value: f"{value:,.0f}"))
+            line = f"{goal.metric.capitalize()}: {shown(goal.actual)} of {shown(goal.target)}"
+            if goal.pct is not None:
+                line += f" ({goal.pct:.0f}%)"
+            if goal.met_on:
+                line += f", reached on {goal.met_on}"
+            elif goal.needed_per_day is not None:
+                line += f"; {shown(goal.needed_per_day)} a day needed over {goal.open_days_left} open days"
+            lines.append(line)
+        return "\n".join(lines)

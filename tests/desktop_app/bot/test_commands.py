@@ -106,3 +106,16 @@ def test_ask_on_the_command_line_gives_the_bot_s_answer(history, settings, capsy
     assert money(max(sales_on(i) for i in range(10, 40))) in printed
     assert main(["bot", "pair"]) == 0
     assert "within 10 minutes" in capsys.readouterr().out
+
+
+def test_goal_shows_the_latest_report_s_month_to_date(history, settings):
+    from desktop_app.history import HistoryStore
+    from desktop_app.report import GoalProgress
+
+    store = HistoryStore(paths().history_db)
+    latest = history[LAST]
+    latest.goals = [GoalProgress("sales", 40_00_000, 29_00_000, 72.5, 20, 4, needed_per_day=2_75_000)]
+    store.save(latest)
+    settings.goals.sales_monthly = 40_00_000
+    reply = Bot(settings, paths(), offline=True).handle(OWNER, "/goal")
+    assert "Sales: ₹29,00,000 of ₹40,00,000 (72%); ₹2,75,000 a day needed over 4 open days" in reply
