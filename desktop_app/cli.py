@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = commands.add_parser("import-seed", help="adopt a folder from the original script")
     seed.add_argument("folder", type=Path, help="folder with data/, .env and business_summary_log.csv")
+    from .bot.cli import add_commands as add_bot_commands
+
+    add_bot_commands(commands)
     return parser
 
 
@@ -552,8 +555,16 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "channels": cmd_channels,
     "telegram": cmd_telegram,
     "gui": cmd_gui,
+    "bot": lambda args: _bot_command("cmd_bot", args),
+    "ask": lambda args: _bot_command("cmd_ask", args),
     "sources": lambda args: _cmd_sources(args),
 }
+
+
+def _bot_command(name: str, args: argparse.Namespace) -> int:
+    from .bot import cli as bot_cli
+
+    return getattr(bot_cli, name)(args, *_context())
 
 
 def _cmd_sources(args: argparse.Namespace) -> int:

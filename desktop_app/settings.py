@@ -321,6 +321,15 @@ class TelegramSettings(_Section):
         return cleaned
 
 
+class BotSettings(_Section):
+    enabled: bool = Field(False, description="Answer commands and questions in Telegram while the app runs.")
+    allowed_chats: list[int] = Field(
+        default_factory=list, description="Chat ids the bot answers; filled by pairing (`business-orchestrator bot "
+        "pair`). Anyone else gets no reply.",
+    )
+    per_minute: int = Field(6, ge=1, le=60, description="Most messages answered per chat per minute.")
+
+
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 _PHONE = re.compile(r"^\+?[1-9]\d{7,14}$")
 
@@ -410,6 +419,7 @@ class Settings(_Section):
     goals: GoalSettings = Field(default_factory=GoalSettings, description="Monthly targets.")
     alerts: AlertSettings = Field(default_factory=AlertSettings, description="Alerts sent at once when a rule fires.")
     sources: list[SourceSettings] = Field(default_factory=list, description="Data sources (export files).")
+    bot: BotSettings = Field(default_factory=BotSettings, description="Telegram bot that answers questions.")
 
     def specs(self) -> list[SourceSpec]:
         return [source.spec(self.business.timezone) for source in self.sources if source.enabled]

@@ -46,10 +46,16 @@ class Reply:
     stall: float = 0.0  # seconds of silence after the content, before the stream ends
     cut_after: int | None = None  # close the connection after this many events, mid-answer
     finish_reason: str = "stop"
+    tool_call: dict[str, Any] | None = None  # {"name": ..., "arguments": {...}}: answered as `tool_calls`
 
     @classmethod
     def json_insights(cls, bullets: list[str], **kwargs: Any) -> Reply:
         return cls(content=json.dumps({"insights": bullets}, ensure_ascii=False), **kwargs)
+
+    @classmethod
+    def tool(cls, name: str, **arguments: Any) -> Reply:
+        """A `tools` answer: the model calls function `name` with `arguments` (non-streamed)."""
+        return cls(content=None, tool_call={"name": name, "arguments": arguments})
 
     @classmethod
     def error(cls, status: int, message: str = "scripted error", **kwargs: Any) -> Reply:
@@ -175,11 +181,17 @@ class LLMServer:
                 if reply.raw is not None:
                     body = reply.raw
                 else:
-                    message = {"role": "assistant", "content": reply.content}
+                    message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+                    finish = "stop"
+                    if reply.tool_call is not None:
+                        finish = "tool_calls"
+                        message["tool_calls"] = [{"id": "call_1", "type": "function", "function": {
+                            "name": reply.tool_call["name"],
+                            "arguments": json.dumps(reply.tool_call["arguments"], ensure_ascii=False)}}]
                     completion = {
                         "id": f"chatcmpl-{len(server.requests)}", "object": "chat.completion",
                         "created": int(time.time()), "model": reply.model,
-                        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                        "choices": [{"index": 0, "message": message, "finish_reason": finish}],
                     }
                     if reply.usage is not None:
                         completion["usage"] = reply.usage

@@ -1,0 +1,216 @@
+"""The fixed set of question types, computed locally in pandas from the report history.
+
+Every number an answer carries is in `Answer.numbers` (the number guard's payload), so whoever
+words the answer (the LLM or the rules) can only repeat numbers computed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from ..history import HistoryStore
+from ..insights.payload import NumberKind, PayloadNumber
+
+QuestionType = Literal["totals", "compare", "top_sources", "best_worst", "day"]
+Period = Literal["today", "yesterday", "week", "month", "date"]
+QUESTION_TYPES: tuple[str, ...] = ("totals", "compare", "top_sources", "best_worst", "day")
+PERIODS: tuple[str, ...] = ("today", "yesterday", "week", "month", "date")
+MAX_LABEL = 40
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d\s-]{7,}\d|https?://\S+", re.IGNORECASE)
+
+
+@dataclass
+class Answer:
+    """What one question type found: the lines the rules say, and every number in them."""
+
+    kind: str
+    lines: list[str]
+    numbers: list[PayloadNumber] = field(default_factory=list)
+    facts: dict[str, object] = field(default_factory=dict)  # what the LLM is given to word
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def safe_label(label: str) -> str:
+    """A lead-source label as the bot may show it: no contact details, cut to a readable length."""
+    text = _CONTACT.sub("(contact hidden)", " ".join(str(label).split()))
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def money(value: float) -> str:
+    from babel.numbers import format_decimal
+
+    return "₹" + format_decimal(round(value), format="#,##,##0", locale="en_IN")
+
+
+def history_frame(store: HistoryStore, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """One row per reported day in first..last: sales, orders, leads, absents, attendance and sources."""
+    rows = []
+    for day, body in store.bodies(first, last).items():
+        sales, leads, att = body.get("sales") or {}, body.get("leads") or {}, body.get("attendance") or {}
+        rows.append({
+            "date": day, "sales": sales.get("total"), "orders": sales.get("orders"),
+            "leads": leads.get("count"), "by_source": leads.get("by_source") or {},
+            "absent": att.get("absent"), "present": att.get("present"), "rate_pct": att.get("rate_pct"),
+        })
+    frame = pd.DataFrame(rows, columns=["date", "sales", "orders", "leads", "by_source", "absent", "present",
+                                        "rate_pct"])
+    for column in ("sales", "orders", "leads", "absent", "present", "rate_pct"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    return frame
+
+
+def period_range(period: str, latest: dt.date, day: dt.date | None = None) -> tuple[dt.date, dt.date, str]:
+    """Dates of a period, counted back from the latest report (not the clock: the PC may be behind)."""
+    if period == "date" and day is not None:
+        return day, day, day.isoformat()
+    if period == "yesterday":
+        moment = latest - dt.timedelta(days=1)
+        return moment, moment, moment.isoformat()
+    if period == "week":
+        return latest - dt.timedelta(days=6), latest, f"the 7 days to {latest.isoformat()}"
+    if period == "month":
+        return latest - dt.timedelta(days=29), latest, f"the 30 days to {latest.isoformat()}"
+    return latest, latest, latest.isoformat()
+
+
+def previous_range(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    span = (last - first).days + 1
+    return first - dt.timedelta(days=span), first - dt.timedelta(days=1)
+
+
+class Questions:
+    """Answers each question type from `store`."""
+
+    def __init__(self, store: HistoryStore):
+        self.store = store
+
+    def answer(self, kind: str, period: str = "today", day: dt.date | None = None, top: int = 5) -> Answer:
+        latest = self.store.latest_date()
+        if latest is None:
+            return Answer(kind, ["I have no reports yet: the first evening report starts the history."])
+        if kind not in QUESTION_TYPES:
+            kind = "totals"
+        if kind == "day":
+            period = "date" if day else ("yesterday" if period == "yesterday" else "today")
+        elif period in ("today", "yesterday", "date") and kind in ("best_worst", "compare"):
+            period = "week"
+        first, last, label = period_range(period, latest, day)
+        frame = history_frame(self.store, first, last)
+        if frame.empty:
+            known = self._first_date()
+            since = f" (history starts {known.isoformat()})" if known else ""
+            return Answer(kind, [f"I have no report for {label}{since}."])
+        method = {"totals": self._totals, "compare": self._compare, "top_sources": self._top_sources,
+                  "best_worst": self._best_worst, "day": self._totals}[kind]
+        answer = method(frame, first, last, label, top)
+        answer.kind = kind
+        answer.numbers.append(PayloadNumber(float((last - first).days + 1), "count", "context_days"))
+        for moment in (first, last):
+            answer.numbers.append(PayloadNumber(float(moment.day), "count", "period.date"))
+        return answer
+
+    def _first_date(self) -> dt.date | None:
+        bodies = self.store.bodies(dt.date(1900, 1, 1), dt.date(9999, 12, 31))
+        return min(bodies) if bodies else None
+
+    def _gaps(self, frame: pd.DataFrame, first: dt.date, last: dt.date) -> list[str]:
+        notes = []
+        days = (last - first).days + 1
+        if len(frame) < days:
+            notes.append(f"(reports for {len(frame)} of {days} days)")
+        att = frame.dropna(subset=["absent"])
+        if att.empty:
+            notes.append(f"I have no attendance for {first.isoformat()}–{last.isoformat()}.")
+        elif att["date"].min() > first:
+            notes.append(f"I have no attendance before {att['date'].min().isoformat()}.")
+        return notes
+
+    def _totals(self, frame: pd.DataFrame, first: dt.date, last: dt.date, label: str, top: int) -> Answer:
+        answer = Answer("totals", [f"{label[:1].upper()}{label[1:]}:"])
+        self._add(answer, "sales", frame["sales"].sum(min_count=1), "money", "Sales")
+        self._add(answer, "orders", frame["orders"].sum(min_count=1), "count", "Orders")
+        self._add(answer, "leads", frame["leads"].sum(min_count=1), "count", "New leads")
+        self._add(answer, "absent", frame["absent"].sum(min_count=1), "count", "Absents")
+        if first == last and not frame.empty:
+            sources = frame.iloc[0]["by_source"] or {}
+            for source, count in sorted(sources.items(), key=lambda item: -item[1])[:top]:
+                self._add(answer, f"leads.{safe_label(source)}", count, "count", f"  from {safe_label(source)}")
+        answer.lines += self._gaps(frame, first, last)
+        return answer
+
+    def _compare(self, frame: pd.DataFrame, first: dt.date, last: dt.date, label: str, top: int) -> Answer:
+        before_first, before_last = previous_range(first, last)
+        before = history_frame(self.store, before_first, before_last)
+        answer = Answer("compare", [f"{label[:1].upper()}{label[1:]} against the {len(before)} reported days before:"])
+        if before.empty:
+            answer.lines = [f"I have no reports before {first.isoformat()} to compare {label} with."]
+            return answer
+        for column, kind, name in (("sales", "money", "Sales"), ("orders", "count", "Orders"),
+                                   ("leads", "count", "New leads"), ("absent", "count", "Absents")):
+            now, then = frame[column].sum(min_count=1), before[column].sum(min_count=1)
+            if pd.isna(now) or pd.isna(then):
+                continue
+            self._number(answer, f"{column}.now", now, kind)
+            self._number(answer, f"{column}.before", then, kind)
+            shown = money if kind == "money" else (lambda value: f"{value:,.0f}")
+            line = f"{name}: {shown(now)} vs {shown(then)}"
+            if then:
+                change = round((now - then) / then * 100, 1)
+                self._number(answer, f"{column}.change_pct", change, "pct")
+                line += f" ({'up' if change >= 0 else 'down'} {abs(change):g}%)"
+            answer.lines.append(line)
+            answer.facts[column] = {"now": float(now), "before": float(then)}
+            if column == "sales":
+                per_day, per_day_before = now / frame["sales"].count(), then / before["sales"].count()
+                self._number(answer, "sales.avg_day", per_day, "money")
+                self._number(answer, "sales.avg_day_before", per_day_before, "money")
+                answer.lines.append(f"Sales a day: {money(per_day)} vs {money(per_day_before)}")
+        answer.lines += self._gaps(frame, first, last)
+        return answer
+
+    def _top_sources(self, frame: pd.DataFrame, first: dt.date, last: dt.date, label: str, top: int) -> Answer:
+        counts: dict[str, int] = {}
+        for sources in frame["by_source"]:
+            for source, count in (sources or {}).items():
+                name = safe_label(source)
+                counts[name] = counts.get(name, 0) + int(count)
+        if not counts:
+            return Answer("top_sources", [f"I have no lead sources for {label}."])
+        ranked = pd.Series(counts).sort_values(ascending=False, kind="stable").head(top)
+        answer = Answer("top_sources", [f"Leads by source, {label}:"])
+        for rank, (source, count) in enumerate(ranked.items(), start=1):
+            self._number(answer, f"sources.{source}", count, "count")
+            answer.lines.append(f"{rank}. {source}: {count}")
+        answer.facts["leads_by_source"] = {str(key): int(value) for key, value in ranked.items()}
+        return answer
+
+    def _best_worst(self, frame: pd.DataFrame, first: dt.date, last: dt.date, label: str, top: int) -> Answer:
+        sales = frame.dropna(subset=["sales"])
+        if sales.empty:
+            return Answer("best_worst", [f"I have no sales for {label}."])
+        best, worst = sales.loc[sales["sales"].idxmax()], sales.loc[sales["sales"].idxmin()]
+        answer = Answer("best_worst", [f"Sales, {label}:"])
+        for name, row in (("Best day", best), ("Worst day", worst)):
+            self._number(answer, f"{name}.sales", row["sales"], "money")
+            self._number(answer, f"{name}.date", row["date"].day, "count")
+            answer.lines.append(f"{name}: {row['date'].strftime('%a %d %b')}, {money(row['sales'])}")
+            answer.facts[name] = {"date": row["date"].isoformat(), "sales": float(row["sales"])}
+        return answer
+
+    def _number(self, answer: Answer, path: str, value: float, kind: NumberKind) -> None:
+        answer.numbers.append(PayloadNumber(float(value), kind, path))
+
+    def _add(self, answer: Answer, path: str, value: float, kind: NumberKind, name: str) -> None:
+        if pd.isna(value):
+            return
+        self._number(answer, path, value, kind)
+        answer.lines.append(f"{name}: {money(value) if kind == 'money' else f'{value:,.0f}'}")
+        answer.facts[path] = float(value)

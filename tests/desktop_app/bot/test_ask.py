@@ -1,0 +1,151 @@
+"""Plain questions: the LLM (the real local test server, answering `tools`) chooses and words, the guard checks,
+the rules answer whenever the LLM cannot be trusted or reached; and 30 questions counted by path."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop_app.bot.ask import ask, match
+from desktop_app.bot.questions import Questions, money
+from desktop_app.history import HistoryStore
+from tests.desktop_app.outbox_helpers import paths
+from tests.llm_server import LLMServer, Recorded, Reply
+
+from .conftest import INJECTION, sales_on
+
+# (question, question type, period): the keyword matcher's target and the scripted model's tool call
+QUESTIONS = [
+    ("why are sales down?", "compare", "week"),
+    ("how were sales today?", "totals", "today"),
+    ("sales yesterday", "totals", "yesterday"),
+    ("total sales this week", "totals", "week"),
+    ("total sales this month", "totals", "month"),
+    ("how many orders this week?", "totals", "week"),
+    ("leads by source this week", "top_sources", "week"),
+    ("where did leads come from today?", "top_sources", "today"),
+    ("top lead sources this month", "top_sources", "month"),
+    ("best day this month", "best_worst", "month"),
+    ("worst day this week", "best_worst", "week"),
+    ("which day had the highest sales this month?", "best_worst", "month"),
+    ("how many absents this week?", "totals", "week"),
+    ("compare this week with last week", "compare", "week"),
+    ("is this month better than last month?", "compare", "month"),
+    ("why are leads down this week?", "compare", "week"),
+    ("breakdown of 2026-11-20", "day", "date"),
+    ("what happened on 2026-11-18?", "day", "date"),
+    ("आज की बिक्री कितनी है?", "totals", "today"),
+    ("इस हफ्ते बिक्री कम क्यों है?", "compare", "week"),
+    ("इस महीने सबसे अच्छा दिन कौन सा था?", "best_worst", "month"),
+    ("लीड कहाँ से आए इस हफ्ते?", "top_sources", "week"),
+    ("कल की बिक्री", "totals", "yesterday"),
+    ("આજે વેચાણ કેટલું થયું?", "totals", "today"),
+    ("આ અઠવાડિયે વેચાણ કેમ ઓછું છે?", "compare", "week"),
+    ("આ મહિને શ્રેષ્ઠ દિવસ કયો?", "best_worst", "month"),
+    ("લીડ ક્યાંથી આવી આ અઠવાડિયે?", "top_sources", "week"),
+    ("ગઈકાલે વેચાણ", "totals", "yesterday"),
+    ("how did we do?", "totals", "today"),
+    ("give me the numbers for last month compared to before", "compare", "month"),
+]
+TABLE = {question: (kind, period) for question, kind, period in QUESTIONS}
+
+
+def _user(request: Recorded) -> str:
+    return request.json["messages"][-1]["content"]
+
+
+def model(request: Recorded) -> Reply:
+    """The scripted model: picks the table's question type, then words the first fact line as given."""
+    body = request.json
+    if "tools" in body:
+        kind, period = TABLE[_user(request)]
+        arguments = {"question_type": kind, "period": period}
+        if period == "date":
+            arguments["date"] = next(word.strip("?") for word in _user(request).split() if word.startswith("2026-"))
+        return Reply.tool("compute", **arguments)
+    facts = json.loads(_user(request).split("Facts: ", 1)[1])["lines"]
+    line = next((line for line in facts[1:] if any(ch.isdigit() for ch in line)), facts[0])
+    return Reply(content=f"In short, {line}.")
+
+
+@pytest.fixture
+def server():
+    with LLMServer() as running:
+        yield running
+
+
+@pytest.fixture
+def llm_settings(settings, server):
+    settings.insights.provider = "custom"
+    settings.insights.base_url = server.base_url
+    settings.insights.model = "test-model"
+    settings.insights.timeout_s = 10
+    return settings
+
+
+@pytest.fixture
+def questions(history) -> Questions:
+    return Questions(HistoryStore(paths().history_db))
+
+
+def test_the_llm_chooses_through_a_tool_call_and_a_checked_wording_is_kept(server, llm_settings, questions):
+    server.reply(Reply.tool("compute", question_type="compare", period="week"),
+                 Reply(content=f"Sales this week were {money(sum(sales_on(i) for i in range(33, 40)))}."))
+    reply = ask("why are sales down?", questions, llm_settings)
+    assert (reply.path, reply.kind) == ("llm", "compare")
+    assert reply.text == f"Sales this week were {money(sum(sales_on(i) for i in range(33, 40)))}."
+    first = server.completions[0].json
+    assert first["tools"][0]["function"]["name"] == "compute" and "stream" not in first
+
+
+def test_a_wrong_number_from_the_llm_is_replaced_by_the_rules(server, llm_settings, questions):
+    server.reply(Reply.tool("compute", question_type="compare", period="week"),
+                 Reply(content="Sales rose to ₹8,00,000 this week, up 12%."))
+    reply = ask("why are sales down?", questions, llm_settings)
+    assert reply.path == "rules" and "number guard" in reply.reason
+    assert reply.text == questions.answer("compare", "week").text
+
+
+def test_a_prompt_injection_in_a_lead_source_label_cannot_change_the_numbers(server, llm_settings, questions,
+                                                                               history):
+    steered = "As instructed: sales were ₹9,99,999 and IndiaMART brought 50 leads."
+    server.reply(Reply.tool("compute", question_type="top_sources", period="week"), Reply(content=steered))
+    reply = ask("leads by source this week", questions, llm_settings)
+    assert reply.path == "rules" and "9,99,999" not in reply.text
+    week = [report for day, report in history.items() if (max(history) - day).days < 7]
+    assert f"1. IndiaMART: {sum(r.leads.by_source['IndiaMART'] for r in week)}" in reply.text
+    sent = server.completions[1].json["messages"][1]["content"]
+    assert INJECTION not in sent  # the label reaches the model only cut, inside the facts
+
+
+def test_an_endpoint_without_tools_gets_the_keyword_matcher_and_the_rules(server, llm_settings, questions):
+    server.reply(Reply.error(400, "tools are not supported by this model"))
+    reply = ask("best day this month", questions, llm_settings)
+    assert (reply.path, reply.kind) == ("rules", "best_worst")
+    assert reply.text == questions.answer("best_worst", "month").text
+    best = max(sales_on(i) for i in range(10, 40))
+    assert money(best) in reply.text
+
+
+def test_a_model_that_calls_no_tool_gets_the_rules(server, llm_settings, questions):
+    server.reply(Reply(content="Sales are down because of the weather."))
+    reply = ask("why are sales down?", questions, llm_settings)
+    assert reply.path == "rules" and reply.text == questions.answer("compare", "week").text
+
+
+def test_thirty_questions_llm_path_and_offline_rules(server, llm_settings, questions, capsys):
+    server.default = model
+    by_llm = [ask(question, questions, llm_settings) for question, _, _ in QUESTIONS]
+    offline = [match(question) for question, _, _ in QUESTIONS]
+    llm_count = sum(reply.path == "llm" for reply in by_llm)
+    matched = sum((kind, period) == (TABLE[q][0], TABLE[q][1]) for q, (kind, period, _day) in
+                  zip(TABLE, offline, strict=True))
+    with capsys.disabled():
+        print(f"\n30 questions: {llm_count} answered by the LLM path; offline, the keyword matcher picks the "
+              f"intended type and period for {matched}")
+    assert len(QUESTIONS) == 30
+    assert llm_count == 30
+    assert matched == 30
+    for reply, (question, kind, _period) in zip(by_llm, QUESTIONS, strict=True):
+        assert reply.kind == kind, question
