@@ -47,6 +47,11 @@ NEVER_BUNDLED = [
     "duckdb", "pyinstrument",
     # The optional [sheets] extra (private Google Sheets): ~10 MB the 200 MB budget has no room for.
     "gspread", "google.auth", "google_auth_oauthlib", "requests_oauthlib", "oauthlib",
+    # What those and the test extra bring into the venv, which optional imports would otherwise pull in
+    # (requests through the [sheets] path and openai's Vertex provider; hypothesis through pandas): the
+    # build must be the same whether or not `scripts/test` ran in this venv first (CI runs it first).
+    "requests", "urllib3", "charset_normalizer", "certifi", "hypothesis", "attr", "attrs", "sortedcontainers",
+    "aiosmtpd", "trustme",
 ]
 # Left out to save space: modules nothing on the app's paths needs. CJK codecs: a source file in
 # GBK or Shift-JIS then fails as an unknown encoding, by name.
