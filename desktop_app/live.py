@@ -268,7 +268,7 @@ def read_live_source(spec: SourceSpec, day: dt.date, settings: Settings, live: L
                                                                  tuple[dt.date, dt.date] | None, list[str]]:
     """What pipeline._read_one answers for a file, for a live source: fetch (when the run does), read the
     store, check its cells, then judge coverage by the fetches instead of a file's dates and mtime."""
-    from .pipeline import _check_cells
+    from .pipeline import _check_cells, _foreign_currency
 
     status = SourceStatus(name=spec.name, domain=spec.domain, path=display_address(spec), status="failed",
                           kind=spec.kind)
@@ -280,11 +280,9 @@ def read_live_source(spec: SourceSpec, day: dt.date, settings: Settings, live: L
         status.message = str(exc)
         return status, None, None, [str(exc)]
     warnings = [f"{spec.name}: {warning}" for warning in result.warnings] + warnings
-    foreign = [code for code in result.currencies if code != settings.business.currency]
-    if foreign:  # never print another currency's amounts as the report's
-        status.message = (f"{spec.name}: the shop's amounts are in {', '.join(result.currencies)}, but the report "
-                          f"is in {settings.business.currency}, so they were not added; if this business reports "
-                          f"in {foreign[0]}, set the currency in Settings → Business")
+    foreign = _foreign_currency(spec, result, settings)
+    if foreign:
+        status.message = foreign
         return status, None, None, [status.message, *warnings]
     answer = service_status(spec, day, settings, status, frame, fresh, warnings)
     notes = getattr(result, "notes", None)  # how it was read (india's SourceFrame.notes: Tally's GST basis)
