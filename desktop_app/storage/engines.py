@@ -80,20 +80,21 @@ def engine_for_url(url: str, *, password: str | None = None, tls: Tls = "prefer"
         raise StoreUrlError(f"the URL's options {', '.join(sorted(query))} are not supported; keep only "
                             "postgresql://user@server:port/database")
     parsed = parsed.set(drivername="postgresql+pg8000", password=password or None, query={})
-    connect_args: dict[str, object] = {"timeout": timeout_s, "application_name": "business-orchestrator"}
-    context = tls_context(tls, ca_file)
-    if context is not None:
-        connect_args["ssl_context"] = context
+    connect_args: dict[str, object] = {"timeout": timeout_s, "application_name": "business-orchestrator",
+                                       "ssl_context": tls_context(tls, ca_file)}
     engine = sa.create_engine(parsed, poolclass=NullPool, connect_args=connect_args)
-    if context is not None and tls in ("prefer", "allow"):
+    if ca_file and tls in ("prefer", "allow"):
         _fall_back_to_plain(engine)
     return engine
 
 
-def tls_context(tls: str, ca_file: str = "") -> ssl.SSLContext | None:
-    """libpq's meaning: prefer/require encrypt without checking the certificate (unless a CA file is given, then
-    it is checked, host name included); disable sends in the clear."""
+def tls_context(tls: str, ca_file: str = "") -> ssl.SSLContext | bool | None:
+    """pg8000's `ssl_context` for libpq's modes. None is pg8000's own `prefer` (TLS when the server offers it,
+    certificate unchecked, as libpq does); False sends in the clear; a context makes TLS required, with the
+    certificate and host name checked against `ca_file` when one is given."""
     if tls == "disable":
+        return False
+    if not ca_file and tls in ("prefer", "allow"):
         return None
     context = ssl.create_default_context(cafile=ca_file or None)
     if not ca_file and tls not in ("verify-full", "verify-ca"):
@@ -103,7 +104,8 @@ def tls_context(tls: str, ca_file: str = "") -> ssl.SSLContext | None:
 
 
 def _fall_back_to_plain(engine: Engine) -> None:
-    """`prefer`: a server without TLS answers the TLS request with 'no'; then connect in the clear."""
+    """`prefer` with a CA file: a server without TLS answers the TLS request with 'no'; then connect in the clear
+    (a server that does offer TLS must still show a certificate from that CA)."""
 
     @sa.event.listens_for(engine, "do_connect")
     def _connect(dialect, conn_rec, cargs, cparams):

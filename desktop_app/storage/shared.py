@@ -147,7 +147,7 @@ class SharedHistory:
             if self.schema_version() == head("shared"):
                 return []
             return upgrade(self.engine, "shared")
-        except sa.exc.DBAPIError as exc:
+        except (sa.exc.DBAPIError, OSError) as exc:  # OSError: refused, unreachable, a certificate not trusted
             if "permission denied" in str(exc).lower() or "must be owner" in str(exc).lower():
                 raise SharedUnavailable(
                     f"the shared history at {self.label} is not set up for this version of the app, and this "
@@ -335,9 +335,12 @@ def describe(exc: BaseException, url: str) -> str:
     if isinstance(exc, StoreUrlError):
         return f"[history] url: {exc}"
     original = getattr(exc, "orig", None) or exc
-    detail = str(original.args[0]) if getattr(original, "args", None) else str(original)
-    if isinstance(original.args[0] if getattr(original, "args", None) else None, dict):
-        fields = original.args[0]
-        detail = f"{fields.get('M', '')} ({fields.get('C', '')})"
+    fields = original.args[0] if original.args and isinstance(original.args[0], dict) else None
+    if fields is not None:  # a PostgreSQL error: its message and SQLSTATE, not the statement or its values
+        detail = f"{fields.get('M', '')} (SQLSTATE {fields.get('C', '?')})"
+    else:
+        detail = str(original) or type(original).__name__
+        if isinstance(original.__cause__, OSError) and str(original.__cause__) not in detail:
+            detail += f" ({original.__cause__})"
     detail = redact_urls(detail.splitlines()[0] if detail else type(original).__name__)[:300]
     return f"the shared history at {label} could not be used: {detail}"
