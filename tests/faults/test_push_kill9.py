@@ -110,3 +110,7 @@ def test_kills_at_random_moments_lose_and_double_nothing(tmp_path, target):
     final = child(path, url, password)
     assert final.returncode == 0, final.stdout + final.stderr
     assert check(path, url, password, rows) == rows and waiting(path) == 0
+    shared = SharedHistory.open(url, password=password or None)
+    got = shared.branch_reports(FIRST, FIRST + dt.timedelta(days=DAYS))["Naroda"]
+    assert {day: report.sales.total for day, report in got.items()} == expected
+    shared.dispose()

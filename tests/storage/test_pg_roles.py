@@ -4,68 +4,21 @@ rows, changes and deletes none, and cannot change the schema; the head office re
 from __future__ import annotations
 
 import datetime as dt
-import re
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from desktop_app.storage.shared import SharedHistory, SharedUnavailable
+from tests.storage.pg_business import Business
 from tests.storage.test_shared_store import DAY, row
-
-DOC = Path(__file__).resolve().parents[2] / "docs" / "branches.md"
-NAMES = ("bo_owner", "bo_branch", "branch_naroda", "branch_maninagar", "bo_head_office")
-PASSWORDS = {"bo_owner": "owner-password", "branch_naroda": "naroda-password",
-             "branch_maninagar": "maninagar-password", "bo_head_office": "head-office-password"}
-
-
-def doc_sql(marker: str) -> str:
-    text = DOC.read_text(encoding="utf-8")
-    match = re.search(rf"<!-- sql:{marker} -->\s*```sql\n(.*?)```", text, re.S)
-    assert match, f"docs/branches.md has no sql:{marker} block"
-    return match.group(1)
-
-
-def run_script(conn, sql: str) -> None:
-    code = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
-    for statement in code.split(";"):
-        if statement.strip():
-            conn.run(statement)
 
 
 @pytest.fixture
 def business(pg_server):
-    """The documented set-up with this test's own names (roles are server-wide): server block, --setup-db as the
-    owner, roles block. Returns a function role -> SharedHistory (logged in as that role)."""
-    suffix = pg_server.new_database()  # a unique name; the documented database is created below
-    pg_server.drop_database(suffix)
-    database = f"business_{suffix}"
-
-    def ours(sql: str) -> str:
-        sql = re.sub(r"\bbusiness\b", database, sql)
-        for name in NAMES:
-            sql = re.sub(rf"\b{name}\b", f"{name}_{suffix}", sql)
-        return sql
-
-    admin = pg_server.admin()
-    run_script(admin, ours(doc_sql("server")))
-    admin.close()
-
-    def connect(role: str, *, migrate: bool = True) -> SharedHistory:
-        url = pg_server.url(database, user=f"{role}_{suffix}")
-        return SharedHistory.open(url, password=PASSWORDS[role], migrate=migrate)
-
-    owner = connect("bo_owner")  # `branches --setup-db`
-    owner.dispose()
-    admin = pg_server.admin(database)
-    run_script(admin, ours(doc_sql("roles")))
-    admin.close()
-    yield connect
-    admin = pg_server.admin()
-    admin.run(f"DROP DATABASE {database} WITH (FORCE)")
-    for name in reversed(NAMES):
-        admin.run(f"DROP ROLE IF EXISTS {name}_{suffix}")
-    admin.close()
+    """The documented set-up; returns a function role -> SharedHistory (logged in as that role)."""
+    business = Business.set_up(pg_server)
+    yield business.open
+    business.tear_down()
 
 
 def test_a_branch_adds_and_reads_only_its_own_rows(business):

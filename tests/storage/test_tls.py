@@ -39,7 +39,7 @@ def test_the_certificate_is_checked_when_a_ca_file_is_given(pg_database, tmp_pat
     store.dispose()
     stranger = tmp_path / "other-ca.pem"
     trustme.CA().cert_pem.write_to_path(str(stranger))
-    with pytest.raises(SharedUnavailable, match="could not be used: .*certificate verify failed"):
+    with pytest.raises(SharedUnavailable, match=r"could not be used: .*certificate verify failed"):
         SharedHistory.open(pg_database.url, password=pg_database.password, ca_file=str(stranger))
 
 
