@@ -51,15 +51,9 @@ def memory_keyring():
 
 @pytest.fixture(scope="session")
 def pg_server():
-    import os
+    from tests.pg_server import PgServer, require_server
 
-    from tests.pg_server import REQUIRE_ENV, PgServer, bin_dir
-
-    if bin_dir() is None:
-        message = "PostgreSQL is not installed (Debian: apt-get install postgresql)"
-        if os.environ.get(REQUIRE_ENV) == "1":
-            pytest.fail(f"{message}, and {REQUIRE_ENV}=1 says these tests must run")
-        pytest.skip(message)
+    require_server()
     server = PgServer.start()
     yield server
     server.stop()

@@ -37,6 +37,18 @@ def bin_dir() -> Path | None:
     return Path(candidates[-1]).parent if candidates else None
 
 
+def require_server() -> None:
+    """Skip (a developer's PC without PostgreSQL) or fail (REQUIRE_POSTGRESQL=1, as on CI) when initdb is missing."""
+    import pytest
+
+    if bin_dir() is not None:
+        return
+    message = "PostgreSQL is not installed (Debian: apt-get install postgresql)"
+    if os.environ.get(REQUIRE_ENV) == "1":
+        pytest.fail(f"{message}, and {REQUIRE_ENV}=1 says these tests must run")
+    pytest.skip(message)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import trustme
 
 from desktop_app.storage.shared import SharedHistory, SharedUnavailable
-from tests.pg_server import ADMIN_PASSWORD, PgServer, bin_dir
+from tests.pg_server import ADMIN_PASSWORD, PgServer, require_server
 
 
 def encrypted(store: SharedHistory) -> bool:
@@ -18,8 +18,7 @@ def encrypted(store: SharedHistory) -> bool:
 
 @pytest.fixture(scope="module")
 def plain_server():
-    if bin_dir() is None:
-        pytest.skip("PostgreSQL is not installed")  # the session server's fixture already failed or skipped
+    require_server()
     server = PgServer.start(tls=False)
     yield server
     server.stop()
