@@ -17,6 +17,7 @@ from pathlib import Path
 
 from desktop_app.db import connect, write_transaction
 
+from .migrations import ensure_sqlite
 from .shared import BranchRow, SharedHistory, SharedUnavailable, describe, pc_name
 
 log = logging.getLogger("business_orchestrator.storage")
@@ -38,6 +39,7 @@ class PushResult:
 
 def waiting(history_path: Path) -> int:
     """Rows this PC has not pushed yet (what the tray and `branches` say is waiting)."""
+    ensure_sqlite(history_path, "local")  # a PC that never made a report has no history file yet
     with closing(connect(history_path)) as conn:
         return int(conn.execute("SELECT COUNT(*) FROM row_outbox WHERE conflict IS NULL").fetchone()[0])
 
@@ -67,6 +69,7 @@ def push_pending(history_path: Path, shared: SharedHistory, *, branch: str, pc: 
         result.waiting = waiting(history_path)
         return result
     pc = pc or pc_name()
+    ensure_sqlite(history_path, "local")
     queue_all_for(history_path, shared.label, now=now)
     while True:
         with closing(connect(history_path)) as conn:
