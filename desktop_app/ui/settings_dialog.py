@@ -103,7 +103,8 @@ class SettingsDialog(QDialog):
             self.channels.show_key(name.lower())
 
     def _secret_fields(self) -> dict:
-        return {**self.insights_fields(), **self.channels.secrets}
+        return {**self.insights_fields(), **self.channels.secrets,
+                Secret.HISTORY_DB_PASSWORD: self.business.history_password}
 
     def insights_fields(self) -> dict:
         return {Secret.LLM_API_KEY: self.insights.api_key}
@@ -206,7 +207,8 @@ class SettingsDialog(QDialog):
             self.error.setText(f"settings.toml could not be written: {exc}")
             self.error.show()
             return
-        changes = {**self.insights.secret_changes(), **self.channels.secret_changes()}
+        changes = {**self.insights.secret_changes(), **self.channels.secret_changes(),
+                   **self.business.secret_changes()}
         if changes:
             run_in_background("save secrets", jobs.save_secrets, changes,
                               on_success=self.secrets_saved.emit)

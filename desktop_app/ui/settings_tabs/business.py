@@ -9,7 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QScrollArea, QVBoxLayout, QWidget
 
 from ...locales import OFFERED_LOCALES
-from ...settings import AttendanceSettings, BusinessSettings, GoalSettings, InsightsSettings, Settings
+from ...secrets import Secret
+from ...settings import AttendanceSettings, BusinessSettings, GoalSettings, HistorySettings, InsightsSettings, Settings
+from ..secret_field import KEEP, SecretField
 from ..settings_form import ChoiceEditor, DateListEditor, FieldForm, WeekdayEditor
 
 CURRENCIES = [("INR", "INR — Indian rupee (₹)"), ("USD", "USD — US dollar ($)"), ("EUR", "EUR — euro (€)"),
@@ -30,7 +32,7 @@ def timezone_editor() -> ChoiceEditor:
 
 class BusinessTab(QScrollArea):
     title = "Business"
-    sections = ("business", "attendance", "insights.language", "goals")
+    sections = ("business", "attendance", "insights.language", "goals", "history")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -55,6 +57,14 @@ class BusinessTab(QScrollArea):
         self.business.add_field(GoalSettings, "sales_monthly", "Sales target").setDecimals(0)
         self.business.add_field(GoalSettings, "leads_monthly", "New leads target")
         self.business.add_field(GoalSettings, "attendance_pct", "Attendance target").setSuffix(" %")
+        self.business.add_heading("Several branches")
+        self.business.add_field(BusinessSettings, "branch", "This branch")
+        self.business.add_field(HistorySettings, "url", "Shared history URL")
+        self.history_password = SecretField(Secret.HISTORY_DB_PASSWORD, "the database role's password")
+        self.business.form_layout.addRow("Database password", self.history_password)
+        self.business.add_field(HistorySettings, "tls", "Encryption", ChoiceEditor(
+            [("prefer", "When the server offers it"), ("require", "Always"), ("disable", "Never")]))
+        self.business.add_field(HistorySettings, "pc_name", "This PC's name")
         layout.addWidget(self.business)
         layout.addStretch(1)
         self.setWidget(body)
@@ -64,9 +74,15 @@ class BusinessTab(QScrollArea):
         self.business.set_model(settings.insights)
         self.business.set_model(settings.attendance)
         self.business.set_model(settings.goals)
+        self.business.set_model(settings.history)
 
     def apply(self, data: dict[str, Any]) -> None:
         data["business"].update(self.business.values())
         data["insights"].update(self.business.values(InsightsSettings))
         data["attendance"].update(self.business.values(AttendanceSettings))
         data["goals"].update(self.business.values(GoalSettings))
+        data["history"].update(self.business.values(HistorySettings))
+
+    def secret_changes(self) -> dict[Secret, str | None]:
+        change = self.history_password.change()
+        return {} if change is KEEP else {Secret.HISTORY_DB_PASSWORD: change}

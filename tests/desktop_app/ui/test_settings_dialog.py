@@ -257,3 +257,29 @@ def test_source_editor_for_tally_live_offers_voucher_types_and_gst(qtbot):
     again = editor.source()
     assert again.kind == "tally" and again.options["gst"] == "taxable"
     assert again.options["sales_voucher_types"] == ["Sales", "GST Supply"]
+
+
+def test_a_branch_and_its_shared_history_are_set_in_the_business_tab(qtbot, dialog, paths, memory_keyring):
+    editors = dialog.business.business.editors
+    editors["branch"].setText("Naroda")
+    editors["url"].setText("postgresql://branch_naroda@192.168.1.10/business")
+    editors["tls"].set_value("require")
+    dialog.business.history_password.edit.setText("naroda-typed-password")
+    with qtbot.waitSignal(dialog.secrets_saved, timeout=5000) as saved:
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert saved.args == [[]]
+    reread = load_settings(paths.settings_file)
+    assert reread.business.branch == "Naroda"
+    assert (reread.history.url, reread.history.tls) == ("postgresql://branch_naroda@192.168.1.10/business", "require")
+    assert "naroda-typed-password" not in paths.settings_file.read_text(encoding="utf-8")
+    assert memory_keyring.store[(SERVICE, Secret.HISTORY_DB_PASSWORD.value)] == "naroda-typed-password"
+
+
+def test_a_shared_history_url_with_a_password_is_refused_in_the_dialog(qtbot, dialog, paths):
+    before = paths.settings_file.read_text(encoding="utf-8")
+    dialog.tabs.setCurrentWidget(dialog.schedule)
+    dialog.business.business.editors["url"].setText("postgresql://branch_naroda:hunter2@server/business")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.tabs.currentWidget() is dialog.business
+    assert "Shared history URL (Business tab): remove the password from the URL" in dialog.error.text()
+    assert paths.settings_file.read_text(encoding="utf-8") == before
