@@ -79,14 +79,18 @@ class RecordStore:
 
     def __init__(self, path: Path):
         self.path = path
+        self._schema_checked = False
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self._schema_checked or not self.path.exists():
+            from desktop_app.storage.migrations import ensure_sqlite
+
+            ensure_sqlite(self.path, "records")  # SCHEMA as Alembic step r0001 (desktop_app/storage/migrations.py)
+            self._schema_checked = True
         with closing(sqlite3.connect(self.path, timeout=60, isolation_level=None)) as conn:
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(SCHEMA)
+            conn.execute("PRAGMA synchronous=NORMAL")  # a lost fetch is fetched again; the report history is FULL
             yield conn
 
     @contextmanager

@@ -154,3 +154,21 @@ def test_a_second_start_changes_nothing(tmp_path: Path):
     HistoryStore(path)
     with closing(sqlite3.connect(path)) as conn:
         assert conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == before
+
+
+def test_an_existing_records_file_keeps_its_records(tmp_path: Path):
+    """The live connectors' store (connectors/store.py) is under the same migrations: an old file carries on."""
+    from connectors.store import SCHEMA, RecordStore
+
+    path = tmp_path / "live.sqlite3"
+    with closing(sqlite3.connect(path)) as conn:
+        conn.executescript(SCHEMA)
+        conn.executemany("INSERT INTO records VALUES ('Shopify', ?, NULL, '2026-01-01T00:00:00+00:00', ?)",
+                         [(str(n), json.dumps({"id": n, "total": n * 1.5})) for n in range(50)])
+        conn.execute("INSERT INTO source_state (source, identity) VALUES ('Shopify', 'shop.example')")
+        conn.commit()
+    store = RecordStore(path)
+    assert store.count("Shopify") == 50  # ordered by record id as text: "7" is the 48th
+    assert {record["id"]: record["total"] for record in store.records("Shopify")}[7] == 10.5
+    assert store.state("Shopify").identity == "shop.example"
+    assert sqlite_version(path) == head("records")
