@@ -8,6 +8,7 @@ from html import escape
 from babel.dates import format_date
 
 from .formatting import arrow_pct, arrow_pp, money, number
+from .render_branches import branch_day_lines, business_label, partial_line
 from .render_meaning import (
     anomaly_line,
     branch_lines,
@@ -17,7 +18,6 @@ from .render_meaning import (
     driver_lines,
     goal_line,
 )
-from .render_branches import branch_day_lines, business_label, partial_line
 from .report import Report
 
 
