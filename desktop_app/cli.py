@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_sources import add_parser as add_sources_parser
 
     add_sources_parser(commands, _date)
+    from .cli_branches import add_parser as add_branches_parser
+
+    add_branches_parser(commands)
 
     seed = commands.add_parser("import-seed", help="adopt a folder from the original script")
     seed.add_argument("folder", type=Path, help="folder with data/, .env and business_summary_log.csv")
@@ -165,7 +168,25 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print(report.text)
     if send:
         _print_drain(_send_pending(settings, paths))
+    if not args.demo:
+        _push_rows(settings, paths)
     return report.exit_code
+
+
+def _push_rows(settings, paths) -> None:
+    """A branch PC's report rows to the shared history (docs/branches.md); on stderr, like delivery news."""
+    from .storage.push import push_for_settings
+
+    result = push_for_settings(settings, paths)
+    if result is None:
+        return
+    if result.error:
+        print(f"Shared history: {result.error}; {result.waiting} report row(s) wait on this PC and go when it can "
+              "be reached", file=sys.stderr)
+    else:
+        print(f"Shared history: {result.pushed} report row(s) pushed", file=sys.stderr)
+    for sentence in result.conflicts:
+        print(f"  {sentence}", file=sys.stderr)
 
 
 def _any_channel(settings) -> bool:
@@ -532,7 +553,7 @@ def cmd_import_seed(args: argparse.Namespace) -> int:
 
     paths, settings = _context()
     try:
-        result = import_seed(args.folder, settings, HistoryStore(paths.history_db))
+        result = import_seed(args.folder, settings, HistoryStore.for_settings(settings, paths.history_db))
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from exc
     save_settings(result.settings, paths.settings_file)
@@ -558,7 +579,14 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "bot": lambda args: _bot_command("cmd_bot", args),
     "ask": lambda args: _bot_command("cmd_ask", args),
     "sources": lambda args: _cmd_sources(args),
+    "branches": lambda args: _cmd_branches(args),
 }
+
+
+def _cmd_branches(args: argparse.Namespace) -> int:
+    from .cli_branches import cmd_branches
+
+    return cmd_branches(args, *_context())
 
 
 def _bot_command(name: str, args: argparse.Namespace) -> int:

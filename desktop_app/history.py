@@ -16,46 +16,39 @@ import sqlite3
 import threading
 from contextlib import AbstractContextManager, closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .db import connect, create_schema, write_transaction
+from .db import connect, write_transaction
 from .redact import redact_urls
 from .report import Report
 
+if TYPE_CHECKING:
+    from .settings import Settings
+
 log = logging.getLogger("business_orchestrator.history")
-SCHEMA_VERSION = 1
 CSV_LOG_COLUMNS = (
     "date", "total_sales", "orders", "avg_order", "leads_count", "attendance_rate", "absents",
     "delta_sales_pct", "delta_leads_pct", "delta_attendance_pct", "time",
 )
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS reports (
-    id INTEGER PRIMARY KEY,
-    date TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    current INTEGER NOT NULL DEFAULT 1,
-    generated_at TEXT NOT NULL,
-    engine TEXT NOT NULL,
-    demo INTEGER NOT NULL DEFAULT 0,
-    body TEXT NOT NULL,
-    UNIQUE (date, revision)
-);
-CREATE INDEX IF NOT EXISTS reports_current ON reports (date) WHERE current = 1;
--- Reports saved but not yet appended to business_summary_log.csv: written in the report's own
--- transaction and removed after the append, so a crash in between is made good on the next run.
--- csv_offset: the file's size just before the append started (NULL until then).
-CREATE TABLE IF NOT EXISTS csv_pending (report_id INTEGER PRIMARY KEY, csv_offset INTEGER);
-"""
 
 
 class HistoryStore:
-    def __init__(self, path: Path):
+    """This PC's reports. `branch` and `pc` are stamped on each saved row (issue 19: the shared history's key)."""
+
+    def __init__(self, path: Path, *, branch: str = "", pc: str = ""):
+        from .storage.migrations import ensure_sqlite
+
         self.path = path
+        self.branch = branch
+        self.pc = pc
         self._write_lock = threading.Lock()
-        create_schema(path, _SCHEMA)
-        with self.transaction() as conn:
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        ensure_sqlite(path, "local")  # the schema (storage/migrations.py), migrated in place when older
+
+    @classmethod
+    def for_settings(cls, settings: Settings, path: Path) -> HistoryStore:
+        from .storage.shared import pc_name
+
+        return cls(path, branch=settings.business.branch, pc=settings.history.pc_name or pc_name())
 
     def _connect(self) -> sqlite3.Connection:
         return connect(self.path)
@@ -64,22 +57,26 @@ class HistoryStore:
         """One write transaction; other tables (the outbox) can join it so both land or neither."""
         return write_transaction(self.path, self._write_lock)
 
-    @staticmethod
-    def save_in(conn: sqlite3.Connection, report: Report, *, csv_log: bool = False) -> int:
+    def save_in(self, conn: sqlite3.Connection, report: Report, *, csv_log: bool = False) -> int:
         """Store `report` as the current one for its date; returns its revision number.
 
-        `csv_log`: the report also owes a row to the CSV log (see `flush_csv_log`)."""
+        `csv_log`: the report also owes a row to the CSV log (see `flush_csv_log`). The row is also queued for
+        the shared history (storage/push.py), in this same transaction, so it cannot be saved and then missed."""
         day = report.date.isoformat()
         (last,) = conn.execute("SELECT COALESCE(MAX(revision), 0) FROM reports WHERE date = ?", (day,)).fetchone()
         conn.execute("UPDATE reports SET current = 0 WHERE date = ?", (day,))
         conn.execute(
-            "INSERT INTO reports (date, revision, current, generated_at, engine, demo, body) "
-            "VALUES (?, ?, 1, ?, ?, ?, ?)",
+            "INSERT INTO reports (date, revision, current, generated_at, engine, demo, body, branch, pc) "
+            "VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)",
             (day, last + 1, report.generated_at.isoformat(timespec="seconds"), report.engine, int(report.demo),
-             redact_urls(json.dumps(report.to_dict(), ensure_ascii=False))),
+             redact_urls(json.dumps(report.to_dict(), ensure_ascii=False)), self.branch, self.pc),
         )
+        (report_id,) = conn.execute("SELECT last_insert_rowid()").fetchone()
         if csv_log:
-            conn.execute("INSERT INTO csv_pending (report_id) VALUES (last_insert_rowid())")
+            conn.execute("INSERT INTO csv_pending (report_id) VALUES (?)", (report_id,))
+        if not report.demo:
+            conn.execute("INSERT INTO row_outbox (report_id, queued_at) VALUES (?, ?)",
+                         (report_id, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
         return last + 1
 
     def save(self, report: Report) -> int:

@@ -30,7 +30,7 @@ from html import escape
 from pathlib import Path
 from typing import Literal
 
-from .db import connect, create_schema, write_transaction
+from .db import connect, write_transaction
 from .report import Report
 
 Status = Literal["pending", "sending", "sent", "failed", "held", "skipped"]
@@ -39,31 +39,6 @@ WAITING = ("pending", "sending", "held")
 OWNER_KINDS = ("auth", "credentials", "destination")  # failures only the owner can fix
 Target = str | tuple[str, str]  # a Telegram chat, or (channel, destination)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS deliveries (
-    id INTEGER PRIMARY KEY,
-    report_date TEXT NOT NULL,
-    report_revision INTEGER NOT NULL,
-    channel TEXT NOT NULL DEFAULT 'telegram',
-    destination TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'held', 'skipped')),
-    body TEXT NOT NULL,
-    edited INTEGER NOT NULL DEFAULT 0,
-    computed_at TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    hold_until TEXT,
-    next_attempt_at TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,
-    error_kind TEXT,
-    parts TEXT,
-    message_ids TEXT NOT NULL DEFAULT '[]',
-    sent_at TEXT,
-    possible_duplicate INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS deliveries_open ON deliveries (status) WHERE status IN ('pending', 'sending', 'held');
-CREATE INDEX IF NOT EXISTS deliveries_by_date ON deliveries (report_date, destination);
-"""
 
 
 class OutboxError(Exception):
@@ -134,8 +109,10 @@ class Outbox:
     """Delivery rows in the history database; every method opens its own short connection."""
 
     def __init__(self, history_db_path: Path):
+        from .storage.migrations import ensure_sqlite
+
         self.path = Path(history_db_path)
-        create_schema(self.path, _SCHEMA)
+        ensure_sqlite(self.path, "local")  # the deliveries table is part of the history file's schema
 
     def _connect(self) -> sqlite3.Connection:
         return connect(self.path)

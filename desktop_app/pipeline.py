@@ -339,7 +339,7 @@ def report_without_insights(settings: Settings, paths: AppPaths, day: dt.date | 
                             store: HistoryStore | None = None) -> tuple[Report, dict[dt.date, dict]]:
     """The KPIs and the history they were computed with, nothing written: for `generate --show-prompt`."""
     day = day or today_in(settings)
-    store = store or HistoryStore(paths.history_db)
+    store = store or HistoryStore.for_settings(settings, paths.history_db)
     data = read_sources(settings, settings.specs() if specs is None else specs, day, cache=SourceCache(paths.cache),
                         live=LiveSources.for_paths(paths, fetch_on_read=False))
     history = history_window(store, day)
@@ -386,7 +386,7 @@ def run_report(
     specs = settings.specs() if specs is None else specs
     if save and not demo:
         require_sources(settings, specs)
-    store = store or HistoryStore(paths.history_db)
+    store = store or HistoryStore.for_settings(settings, paths.history_db)
     data = read_sources(settings, specs, day, checkpoint, SourceCache(paths.cache), LiveSources.for_paths(paths))
     checkpoint("Computing KPIs…")
     corrections = []

@@ -27,6 +27,7 @@ class Secret(StrEnum):
     EMAIL_PASSWORD = "email_password"
     SLACK_WEBHOOK_URL = "slack_webhook_url"
     WHATSAPP_TOKEN = "whatsapp_token"
+    HISTORY_DB_PASSWORD = "history_db_password"  # the shared history's PostgreSQL role (issue 19)
 
 
 ENV_FALLBACK: dict[Secret, str] = {
@@ -37,6 +38,7 @@ ENV_FALLBACK: dict[Secret, str] = {
     Secret.EMAIL_PASSWORD: "BO_EMAIL_PASSWORD",
     Secret.SLACK_WEBHOOK_URL: "BO_SLACK_WEBHOOK_URL",
     Secret.WHATSAPP_TOKEN: "BO_WHATSAPP_TOKEN",
+    Secret.HISTORY_DB_PASSWORD: "BO_HISTORY_DB_PASSWORD",
 }
 
 

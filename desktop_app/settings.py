@@ -63,6 +63,8 @@ class BusinessSettings(_Section):
         False, description="This PC reports for the whole business: its report adds up every branch's report from "
         "the shared history (its own sources are not read; a shop at the head office reports as a branch).",
     )
+    branch: str = Field("", max_length=100, description="This PC's branch (shop) name, e.g. Naroda; each report is "
+                        "stored under it in a shared history ([history] url).")
 
     @field_validator("currency")
     @classmethod
@@ -409,6 +411,33 @@ class WhatsAppSettings(_Section):
         return value
 
 
+class HistorySettings(_Section):
+    url: str = Field("", description="Shared history of all branches: postgresql://user@server/database (the "
+                     "password is kept in the OS keyring); empty = this PC's own history only (docs/branches.md).")
+    tls: Literal["prefer", "require", "disable"] = Field(
+        "prefer", description="Encrypt the connection: prefer = when the server offers it, require = always.")
+    ca_file: str = Field("", description="The server's CA certificate file: the certificate and host name are then "
+                         "checked (empty = encrypted without checking, as PostgreSQL's own tools do).")
+    pc_name: str = Field("", max_length=200, description="This PC's name in the shared history; empty = its "
+                         "computer name.")
+    timeout_seconds: int = Field(15, ge=1, le=300, description="Seconds to wait for the shared database before "
+                                 "keeping the report on this PC (it is pushed later).")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        scheme, _, rest = value.partition("://")
+        if scheme.partition("+")[0].lower() not in ("postgresql", "postgres", "sqlite"):
+            raise ValueError("use a PostgreSQL URL such as postgresql://branch_naroda@server/business")
+        user_info = rest.partition("/")[0].rpartition("@")[0]
+        if ":" in user_info or "password=" in rest.lower():
+            raise ValueError("remove the password from the URL: it is kept in the OS keyring (History settings)")
+        return "postgresql" + value[len("postgres"):] if scheme.lower() == "postgres" else value
+
+
 class Settings(_Section):
     business: BusinessSettings = Field(default_factory=BusinessSettings, description="Your business.")
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings, description="Attendance counting.")
@@ -424,6 +453,8 @@ class Settings(_Section):
     alerts: AlertSettings = Field(default_factory=AlertSettings, description="Alerts sent at once when a rule fires.")
     sources: list[SourceSettings] = Field(default_factory=list, description="Data sources (export files).")
     bot: BotSettings = Field(default_factory=BotSettings, description="Telegram bot that answers questions.")
+    history: HistorySettings = Field(default_factory=HistorySettings,
+                                     description="Shared history for a business with several branches.")
 
     def specs(self) -> list[SourceSpec]:
         return [source.spec(self.business.timezone) for source in self.sources if source.enabled]

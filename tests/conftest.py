@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import keyring
 import pytest
@@ -44,3 +45,38 @@ def memory_keyring():
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+# -- PostgreSQL (issue 19): one throwaway server per session, a database per test ---------------------------------
+
+@pytest.fixture(scope="session")
+def pg_server():
+    import os
+
+    from tests.pg_server import REQUIRE_ENV, PgServer, bin_dir
+
+    if bin_dir() is None:
+        message = "PostgreSQL is not installed (Debian: apt-get install postgresql)"
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{message}, and {REQUIRE_ENV}=1 says these tests must run")
+        pytest.skip(message)
+    server = PgServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_database(pg_server):
+    """A fresh database on the session's server: (url without password, admin password, name, server)."""
+    from tests.pg_server import ADMIN_PASSWORD
+
+    name = pg_server.new_database()
+    yield PgDatabase(url=pg_server.url(name), password=ADMIN_PASSWORD, name=name, server=pg_server)
+    pg_server.drop_database(name)
+
+
+class PgDatabase(NamedTuple):
+    url: str
+    password: str
+    name: str
+    server: object

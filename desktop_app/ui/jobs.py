@@ -188,8 +188,11 @@ def wake_outbox(ctx: TaskContext, paths: AppPaths) -> int:
 def deliver(ctx: TaskContext, settings: Settings, paths: AppPaths, client_factory=None):
     """Send whatever is due in the outbox (the one sender: desktop_app.delivery)."""
     from ..delivery import send_pending
+    from ..storage.push import push_for_settings
 
-    return send_pending(settings, paths, client_factory=client_factory)
+    result = send_pending(settings, paths, client_factory=client_factory)
+    push_for_settings(settings, paths)  # a branch's report rows to the shared history (nothing when none is set)
+    return result
 
 
 def send_report(ctx: TaskContext, settings: Settings, paths: AppPaths, day: dt.date, client_factory=None):

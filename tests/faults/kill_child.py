@@ -48,7 +48,7 @@ def kill_before(owner, name: str) -> None:
 
 
 POINTS = {
-    "history-insert": lambda: kill_after(history.HistoryStore, "save_in", static=True),  # inside the transaction
+    "history-insert": lambda: kill_after(history.HistoryStore, "save_in"),  # inside the transaction
     "outbox-insert": lambda: kill_after(Outbox, "enqueue_in", static=True),  # inside it, just before COMMIT
     "commit": lambda: kill_before(history.HistoryStore, "flush_csv_log"),  # committed, CSV not yet written
     "csv-append": lambda: kill_after(history, "append_csv_log"),  # CSV written, its debt not yet cleared

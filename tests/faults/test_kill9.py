@@ -65,11 +65,15 @@ def state() -> dict:
         revisions = count("SELECT COUNT(*) FROM reports WHERE date = ?") if "reports" in tables else 0
         current = count("SELECT COUNT(*) FROM reports WHERE date = ? AND current = 1") if "reports" in tables else 0
         deliveries = count("SELECT COUNT(*) FROM deliveries WHERE report_date = ?") if "deliveries" in tables else 0
+        # the row the shared history is owed (issue 19) lands with the report or not at all
+        owed = count("SELECT COUNT(*) FROM row_outbox o JOIN reports r ON r.id = o.report_id WHERE r.date = ?") \
+            if "row_outbox" in tables else 0
     with paths.summary_log.open(encoding="utf-8", newline="") as handle:
         text = handle.read()
     rows = list(csv.DictReader(text.splitlines()))
     assert "\r\n2026-11-21,999 (corrected by hand),1,999,,,,,,,2026-11-21 19:00:00" in text
     return {"integrity": integrity, "revisions": revisions, "current": current, "deliveries": deliveries,
+            "owed_to_shared": owed,
             "csv_rows": sum(row["date"] == DAY for row in rows), "user_rows_kept": text.startswith(USER_ROWS),
             "csv_dates": [row["date"] for row in rows]}
 
@@ -82,7 +86,8 @@ def restart_and_catch_up(home: Path) -> None:
         assert result.returncode == 0, result.stderr
 
 
-EXPECTED = {"integrity": "ok", "revisions": 1, "current": 1, "deliveries": 1, "csv_rows": 1, "user_rows_kept": True,
+EXPECTED = {"integrity": "ok", "revisions": 1, "current": 1, "deliveries": 1, "owed_to_shared": 1, "csv_rows": 1,
+            "user_rows_kept": True,
             "csv_dates": ["2026-11-20", "2026-11-21", DAY]}
 
 
@@ -94,6 +99,7 @@ def test_kill_at_each_write_then_restart_loses_and_doubles_nothing(tmp_path, poi
     after_kill = state()
     assert after_kill["integrity"] == "ok" and after_kill["user_rows_kept"]
     assert after_kill["revisions"] == (0 if point in ("history-insert", "outbox-insert") else 1)
+    assert after_kill["owed_to_shared"] == after_kill["revisions"]
     restart_and_catch_up(home)
     assert state() == EXPECTED
     assert run_child(home, "start").returncode == 0  # a second start adds nothing
