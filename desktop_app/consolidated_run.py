@@ -71,7 +71,7 @@ def run_consolidated(settings: Settings, paths: AppPaths, day: dt.date, *, histo
     notify("Reading every branch's reports…")
     history = history or open_history(settings, paths)
     report = consolidated_for(history, day, settings)
-    store = store or HistoryStore(paths.history_db)
+    store = store or HistoryStore.for_settings(settings, paths.history_db)
     past = history_window(store, day)  # this PC's earlier whole-business reports: the AI's 7-day context
     notify("Writing insights…")
     finish_report(report, offline=offline, settings=settings, paths=paths, history=past, progress=progress)

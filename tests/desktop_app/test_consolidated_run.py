@@ -83,3 +83,42 @@ def test_a_consolidated_report_among_the_branches_is_not_counted_again(tmp_path)
     again = run_consolidated(_settings(), paths, TUE, history=history, offline=True, save=False)
     assert again.sales.total == first.sales.total == 3000.30
     assert again.consolidated.missing == ["Vastral"] and len(again.consolidated.branches) == 3
+
+
+def _shared(url: str, password: str | None = None):
+    """The shared history holding each branch's reports, as their pushes leave it."""
+    from desktop_app.storage.shared import BranchRow, SharedHistory
+
+    shared = SharedHistory.open(url, password=password)
+    shared.put([BranchRow(branch=name, date=day, revision=1, pc=f"{name}-PC",
+                          generated_at=report.generated_at.isoformat(), engine="rules", demo=False,
+                          body=json.dumps(report.to_dict()))
+                for name, days in _reports().items() for day, report in days.items()])
+    return shared
+
+
+def test_the_head_office_reads_a_shared_sqlite_history_through_run_report(tmp_path):
+    shared = _shared(f"sqlite:///{tmp_path / 'all-branches.sqlite3'}")
+    shared.dispose()
+    settings = _settings()
+    settings.history.url = f"sqlite:///{tmp_path / 'all-branches.sqlite3'}"
+    paths = app_paths().ensure()
+    report = run_report(settings, paths, TUE, offline=True, send=True)
+    assert report.sales.total == 3000.30 and report.consolidated.missing == ["Vastral"]
+    assert [day.branch for day in report.consolidated.branches] == ["Maninagar", "Naroda", "Vastral"]
+    assert Outbox(paths.history_db).for_day(TUE)[0].text.startswith("📅 <b>Daily Business Summary")
+    from desktop_app.storage.push import push_for_settings
+
+    assert push_for_settings(settings, paths) is None  # the head office has no rows of its own to push
+
+
+def test_the_consolidated_report_from_postgresql_equals_the_sum_of_the_branch_reports(pg_database):
+    from desktop_app.consolidated_run import consolidated_for
+
+    shared = _shared(pg_database.url, pg_database.password)
+    try:
+        report = consolidated_for(shared, TUE, _settings())
+    finally:
+        shared.dispose()
+    assert report.sales.total == 3000.30 and report.sales.prev_total == 3300.0
+    assert report.consolidated.missing == ["Vastral"] and report.leads.count == 8
