@@ -70,3 +70,13 @@ def test_a_branch_report_has_no_selector(qtbot):
 
 def test_the_branch_view_of_a_missing_branch_is_none():
     assert branch_report(_view().report, "Bopal") is None
+
+
+def test_a_head_office_with_no_sources_of_its_own_is_not_the_demo(qtbot, make_app, paths):
+    """Its scheduled report reads the branches: it must run, not be skipped as the first-run demo."""
+    from desktop_app.settings import Settings, save_settings
+
+    save_settings(Settings.model_validate({"business": {"name": "Shah Hardware", "head_office": True}}),
+                  paths.settings_file)
+    app = make_app(demo=False, welcome=True)
+    assert not app.workspace.demo and app.summary.banner_frame.isHidden()
