@@ -4,6 +4,7 @@ business's totals. The same lines go to Telegram, email, Slack and WhatsApp thro
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from babel.dates import format_date
 
@@ -31,14 +32,19 @@ def partial_line(report: Report) -> str | None:
            f"{len(block.branches)} branches"
 
 
+@lru_cache(maxsize=64)
+def _day_label(iso: str, pattern: str, locale: str) -> str:
+    """Babel's date formatting costs about 0.4 ms a call: 50 branches name the same few days."""
+    return format_date(dt.date.fromisoformat(iso), pattern, locale=locale)
+
+
 def _changes(day: BranchDay, report: Report) -> list[str]:
     out = []
     if day.sales_change_pct is not None and day.prev_date:
-        out.append(f"{arrow_pct(day.sales_change_pct)} vs "
-                   f"{format_date(dt.date.fromisoformat(day.prev_date), 'EEE d MMM', locale=report.locale)}")
+        out.append(f"{arrow_pct(day.sales_change_pct)} vs {_day_label(day.prev_date, 'EEE d MMM', report.locale)}")
     if day.sales_week_change_pct is not None:
         out.append(f"{arrow_pct(day.sales_week_change_pct)} vs last "
-                   f"{format_date(report.date, 'EEE', locale=report.locale)}")
+                   f"{_day_label(report.date.isoformat(), 'EEE', report.locale)}")
     return out
 
 
