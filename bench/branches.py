@@ -111,7 +111,9 @@ def measure(shared: SharedHistory, rows: list[BranchRow], repeats: int, branches
     expected = sum(json.loads(row.body)["sales"]["total"] for row in rows if row.date == LAST_DAY)
     assert abs(report.sales.total - expected) < 0.005 and len(report.consolidated.branches) == branches
     return {"load_s": round(loaded, 2), "report_s": round(statistics.median(report_times), 4),
+            "report_s_range": [round(min(report_times), 4), round(max(report_times), 4)],
             "bare_read_s": round(statistics.median(bare_times), 4), "ratio": round(statistics.median(ratios), 2),
+            "ratio_range": [round(min(ratios), 2), round(max(ratios), 2)],
             "rows_read": branches * (LOOKBACK_DAYS + 1), "total": report.sales.total}
 
 
