@@ -340,9 +340,13 @@ def report_without_insights(settings: Settings, paths: AppPaths, day: dt.date | 
     """The KPIs and the history they were computed with, nothing written: for `generate --show-prompt`."""
     day = day or today_in(settings)
     store = store or HistoryStore.for_settings(settings, paths.history_db)
+    history = history_window(store, day)
+    if settings.business.head_office and not demo and specs is None:  # the whole business's report
+        from .consolidated_run import consolidated_for, open_history
+
+        return consolidated_for(open_history(settings, paths), day, settings), history
     data = read_sources(settings, settings.specs() if specs is None else specs, day, cache=SourceCache(paths.cache),
                         live=LiveSources.for_paths(paths, fetch_on_read=False))
-    history = history_window(store, day)
     return build_report(settings, data, day, history, demo=demo), history
 
 

@@ -70,3 +70,10 @@ def branch_day_line(day: BranchDay, report: Report) -> str:
 def branch_day_lines(report: Report) -> list[str]:
     return [] if report.consolidated is None else \
         [branch_day_line(day, report) for day in report.consolidated.branches]
+
+
+def shop_lines(report: Report) -> list[str]:
+    """What the email's and Slack's report adds under the cards on a head office's report: who is missing,
+    then each shop's line (the text and Telegram message carry the same lines)."""
+    partial = partial_line(report)
+    return ([partial] if partial else []) + branch_day_lines(report)

@@ -181,3 +181,19 @@ def test_a_branch_name_is_escaped_in_telegram_html():
     history = {"A <&> B": {TUE: branch_report(TUE, 1000)}, "C": {TUE: branch_report(TUE, 500)}}
     html = render_html(consolidate(history, TUE))
     assert "A &lt;&amp;&gt; B" in html and "A <&> B" not in html
+
+
+def test_email_and_slack_carry_each_shops_line():
+    from desktop_app.channels.email_html import report_html
+    from desktop_app.channels.slack import report_blocks
+
+    report = consolidate(_three_branches(), TUE)
+    html = report_html(report, [])
+    assert "Branches</span>" in html and "<li style='margin-bottom:4px'>Vastral: not reported yet</li>" in html
+    assert "Partial: Vastral has not reported yet; the totals are for 2 of 3 branches" in html
+    sections = [block["text"]["text"] for block in report_blocks(report, []) if block["type"] == "section"
+                and "text" in block]
+    shops = next(text for text in sections if text.startswith("*🏬 Branches*"))
+    assert "• #1 Naroda: ₹1,20,001 · 40 orders" in shops and "• Vastral: not reported yet" in shops
+    plain = branch_report(TUE, 1000)
+    assert "Branches" not in report_html(plain, [])

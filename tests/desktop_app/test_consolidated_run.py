@@ -122,3 +122,25 @@ def test_the_consolidated_report_from_postgresql_equals_the_sum_of_the_branch_re
         shared.dispose()
     assert report.sales.total == 3000.30 and report.sales.prev_total == 3300.0
     assert report.consolidated.missing == ["Vastral"] and report.leads.count == 8
+
+
+def test_generate_json_on_the_head_office_adds_the_block_and_keeps_every_old_key(tmp_path, capsys):
+    from desktop_app.cli import main
+    from desktop_app.settings import save_settings
+
+    from .test_consolidated import OLD_KEYS
+
+    _shared(f"sqlite:///{tmp_path / 'all.sqlite3'}").dispose()
+    settings = _settings()
+    settings.telegram.enabled = False
+    settings.history.url = f"sqlite:///{tmp_path / 'all.sqlite3'}"
+    save_settings(settings, app_paths().ensure().settings_file)
+    assert main(["generate", "--date", TUE.isoformat(), "--offline", "--json"]) == 3  # Vastral is missing
+    data = json.loads(capsys.readouterr().out)
+    assert list(data)[:len(OLD_KEYS)] == OLD_KEYS and data["complete"] is False
+    assert data["sales"]["total"] == 3000.3 and data["business"] == "Shah Hardware"
+    assert data["consolidated"]["missing"] == ["Vastral"] and data["consolidated"]["reported"] == 2
+    assert [line["branch"] for line in data["consolidated"]["branches"]] == ["Maninagar", "Naroda", "Vastral"]
+    assert main(["generate", "--date", TUE.isoformat(), "--show-prompt", "--json"]) == 0
+    prompt = json.dumps(json.loads(capsys.readouterr().out), ensure_ascii=False)
+    assert "branches_not_reported" in prompt and "Vastral" in prompt and "sales_rank" in prompt
