@@ -21,6 +21,7 @@ from .settings import Settings
 
 log = logging.getLogger("business_orchestrator.consolidated")
 LOOKBACK_DAYS = 14  # branch reports read before the day: previous day and same weekday last week
+EXPECTED_WITHIN_DAYS = 35  # a branch silent longer than this (closed down, renamed) is no longer awaited
 
 
 class BranchInfoLike(Protocol):
@@ -55,7 +56,9 @@ def consolidated_for(history: BranchHistory, day: dt.date, settings: Settings | 
     found = history.branch_reports(day - dt.timedelta(days=LOOKBACK_DAYS), day)
     head_offices = {name for name, days in found.items() if any(r.consolidated is not None for r in days.values())}
     reports = {name: days for name, days in branch_reports_only(found).items() if name not in head_offices}
-    expected = [info.branch for info in history.branches() if info.branch not in head_offices]
+    recent = day - dt.timedelta(days=EXPECTED_WITHIN_DAYS)
+    expected = [info.branch for info in history.branches() if info.branch not in head_offices
+                and (getattr(info, "last_date", None) is None or info.last_date >= recent)]
     return consolidate(reports, day, settings, expected=expected)
 
 

@@ -144,3 +144,19 @@ def test_generate_json_on_the_head_office_adds_the_block_and_keeps_every_old_key
     assert main(["generate", "--date", TUE.isoformat(), "--show-prompt", "--json"]) == 0
     prompt = json.dumps(json.loads(capsys.readouterr().out), ensure_ascii=False)
     assert "branches_not_reported" in prompt and "Vastral" in prompt and "sales_rank" in prompt
+
+
+def test_a_branch_silent_for_five_weeks_is_no_longer_awaited():
+    from desktop_app.consolidated_run import consolidated_for
+
+    class Info:
+        def __init__(self, branch, last_date):
+            self.branch, self.last_date = branch, last_date
+
+    history = BranchReports(_reports())
+    history.branches = lambda: [Info("Naroda", TUE), Info("Maninagar", TUE), Info("Vastral", TUE - dt.timedelta(1)),
+                                Info("Old shop", TUE - dt.timedelta(days=36))]
+    report = consolidated_for(history, TUE)
+    assert report.consolidated.missing == ["Vastral"]
+    history.branches = lambda: [Info("Naroda", TUE), Info("Old shop", TUE - dt.timedelta(days=35))]
+    assert consolidated_for(history, TUE).consolidated.missing == ["Old shop", "Vastral"]
