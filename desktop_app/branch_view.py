@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .kpis import pct_change
+from .changes import pct_change
 from .render import render_html, render_text
 from .render_branches import branch_day_line
 from .report import AttendanceKpis, BranchDay, LeadsKpis, Report, SalesKpis

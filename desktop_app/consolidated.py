@@ -17,8 +17,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
+from .changes import pct_change
 from .formatting import half_up
-from .kpis import pct_change
 from .report import AttendanceKpis, BranchDay, Consolidated, LeadsKpis, Report, SalesKpis
 from .settings import Settings
 
