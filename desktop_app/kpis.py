@@ -15,6 +15,7 @@ import pandas as pd
 
 from connectors.base import NOT_SALE_STATUSES
 
+from .changes import pct_change
 from .report import AttendanceKpis, LeadsKpis, SalesKpis
 
 ESTIMATE_WINDOW_DAYS = 30
@@ -31,12 +32,6 @@ class DomainData:
 
     def covers(self, day: dt.date) -> bool:
         return self.coverage[0] <= day <= self.coverage[1]
-
-
-def pct_change(now: float | None, before: float | None) -> float | None:
-    if now is None or before is None or before == 0:
-        return None
-    return round((now - before) / abs(before) * 100, 1)
 
 
 def _window(frame: pd.DataFrame, column: str, first: dt.date, last: dt.date) -> pd.DataFrame:

@@ -307,6 +307,27 @@ def finish_report(report: Report, *, offline: bool, settings: Settings | None = 
     return report
 
 
+def save_report(report: Report, settings: Settings, paths: AppPaths, store: HistoryStore, *, send: bool,
+                hold_until: dt.datetime | None = None) -> None:
+    """Save `report` to history and, with `send`, queue its deliveries in the same transaction (both land or
+    neither); the CSV log gets its row. Demo reports are never queued or logged."""
+    from .channels.registry import delivery_targets
+
+    destinations = delivery_targets(settings) if send and not report.demo else []
+    held_back = hold_back_reason(settings, report, store.path) if destinations else None
+    if held_back:
+        log.info("report for %s saved, not sent: %s", report.date, held_back)
+        destinations = []
+    outbox = Outbox(store.path) if destinations else None
+    csv_log = settings.report.write_csv_log and not report.demo
+    with store.transaction() as conn:
+        revision = store.save_in(conn, report, csv_log=csv_log)
+        if outbox is not None:
+            outbox.enqueue_in(conn, report, revision, destinations, hold_until=hold_until)
+    if csv_log:
+        store.flush_csv_log(paths.summary_log)  # this row, and any a crash kept from the file
+
+
 def history_window(store: HistoryStore, day: dt.date) -> dict[dt.date, dict]:
     """Past reports the KPIs (previous day, last week, 7-day mean), goals, weekday anomalies and the AI
     payload look back on."""
@@ -319,9 +340,13 @@ def report_without_insights(settings: Settings, paths: AppPaths, day: dt.date | 
     """The KPIs and the history they were computed with, nothing written: for `generate --show-prompt`."""
     day = day or today_in(settings)
     store = store or HistoryStore.for_settings(settings, paths.history_db)
+    history = history_window(store, day)
+    if settings.business.head_office and not demo and specs is None:  # the whole business's report
+        from .consolidated_run import consolidated_for, open_history
+
+        return consolidated_for(open_history(settings, paths), day, settings), history
     data = read_sources(settings, settings.specs() if specs is None else specs, day, cache=SourceCache(paths.cache),
                         live=LiveSources.for_paths(paths, fetch_on_read=False))
-    history = history_window(store, day)
     return build_report(settings, data, day, history, demo=demo), history
 
 
@@ -357,6 +382,11 @@ def run_report(
         notify(step)
 
     day = day or today_in(settings)
+    if settings.business.head_office and not demo and specs is None:  # every branch's reports, not sources
+        from .consolidated_run import run_consolidated
+
+        return run_consolidated(settings, paths, day, offline=offline, store=store, progress=checkpoint, save=save,
+                                send=send, hold_until=hold_until)
     specs = settings.specs() if specs is None else specs
     if save and not demo:
         require_sources(settings, specs)
@@ -377,21 +407,7 @@ def run_report(
     finish_report(report, offline=offline, settings=settings, paths=paths, history=history, progress=checkpoint)
     if save:
         checkpoint("Saving…")
-        from .channels.registry import delivery_targets
-
-        destinations = delivery_targets(settings) if send and not demo else []
-        held_back = hold_back_reason(settings, report, store.path) if destinations else None
-        if held_back:
-            log.info("report for %s saved, not sent: %s", day, held_back)
-            destinations = []
-        outbox = Outbox(store.path) if destinations else None
-        csv_log = settings.report.write_csv_log and not demo
-        with store.transaction() as conn:
-            revision = store.save_in(conn, report, csv_log=csv_log)
-            if outbox is not None:
-                outbox.enqueue_in(conn, report, revision, destinations, hold_until=hold_until)
-        if csv_log:
-            store.flush_csv_log(paths.summary_log)  # this row, and any a crash kept from the file
+        save_report(report, settings, paths, store, send=send and not demo, hold_until=hold_until)
     log.info("report for %s: %s, engine %s, %d warning(s)", day, "complete" if report.complete else "partial",
              report.engine, len(report.warnings))
     return report

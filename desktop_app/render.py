@@ -8,6 +8,7 @@ from html import escape
 from babel.dates import format_date
 
 from .formatting import arrow_pct, arrow_pp, money, number
+from .render_branches import branch_day_lines, business_label, partial_line
 from .render_meaning import (
     anomaly_line,
     branch_lines,
@@ -80,7 +81,9 @@ def _lines(report: Report) -> tuple[str, list[tuple[str, str]]]:
         title += " · DEMO"
     if report.closed:  # one line: no red arrows against an open day, no 0% attendance
         return title, [("🔒", closed_line(report))]
-    lines = [*_sales_lines(report)]
+    partial = partial_line(report)
+    lines = [("⏳", partial)] if partial else []
+    lines += _sales_lines(report)
     lines += [("🏬", text) for text in branch_lines(report)]
     lines += [_leads_line(report), _attendance_line(report)]
     lines += [("🎯", goal_line(goal, report)) for goal in report.goals]
@@ -88,6 +91,7 @@ def _lines(report: Report) -> tuple[str, list[tuple[str, str]]]:
     unusual = anomaly_line(report)
     if unusual:
         lines.append(("⚠️", unusual))
+    lines += [("🏬", text) for text in branch_day_lines(report)]
     lines += [("🔔", f"Alert: {text}") for text in report.alerts]
     lines += [("↺", text) for text in correction_lines(report)]
     return title, lines
@@ -106,7 +110,7 @@ def _badge(report: Report) -> str:
 
 def render_text(report: Report) -> str:
     title, lines = _lines(report)
-    out = [f"📅 {title}", f"🏪 {report.business}", ""]
+    out = [f"📅 {title}", f"🏪 {business_label(report)}", ""]
     out += [f"{icon} {text}" for icon, text in lines]
     if report.insights and not report.closed:
         out += ["", f"🧠 Insights ({_badge(report)})"]
@@ -121,7 +125,7 @@ def render_text(report: Report) -> str:
 def render_html(report: Report) -> str:
     """Telegram HTML: only <b>/<i>, and every piece of data escaped (<, >, &)."""
     title, lines = _lines(report)
-    out = [f"📅 <b>{escape(title, quote=False)}</b>", f"🏪 {escape(report.business, quote=False)}", ""]
+    out = [f"📅 <b>{escape(title, quote=False)}</b>", f"🏪 {escape(business_label(report), quote=False)}", ""]
     for icon, text in lines:
         label, _, rest = text.partition(":")
         out.append(f"{icon} <b>{escape(label, quote=False)}:</b>{escape(rest, quote=False)}")

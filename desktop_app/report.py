@@ -128,6 +128,60 @@ class BranchLine:
 
 
 @dataclass
+class BranchDay:
+    """One branch's day in the head office's consolidated report (None: that figure was not reported)."""
+
+    branch: str
+    reported: bool  # False: no report from this branch for the day yet (its figures are all None)
+    sales: float | None = None
+    orders: int | None = None
+    avg_order: float | None = None
+    leads: int | None = None
+    present: int | None = None
+    headcount: int | None = None
+    attendance_pct: float | None = None
+    prev_date: str | None = None  # the branch's previous day with a report
+    prev_sales: float | None = None
+    sales_change_pct: float | None = None
+    week_ago_sales: float | None = None  # the same weekday last week
+    sales_week_change_pct: float | None = None
+    prev_leads: int | None = None
+    week_ago_leads: int | None = None
+    leads_week_change: int | None = None
+    attendance_change_pp: float | None = None
+    sales_rank: int | None = None  # 1 = the most sales of the day
+    sales_share_pct: float | None = None  # of the whole business's sales
+    complete: bool | None = None  # the branch's own report had every source
+    generated_at: str | None = None  # when the branch made its report
+
+
+@dataclass
+class Consolidated:
+    """The head office's block: every branch's day, which have not reported, and the rankings."""
+
+    branches: list[BranchDay]
+    missing: list[str] = field(default_factory=list)  # branches with no report for the day yet
+    ranking: dict[str, list[str]] = field(default_factory=dict)  # metric -> branch names, best first
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"branches": [asdict(day) for day in self.branches], "missing": list(self.missing),
+                "partial": self.partial, "reported": sum(1 for day in self.branches if day.reported),
+                "expected": len(self.branches), "ranking": {key: list(value) for key, value in self.ranking.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Consolidated:
+        names = BranchDay.__dataclass_fields__
+        return cls(branches=[BranchDay(**{key: value for key, value in item.items() if key in names})
+                             for item in data.get("branches") or []],
+                   missing=list(data.get("missing") or []),
+                   ranking={key: list(value) for key, value in (data.get("ranking") or {}).items()})
+
+
+@dataclass
 class Correction:
     """A past day whose numbers changed because a source changed (a refund, an edited bill)."""
 
@@ -166,10 +220,15 @@ class Report:
     corrections: list[Correction] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)  # alert rules that fired for this day
     numbers_checked: int = 0  # numbers in the AI bullets matched against the data by the guard
+    consolidated: Consolidated | None = None  # the head office's report: every branch's day (see consolidated.py)
 
     @property
     def complete(self) -> bool:
-        """Every domain that has a source reported, and none failed or went stale."""
+        """Every domain that has a source reported, and none failed or went stale; for the head office's
+        report, every branch reported and each branch's own report was complete."""
+        if self.consolidated is not None and (self.consolidated.partial or any(
+                day.complete is False for day in self.consolidated.branches)):
+            return False
         return all(status.status in ("ok", "disabled") for status in self.sources) and any(
             (self.sales, self.leads, self.attendance)
         )
@@ -207,6 +266,7 @@ class Report:
             "corrections": [asdict(item) for item in self.corrections],
             "alerts": list(self.alerts),
             "numbers_checked": self.numbers_checked,
+            "consolidated": self.consolidated.to_dict() if self.consolidated else None,
         }
 
     @classmethod
@@ -247,4 +307,5 @@ class Report:
             corrections=[build(Correction, item) for item in data.get("corrections") or []],
             alerts=list(data.get("alerts") or []),
             numbers_checked=int(data.get("numbers_checked") or 0),
+            consolidated=Consolidated.from_dict(data["consolidated"]) if data.get("consolidated") else None,
         )

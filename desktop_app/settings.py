@@ -59,6 +59,10 @@ class BusinessSettings(_Section):
         description="Days the business is open; 'vs yesterday' compares with the previous open day.",
     )
     holidays: list[dt.date] = Field(default_factory=list, description="Closed dates, e.g. [2026-11-08].")
+    head_office: bool = Field(
+        False, description="This PC reports for the whole business: its report adds up every branch's report from "
+        "the shared history (its own sources are not read; a shop at the head office reports as a branch).",
+    )
     branch: str = Field("", max_length=100, description="This PC's branch (shop) name, e.g. Naroda; each report is "
                         "stored under it in a shared history ([history] url).")
 

@@ -13,6 +13,7 @@ from babel.dates import format_date
 
 from ..cards import TONE_COLORS, shown_cards
 from ..day_coverage import is_partial
+from ..render_branches import shop_lines
 from ..report import Report
 
 FONT = "font-family:-apple-system,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif"
@@ -81,6 +82,12 @@ def report_html(report: Report, notes: list[str]) -> str:
     table = ("<table role='presentation' width='100%' cellpadding='0' cellspacing='8' "
              f"style='border-collapse:separate;margin:0 -8px'>{''.join(rows)}</table>")
     inner = _notes(notes) + table
+    shops = shop_lines(report)  # a head office's report: each shop's line
+    if shops:
+        items = "".join(f"<li style='margin-bottom:4px'>{escape(line)}</li>" for line in shops)
+        inner += (f"<div style='margin-top:14px'><span style='font-size:16px;font-weight:700;color:#212121'>"
+                  f"Branches</span><ul style='padding-left:20px;color:#212121;font-size:14px;line-height:1.45'>"
+                  f"{items}</ul></div>")
     if report.insights:
         bullets = "".join(f"<li style='margin-bottom:6px'>{escape(line)}</li>" for line in report.insights)
         inner += (f"<div style='margin-top:14px'><span style='font-size:16px;font-weight:700;color:#212121'>"

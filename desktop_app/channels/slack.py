@@ -13,6 +13,7 @@ import json
 
 from ..cards import shown_cards
 from ..outbox import Delivery
+from ..render_branches import shop_lines
 from ..report import Report
 from ..secrets import Secret, SecretStoreUnavailable, get_secret
 from ..settings import Settings
@@ -65,6 +66,8 @@ def report_blocks(report: Report, notes: list[str]) -> list[dict]:
             lines.append(f"_{_mrkdwn(card.note)}_")
         fields.append({"type": "mrkdwn", "text": _cut("\n".join(lines), FIELD_LIMIT)})
     blocks.append({"type": "section", "fields": fields[:10]})
+    if shop_lines(report):  # a head office's report: each shop's line
+        blocks += _sections(shop_lines(report), "🏬 Branches")
     if report.insights:
         blocks.append({"type": "divider"})
         blocks += _sections(report.insights, "🧠 Insights")

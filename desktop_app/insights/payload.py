@@ -31,6 +31,7 @@ SOURCE_LABEL_CHARS = 60
 LOW_ATTENDANCE_PCT = 80.0
 ATTENDANCE_DROP_PP = 10.0
 DOMINANT_SOURCE_PCT = 60.0
+PAYLOAD_BRANCHES = 8  # the head office's report: at most this many branches (the top and bottom halves)
 
 NumberKind = Literal["money", "pct", "count"]
 History = Mapping[dt.date, Mapping[str, Any]] | list[Report]
@@ -209,7 +210,21 @@ def _drivers(report: Report) -> dict[str, Any] | None:
     return block or None
 
 
+def _branch_days(report: Report) -> list[dict[str, Any]] | None:
+    """The head office's report: each reporting branch's day (the top and bottom few when there are many)."""
+    days = [day for day in report.consolidated.branches if day.reported]
+    if len(days) > PAYLOAD_BRANCHES:
+        days = days[:PAYLOAD_BRANCHES // 2] + days[-(PAYLOAD_BRANCHES // 2):]
+    return [_compact({"name": clean_label(day.branch), "sales": _money(day.sales), "orders": day.orders,
+                      "sales_rank": day.sales_rank, "sales_share_pct": _pct(day.sales_share_pct),
+                      "sales_change_pct": _pct(day.sales_change_pct),
+                      "sales_week_change_pct": _pct(day.sales_week_change_pct), "leads": day.leads,
+                      "attendance_pct": _pct(day.attendance_pct)}) for day in days] or None
+
+
 def _branches(report: Report) -> list[dict[str, Any]] | None:
+    if report.consolidated is not None:
+        return _branch_days(report)
     # "sales" in the keys: the number guard binds "Naroda's sales were ₹92,210" to these paths
     return [_compact({"name": clean_label(line.branch), "sales": _money(line.total), "orders": line.orders,
                       "sales_change_pct": _pct(line.change_pct)}) for line in report.branches] or None
@@ -263,6 +278,8 @@ def build_payload(report: Report, history: History | None = None, *,
         "prev_date": prev_date,
         "sales": _sales(report),
         "branches": _branches(report),
+        "branches_not_reported": [clean_label(name) for name in report.consolidated.missing] or None
+        if report.consolidated is not None else None,
         "leads": _leads(report),
         "attendance": _attendance(report),
         "goals": _goals(report),

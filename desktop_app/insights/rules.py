@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..formatting import money_short, number, signed_pct
 from ..render_meaning import closed_line
 from ..report import AttendanceKpis, LeadsKpis, Report, SalesKpis
+from .branch_rules import branch_insights
 
 NOTABLE_PCT = 10.0  # a change smaller than this is "steady"
 BRANCH_GAP_PCT = 25.0  # branches whose change differs this much get a bullet
@@ -157,6 +158,8 @@ def rule_insights(report: Report) -> list[str]:
                              (5, _branches(report))):
         if bullet:
             ranked.append((priority, bullet))
+    if report.consolidated is not None:  # the head office's report: across branches
+        ranked += branch_insights(report)
     if report.leads:
         ranked.append((2, _leads(report.leads, report.locale)))
     if report.attendance:

@@ -112,7 +112,7 @@ def push_for_settings(settings, paths) -> PushResult | None:
     """After a report is saved (and on the tray's timer): push what this PC owes, if a shared history is set.
 
     Never raises: an unreachable database is the normal state of an offline branch."""
-    if not settings.history.url:
+    if not settings.history.url or settings.business.head_office:  # the head office reads, it has no rows to push
         return None
     try:
         shared = SharedHistory.for_settings(settings)

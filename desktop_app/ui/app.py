@@ -225,7 +225,7 @@ class TrayApp(QObject):
         self.settings = settings
         from .jobs import Workspace
 
-        demo = self.force_demo or not settings.sources
+        demo = self.force_demo or not (settings.sources or settings.business.head_office)  # head office: branches
         self.workspace = Workspace(settings, self.paths, demo)
         self.summary.set_banner(DEMO_BANNER if demo else None, DEMO_ACTION if demo else None)
         self._update_send_button()

@@ -83,6 +83,14 @@ def windows() -> Iterator[tuple[str, QWidget]]:
     settle()
     yield "summary-generating", window
     window.set_busy(False)
+
+    window.show_view(head_office_view())
+    settle()
+    yield "summary-whole-business", window
+    window.branch_selector.choose("Maninagar")
+    settle()
+    yield "summary-branch", window
+    window.branch_selector.choose(None)
     window.close()
 
     demo_settings, store = prepare_demo(paths, settings, DAY)
@@ -125,6 +133,39 @@ def windows() -> Iterator[tuple[str, QWidget]]:
     settle()
     yield "settings-unreadable", recovery
     recovery.close()
+
+
+def head_office_view():
+    """A head office's day: three branches (one has not reported yet), with 30 days of whole-business trend."""
+    from ..consolidated import consolidate
+    from ..pipeline import finish_report
+    from ..report import AttendanceKpis, LeadsKpis, Report, SalesKpis
+    from .jobs import DayView
+
+    shops = {"Naroda": (92_000, 31, 14), "Maninagar": (61_500, 22, 9), "Vastral": (38_200, 15, 5)}
+    reports: dict[str, dict[dt.date, Report]] = {name: {} for name in shops}
+    for back in range(36):
+        day = DAY - dt.timedelta(days=back)
+        for index, (name, (sales, orders, leads)) in enumerate(shops.items()):
+            if name == "Vastral" and back == 0:
+                continue  # not reported yet
+            swing = 1 + 0.15 * ((day.toordinal() * (index + 2)) % 5 - 2) / 2
+            total = round(sales * swing + 0.35 * index, 2)
+            count = max(1, round(orders * swing))
+            present = 12 - (day.toordinal() * (index + 1)) % 4
+            reports[name][day] = Report(
+                date=day, currency="INR", business="Shree Ganesh Traders", locale="en_IN",
+                sales=SalesKpis(total=total, orders=count, avg_order=round(total / count, 2)),
+                leads=LeadsKpis(count=round(leads * swing), by_source={"IndiaMART": round(leads * swing)}),
+                attendance=AttendanceKpis(headcount=12, present=present, absent=12 - present,
+                                          rate_pct=round(present / 12 * 100, 1)),
+                generated_at=dt.datetime.combine(day, dt.time(19, 5), dt.UTC))
+    days = [consolidate(reports, DAY - dt.timedelta(days=back)) for back in range(30)]
+    for report in days:
+        report.generated_at = dt.datetime.combine(report.date, dt.time(19, 30), dt.UTC)
+        finish_report(report, offline=True)
+    return DayView(day=DAY, report=days[0], trend=days[::-1], today=DAY,
+                   report_days=frozenset(report.date for report in days))
 
 
 def outside(window: QWidget, screen: QRect) -> list[str]:

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from ..formatting import money_short, number
+from ..render_branches import branch_day_lines, partial_line
 from ..render_meaning import anomaly_line, branch_lines, closed_line, correction_lines, driver_lines, goal_line
 from ..report import GoalProgress, Report
 
@@ -65,11 +66,14 @@ def meaning_rows(report: Report) -> MeaningRows:
         line = goal_line(goal, report)
         percent = 100 if goal.met_on else max(0, min(99, round(goal.pct or 0)))  # 100 only once reached
         goals.append(GoalBar(GOAL_TITLES[goal.metric], percent, _short(goal, report), bool(goal.met_on), line))
-    notes = [("🔍", text) for text in driver_lines(report)]
+    partial = partial_line(report)  # a head office's report: the branches not in its totals yet, first
+    notes = [("⏳", partial)] if partial else []
+    notes += [("🔍", text) for text in driver_lines(report)]
     unusual = anomaly_line(report)
     if unusual:
         notes.append(("⚠️", unusual))
     notes += [("🏬", text) for text in branch_lines(report)]
+    notes += [("🏬", text) for text in branch_day_lines(report)]
     notes += [("🔔", f"Alert: {text}") for text in report.alerts]
     notes += [("↺", text) for text in correction_lines(report)]
     return MeaningRows(None, goals, notes)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..report import Report
+from .branch_selector import BranchSelector
 from .day_coverage import domain_uncovered, is_partial, misses_day, no_data_note
 from .elided_label import ElidedLabel
 from .icons import app_icon
@@ -133,6 +134,7 @@ class SummaryWindow(QMainWindow):
         self.setWindowTitle("Business Orchestrator")
         self.setWindowIcon(app_icon())
         self.report: Report | None = None
+        self._view: DayView | None = None  # as loaded; the branch selector may narrow what is shown
         self.hide_on_close = True  # with a tray, closing the window keeps the app running
         self._steps: list[str] = []
 
@@ -156,6 +158,9 @@ class SummaryWindow(QMainWindow):
         titles.addWidget(self.business_label)
         titles.addWidget(self.subtitle)
         header.addLayout(titles, 1)
+        self.branch_selector = BranchSelector()  # a head office's report: whole business or one branch
+        self.branch_selector.branch_changed.connect(lambda _branch: self.show_view(self._view))
+        header.addWidget(self.branch_selector)
         self.prev_button = QToolButton(text="◀", toolTip="Previous day (Alt+←)", autoRaise=True)
         self.next_button = QToolButton(text="▶", toolTip="Next day (Alt+→)", autoRaise=True)
         self.prev_button.setAccessibleName("Previous day")
@@ -345,6 +350,9 @@ class SummaryWindow(QMainWindow):
 
     def show_view(self, view: DayView | None) -> None:
         """Show one day. None = nothing loaded yet."""
+        self._view = view
+        self.branch_selector.offer(view.report if view else None)
+        view = self.branch_selector.narrowed(view)
         report = view.report if view else None
         self.report = report
         self.copy_button.setEnabled(report is not None)

@@ -50,6 +50,7 @@ class BusinessTab(QScrollArea):
         )
         self.business.add_field(InsightsSettings, "language", "Insight language",
                                 ChoiceEditor(LANGUAGES, editable=True))
+        self.business.add_field(BusinessSettings, "head_office", "Head office")
         self.business.add_heading("Attendance")
         self.business.add_field(AttendanceSettings, "headcount", "Staff per day")
         self.business.add_field(AttendanceSettings, "roster", "Roster file")
