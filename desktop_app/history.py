@@ -74,7 +74,7 @@ class HistoryStore:
         (report_id,) = conn.execute("SELECT last_insert_rowid()").fetchone()
         if csv_log:
             conn.execute("INSERT INTO csv_pending (report_id) VALUES (?)", (report_id,))
-        if not report.demo:
+        if not report.demo and report.consolidated is None:  # a head office's whole-business report is not a branch's
             conn.execute("INSERT INTO row_outbox (report_id, queued_at) VALUES (?, ?)",
                          (report_id, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
         return last + 1

@@ -134,3 +134,14 @@ def test_a_wrong_password_is_a_sentence_without_it(pg_database):
         SharedHistory.open(pg_database.url, password="not-the-password")
     assert "password authentication failed" in str(caught.value)
     assert "not-the-password" not in str(caught.value)
+
+
+def test_a_head_offices_whole_business_report_is_never_queued_as_a_branch_row(tmp_path: Path):
+    from desktop_app.consolidated import consolidate
+
+    whole = consolidate({"Naroda": {DAY: report(DAY, 100.0)}, "Maninagar": {DAY: report(DAY, 250.5)}}, DAY)
+    assert whole.consolidated is not None and whole.sales.total == 350.5
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    store.save(whole)
+    store.save(report(DAY, 1.0))  # while a branch's own report is
+    assert waiting(store.path) == 1

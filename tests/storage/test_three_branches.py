@@ -2,8 +2,8 @@
 their reports at the same time; Vastral is offline for 5 days and catches up. Set up with docs/branches.md's SQL.
 
 Checked: every branch-day is in the shared history exactly once, with the branch's own total to the paisa; the
-whole business per day is the sum of the branches' bills; nothing waits on any PC; a branch's role cannot write
-another branch's rows. The days are fixed dates (never today)."""
+head office's consolidated report of each day equals the sum of the branch reports (and of the bills) to the
+paisa; nothing waits on any PC; a branch's role cannot write another branch's rows. The days are fixed dates."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from desktop_app.consolidated_run import consolidated_for
 from tests.pg_server import free_port
 from tests.storage.pg_business import Business
 from tests.storage.test_shared_store import row
@@ -94,11 +95,16 @@ def test_three_branches_thirty_days_one_offline(business, tmp_path):
             report = shared[branch][FIRST + dt.timedelta(days=offset)]
             assert Decimal(str(report.sales.total)) == sum(Decimal(amount) for _, amount in day_bills), (branch, offset)
             assert report.sales.orders == len(day_bills)
-    # The whole business per day is the sum of the branches, to the paisa.
+    # The head office's consolidated report (desktop_app/consolidated_run.py) of each day is the sum of the
+    # branch reports, and of the bills, to the paisa; no branch is missing.
     for offset in range(DAYS):
         day = FIRST + dt.timedelta(days=offset)
         whole = sum(Decimal(str(shared[branch][day].sales.total)) for branch in BRANCHES)
         assert whole == sum(Decimal(amount) for branch in BRANCHES for _, amount in expected[branch][offset])
+        consolidated = consolidated_for(head_office, day)
+        assert Decimal(str(consolidated.sales.total)) == whole, day
+        assert consolidated.sales.orders == sum(len(expected[branch][offset]) for branch in BRANCHES)
+        assert consolidated.consolidated.missing == []
     listed = {info.branch: (info.last_date, info.pc, info.days) for info in head_office.branches()}
     assert listed == {branch: (FIRST + dt.timedelta(days=DAYS - 1), f"{branch.upper()}-PC", DAYS)
                       for branch in BRANCHES}
