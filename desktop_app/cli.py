@@ -252,6 +252,7 @@ def cmd_send_pending(args: argparse.Namespace) -> int:
     Outbox(paths.history_db).wake()  # asked for now: reports waiting for a set-up are tried again too
     result = _send_pending(settings, paths)
     _print_drain(result)
+    _push_rows(settings, paths)  # report rows an offline branch kept go too (nothing without [history] url)
     return EXIT_OK if result.ok else EXIT_PARTIAL
 
 

@@ -105,3 +105,11 @@ def test_a_url_with_a_password_is_refused_by_the_settings(capsys):
     assert main(["branches"]) == 2
     err = capsys.readouterr().err
     assert "remove the password from the URL: it is kept in the OS keyring" in err and "hunter2" not in err
+
+
+def test_send_pending_pushes_what_an_offline_branch_kept(capsys, tmp_path: Path):
+    shared = tmp_path / "all.sqlite3"
+    settings(f'[business]\nbranch = "Naroda"\n\n[history]\nurl = "sqlite:///{shared.as_posix()}"\n')
+    saved(2)
+    main(["send-pending"])
+    assert "Shared history: 2 report row(s) pushed" in capsys.readouterr().err
