@@ -63,6 +63,10 @@ EXCLUDED_MODULES = [
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtPdf", "PySide6.QtOpenGL",
     "PySide6.QtOpenGLWidgets", "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets",
 ]
+# Database drivers SQLAlchemy imports by name only when an engine is made (its dialect calls
+# __import__("pg8000")), which PyInstaller's analysis cannot see: the shared history's PostgreSQL engine
+# (desktop_app/storage/engines.py) connects through pg8000. A hidden import that is not installed is skipped.
+DATABASE_DRIVERS = ["pg8000"]
 # The "dialects" saving: SQLAlchemy's dialects for databases the app never connects to. PyInstaller's
 # SQLAlchemy hook adds every dialect; the history store speaks SQLite and PostgreSQL only. Alembic's
 # operations for these databases (alembic.ddl.mysql...) import them only for type checking.

@@ -22,7 +22,7 @@ from pathlib import Path
 from desktop_app import __version__
 
 from . import icu_probe
-from .bundle import APP_NAME, babel_locales, bundled_folders
+from .bundle import APP_NAME, DATABASE_DRIVERS, babel_locales, bundled_folders
 
 REPORT_KEYS = {"date", "currency", "sales", "leads", "attendance", "insights", "engine", "warnings", "text"}
 # Must never be in the bundle: a plaintext keyring, test and bench tools, a data library the app does not use.
@@ -59,6 +59,10 @@ def check_contents(folder: Path, executable: Path) -> None:
     for name in FORBIDDEN:
         if any(module == name or module.startswith(name + ".") for module in modules):
             raise SmokeFailure(f"{name} must not be bundled")
+    if "sqlalchemy" in modules:  # the history store: SQLAlchemy finds its driver only when it connects
+        missing = [name for name in DATABASE_DRIVERS if name not in modules]
+        if missing:
+            raise SmokeFailure(f"SQLAlchemy is bundled without its database driver {', '.join(missing)}")
 
 
 def check_x11_libraries(folder: Path) -> None:
