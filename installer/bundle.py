@@ -375,8 +375,10 @@ def trim_icu_data(binaries: list[TocEntry], workdir: Path) -> tuple[list[TocEntr
     dropped = [item for item in items.stdout.split() if ICU_DATA_DROPPED.search(item)]
     (work / "dropped.txt").write_text("".join(f"{item}\n" for item in dropped), encoding="utf-8")
     trimmed = work / "trimmed" / f"{package}.dat"
-    subprocess.run([tools["icupkg"], "-r", str(work / "dropped.txt"), str(whole), str(trimmed)], check=True,
-                   capture_output=True, text=True)
+    done = subprocess.run([tools["icupkg"], "-r", str(work / "dropped.txt"), str(whole), str(trimmed)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:  # e.g. a kept item refers to a removed one
+        raise SystemExit(f"build: icupkg cannot trim Qt's ICU data (ICU_DATA_DROPPED):\n{done.stderr.strip()}")
     (work / "icudata.s").write_text(
         f"""\t.section .rodata
 \t.globl icudt{major}_dat
