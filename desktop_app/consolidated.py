@@ -172,6 +172,9 @@ def _attendance_total(reported: list[tuple[BranchDay, Report]], histories: Branc
 
 def _warnings(days: list[BranchDay], reports: dict[str, Report]) -> list[str]:
     """One sentence per branch whose figures are missing or incomplete, so no total is silently short."""
+    if not days:
+        return ["no branch has reported to the shared history yet: set up each shop's PC with its [business] branch "
+                "and the shared history's URL (docs/branches.md)"]
     out = []
     missing = [day.branch for day in days if not day.reported]
     if missing:

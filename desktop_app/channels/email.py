@@ -20,6 +20,7 @@ from email.utils import formatdate, make_msgid
 from babel.dates import format_date
 
 from ..outbox import Delivery
+from ..render_branches import business_label
 from ..report import Report
 from ..secrets import Secret, SecretStoreUnavailable, get_secret
 from ..settings import EmailSettings, Settings
@@ -40,7 +41,7 @@ APP_PASSWORD_HINTS = {
 
 def subject_line(report: Report) -> str:
     day = format_date(report.date, "EEE d MMM y", locale=report.locale)
-    return f"Daily Business Summary — {report.business} — {day}" + (" · DEMO" if report.demo else "")
+    return f"Daily Business Summary — {business_label(report)} — {day}" + (" · DEMO" if report.demo else "")
 
 
 def app_password_hint(host: str) -> str:

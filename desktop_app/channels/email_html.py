@@ -13,7 +13,7 @@ from babel.dates import format_date
 
 from ..cards import TONE_COLORS, shown_cards
 from ..day_coverage import is_partial
-from ..render_branches import shop_lines
+from ..render_branches import business_label, shop_lines
 from ..report import Report
 
 FONT = "font-family:-apple-system,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif"
@@ -103,7 +103,7 @@ def report_html(report: Report, notes: list[str]) -> str:
     day = format_date(report.date, "EEEE d MMMM y", locale=report.locale)
     status = "partial: see warnings" if is_partial(report) else "complete"
     subtitle = f"{day} · {status}" + (" · DEMO DATA" if report.demo else "")
-    return _page(report.business or "Business Orchestrator", subtitle, inner)
+    return _page(business_label(report) or "Business Orchestrator", subtitle, inner)
 
 
 def text_html(text: str, notes: list[str]) -> str:

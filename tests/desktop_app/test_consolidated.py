@@ -197,3 +197,16 @@ def test_email_and_slack_carry_each_shops_line():
     assert "• #1 Naroda: ₹1,20,001 · 40 orders" in shops and "• Vastral: not reported yet" in shops
     plain = branch_report(TUE, 1000)
     assert "Branches" not in report_html(plain, [])
+    from desktop_app.channels.email import subject_line
+
+    assert subject_line(report) == \
+        "Daily Business Summary — Shah Hardware · whole business (3 branches) — Tue 24 Nov 2026"
+    assert subject_line(plain) == "Daily Business Summary — Shah Hardware — Tue 24 Nov 2026"
+
+
+def test_no_branch_at_all_says_so_and_is_not_complete():
+    report = consolidate({}, TUE)
+    assert report.sales is None and not report.complete and report.exit_code == 3
+    assert report.warnings == ["no branch has reported to the shared history yet: set up each shop's PC with its "
+                               "[business] branch and the shared history's URL (docs/branches.md)"]
+    assert "no branch has reported" in render_text(report)

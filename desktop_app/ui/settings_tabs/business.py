@@ -50,7 +50,6 @@ class BusinessTab(QScrollArea):
         )
         self.business.add_field(InsightsSettings, "language", "Insight language",
                                 ChoiceEditor(LANGUAGES, editable=True))
-        self.business.add_field(BusinessSettings, "head_office", "Head office")
         self.business.add_heading("Attendance")
         self.business.add_field(AttendanceSettings, "headcount", "Staff per day")
         self.business.add_field(AttendanceSettings, "roster", "Roster file")
@@ -60,6 +59,7 @@ class BusinessTab(QScrollArea):
         self.business.add_field(GoalSettings, "attendance_pct", "Attendance target").setSuffix(" %")
         self.business.add_heading("Several branches")
         self.business.add_field(BusinessSettings, "branch", "This branch")
+        self.business.add_field(BusinessSettings, "head_office", "Head office")
         self.business.add_field(HistorySettings, "url", "Shared history URL")
         self.history_password = SecretField(Secret.HISTORY_DB_PASSWORD, "the database role's password")
         self.business.form_layout.addRow("Database password", self.history_password)

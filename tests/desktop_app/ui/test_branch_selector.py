@@ -80,3 +80,18 @@ def test_a_head_office_with_no_sources_of_its_own_is_not_the_demo(qtbot, make_ap
                   paths.settings_file)
     app = make_app(demo=False, welcome=True)
     assert not app.workspace.demo and app.summary.banner_frame.isHidden()
+
+
+def test_the_head_office_setting_is_in_the_business_tab_and_reaches_the_file(qtbot, paths):
+    from desktop_app.settings import Settings, load_settings, save_settings
+    from desktop_app.ui.settings_dialog import SettingsDialog
+
+    save_settings(Settings(), paths.settings_file)
+    dialog = SettingsDialog(load_settings(paths.settings_file), paths)
+    qtbot.addWidget(dialog)
+    editor = dialog.business.business.editors["head_office"]
+    assert editor.value() is False
+    editor.setChecked(True)
+    dialog.accept()
+    assert load_settings(paths.settings_file).business.head_office is True
+    assert "head_office = true" in paths.settings_file.read_text(encoding="utf-8")
