@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from .history import HistoryStore
-from .kpis import daily_sales
+from .kpis import daily_leads, daily_sales
 from .report import Correction
 
 log = logging.getLogger("business_orchestrator.history")
@@ -32,7 +32,7 @@ def _sales_days(data) -> dict[dt.date, dict[str, float]]:
 
 
 def _leads_days(data) -> dict[dt.date, dict[str, float]]:
-    return {day: {"count": float(count)} for day, count in data.frame["received_at"].dt.date.value_counts().items()}
+    return {day: {"count": float(count)} for day, count in daily_leads(data).items()}
 
 
 def _attendance_days(data) -> dict[dt.date, dict[str, float]]:

@@ -138,6 +138,14 @@ def compute_sales(
     )
 
 
+def daily_leads(data: DomainData) -> pd.Series:
+    """Leads per day (datetime.date) over all of `data`'s rows, built once per source read (see daily_sales)."""
+    key = ("daily_leads",)
+    if key not in data.derived:
+        data.derived[key] = data.frame["received_at"].dt.date.value_counts()
+    return data.derived[key]
+
+
 def compute_leads(
     data: DomainData,
     day: dt.date,
@@ -146,12 +154,8 @@ def compute_leads(
     history: Mapping[dt.date, dict[str, Any]],
 ) -> LeadsKpis:
     prev = previous_day(day)
-    rows = _window(data.frame, "received_at", _days_back(day, prev), day)
-    counts = rows.groupby("day").size()
-
-    count_on = _day_values(counts, data, history, "leads.count", int)
-
-    today = rows[rows["day"] == day]
+    count_on = _day_values(daily_leads(data), data, history, "leads.count", int)
+    today = _window(data.frame, "received_at", day, day)
     mix = today["source"].fillna("Unknown").astype(str).str.strip().replace("", "Unknown").value_counts()
     by_source = dict(sorted(((str(k), int(v)) for k, v in mix.items()), key=lambda item: (-item[1], item[0])))
     count, prev_count = count_on(day) or 0, count_on(prev)
