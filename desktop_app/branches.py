@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from connectors.base import NOT_SALE_STATUSES
+from connectors.parsing import by_unique
 
 from .kpis import DomainData, pct_change
 from .report import BranchLine
@@ -20,7 +21,7 @@ def _sale_rows(data: DomainData) -> tuple[pd.DataFrame, pd.Series, pd.Series | N
     source read: a backfill asks for every past day."""
     key = ("branches",)
     if key not in data.derived:
-        labels = data.frame["branch"].fillna("").astype(str).str.strip()
+        (labels,) = by_unique(data.frame["branch"], lambda unique: unique.fillna("").astype(str).str.strip())
         frame = data.frame
         if "status" in frame:
             frame = frame[~frame["status"].isin(NOT_SALE_STATUSES)]
