@@ -21,6 +21,7 @@ from ..history import HistoryStore
 from ..paths import AppPaths
 from ..settings import Settings, load_settings, save_settings
 from .ask import ask
+from .frames import sales_frames
 from .questions import Questions, money, safe_label
 
 log = logging.getLogger("business_orchestrator.bot")
@@ -64,7 +65,7 @@ class Bot:
         self.settings = settings
         self.paths = paths
         self.store = HistoryStore(paths.history_db)
-        self.questions = Questions(self.store)
+        self.questions = Questions(self.store, sales_frames(settings, paths, self.store.latest_date))
         self.clock = clock
         self.wall = wall
         self.offline = offline

@@ -8,20 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
 
+from connectors.base import NOT_SALE_STATUSES
+
 from ..history import HistoryStore
 from ..insights.payload import NumberKind, PayloadNumber
 
-QuestionType = Literal["totals", "compare", "top_sources", "best_worst", "day"]
+QuestionType = Literal["totals", "compare", "top_sources", "top_products", "top_channels", "best_worst", "day",
+                       "absents_weekday"]
 Period = Literal["today", "yesterday", "week", "month", "date"]
-QUESTION_TYPES: tuple[str, ...] = ("totals", "compare", "top_sources", "best_worst", "day")
+QUESTION_TYPES: tuple[str, ...] = ("totals", "compare", "top_sources", "top_products", "top_channels", "best_worst",
+                                   "day", "absents_weekday")
 PERIODS: tuple[str, ...] = ("today", "yesterday", "week", "month", "date")
+WEEKDAYS: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_LABEL = 40
-_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d\s-]{7,}\d|https?://\S+", re.IGNORECASE)
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d\s-]{7,}\d|https?://\S+|www\.\S+", re.IGNORECASE)
+SalesFrames = Callable[[], "pd.DataFrame | None"]  # the sales sources' cached frames, read when a question needs them
 
 
 @dataclass
@@ -36,6 +43,11 @@ class Answer:
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+
+def has_contact(text: str) -> bool:
+    """Does the text carry something that looks like a phone, an e-mail address or a link?"""
+    return _CONTACT.search(text) is not None
 
 
 def safe_label(label: str) -> str:
@@ -89,15 +101,24 @@ def previous_range(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
 class Questions:
     """Answers each question type from `store`."""
 
-    def __init__(self, store: HistoryStore):
+    def __init__(self, store: HistoryStore, sales_frames: SalesFrames | None = None):
         self.store = store
+        self.sales_frames = sales_frames or (lambda: None)
 
-    def answer(self, kind: str, period: str = "today", day: dt.date | None = None, top: int = 5) -> Answer:
+    def answer(self, kind: str, period: str = "today", day: dt.date | None = None, top: int = 5,
+               weekday: str = "") -> Answer:
         latest = self.store.latest_date()
         if latest is None:
             return Answer(kind, ["I have no reports yet: the first evening report starts the history."])
         if kind not in QUESTION_TYPES:
             kind = "totals"
+        if kind in ("top_products", "top_channels"):
+            first, last, label = period_range(period, latest, day)
+            answer = self._top_sales(kind, first, last, label, top)
+            self._period_numbers(answer, first, last)
+            return answer
+        if kind == "absents_weekday" and period in ("today", "yesterday", "date"):
+            period = "month"
         if kind == "day":
             period = "date" if day else ("yesterday" if period == "yesterday" else "today")
         elif period in ("today", "yesterday", "date") and kind in ("best_worst", "compare"):
@@ -108,13 +129,87 @@ class Questions:
             known = self._first_date()
             since = f" (history starts {known.isoformat()})" if known else ""
             return Answer(kind, [f"I have no report for {label}{since}."])
-        method = {"totals": self._totals, "compare": self._compare, "top_sources": self._top_sources,
-                  "best_worst": self._best_worst, "day": self._totals}[kind]
-        answer = method(frame, first, last, label, top)
+        if kind == "absents_weekday":
+            answer = self._absents_weekday(frame, first, last, label, weekday)
+        else:
+            method = {"totals": self._totals, "compare": self._compare, "top_sources": self._top_sources,
+                      "best_worst": self._best_worst, "day": self._totals}[kind]
+            answer = method(frame, first, last, label, top)
+        if kind == "day":
+            products = self._top_sales("top_products", first, last, label, 3)
+            if products.numbers:
+                answer.lines += ["Top products:", *products.lines[1:]]
+                answer.numbers += products.numbers
         answer.kind = kind
+        self._period_numbers(answer, first, last)
+        return answer
+
+    def _period_numbers(self, answer: Answer, first: dt.date, last: dt.date) -> None:
         answer.numbers.append(PayloadNumber(float((last - first).days + 1), "count", "context_days"))
         for moment in (first, last):
             answer.numbers.append(PayloadNumber(float(moment.day), "count", "period.date"))
+            answer.numbers.append(PayloadNumber(float(moment.year), "count", "period.year"))
+
+    def _top_sales(self, kind: str, first: dt.date, last: dt.date, label: str, top: int) -> Answer:
+        """Top products or channels by sales amount, from the sales sources' cached frames (history keeps
+        only totals)."""
+        column, what = ("product", "products") if kind == "top_products" else ("channel", "channels")
+        frame = self.sales_frames()
+        if frame is None or frame.empty:
+            return Answer(kind, [f"I cannot rank {what}: no sales source could be read on this PC."])
+        if column not in frame or frame[column].isna().all():
+            return Answer(kind, [f"I cannot rank {what}: your sales sources have no {column} column."])
+        if "status" in frame:
+            frame = frame[~frame["status"].isin(NOT_SALE_STATUSES)]
+        days = pd.to_datetime(frame["ordered_at"]).dt.date
+        rows = frame[(days >= first) & (days <= last)]
+        if rows.empty:
+            return Answer(kind, [f"I have no sales rows for {label}: the sales sources cover "
+                                 f"{days.min().isoformat()} to {days.max().isoformat()}."])
+        labels = rows[column].astype("string").str.strip().fillna("(none)").map(safe_label)
+        sums = rows["amount"].groupby(labels).sum().sort_values(ascending=False, kind="stable")
+        total = float(rows["amount"].sum())
+        answer = Answer(kind, [f"Top {what} by sales, {label}:"])
+        for rank, (name, amount) in enumerate(sums.head(top).items(), start=1):
+            share = round(float(amount) / total * 100, 1) if total else 0.0
+            self._number(answer, f"{column}.{name}", float(amount), "money")
+            self._number(answer, f"{column}.{name}.share_pct", share, "pct")
+            answer.lines.append(f"{rank}. {name}: {money(float(amount))} ({share:g}% of sales)")
+        answer.facts[what] = {str(key): float(value) for key, value in sums.head(top).items()}
+        return answer
+
+    def _absents_weekday(self, frame: pd.DataFrame, first: dt.date, last: dt.date, label: str,
+                         weekday: str) -> Answer:
+        """Absents on one weekday over the period (or the average per weekday when none was named)."""
+        att = frame.dropna(subset=["absent"])
+        if att.empty:
+            return Answer("absents_weekday", [f"I have no attendance for {label}."])
+        weekdays = att["date"].map(lambda moment: WEEKDAYS[moment.weekday()])
+        answer = Answer("absents_weekday", [])
+        if weekday in WEEKDAYS:
+            days = att[weekdays == weekday]
+            answer.lines.append(f"Absents on {weekday}s, {label}:")
+            if days.empty:
+                answer.lines.append(f"No {weekday} with attendance in that period.")
+            for _, row in days.iterrows():
+                self._number(answer, f"absent.{row['date'].isoformat()}", row["absent"], "count")
+                self._number(answer, "date", row["date"].day, "count")
+                answer.lines.append(f"{row['date'].strftime('%a %d %b')}: {row['absent']:.0f}")
+            if len(days) > 1:
+                average = round(float(days["absent"].mean()), 1)
+                self._number(answer, "absent.total", days["absent"].sum(), "count")
+                self._number(answer, "absent.average", average, "count")
+                answer.lines.append(f"Total {days['absent'].sum():.0f} over {len(days)} {weekday}s, "
+                                    f"{average:g} on average")
+                self._number(answer, "weekdays", len(days), "count")
+        else:
+            means = att["absent"].groupby(weekdays).mean().reindex(list(WEEKDAYS)).dropna()
+            answer.lines.append(f"Absents a day by weekday, {label}:")
+            for name, value in means.items():
+                self._number(answer, f"absent.{name}", round(float(value), 1), "count")
+                answer.lines.append(f"{name}: {round(float(value), 1):g}")
+        if att["date"].min() > first:
+            answer.lines.append(f"I have no attendance before {att['date'].min().isoformat()}.")
         return answer
 
     def _first_date(self) -> dt.date | None:
@@ -214,3 +309,31 @@ class Questions:
         self._number(answer, path, value, kind)
         answer.lines.append(f"{name}: {money(value) if kind == 'money' else f'{value:,.0f}'}")
         answer.facts[path] = float(value)
+
+
+# The rules' line labels in Hindi and Gujarati: a rules answer follows the question's language where a
+# label is known (numbers, dates and source names stay as computed).
+_LABELS: dict[str, tuple[str, str]] = {
+    "Sales": ("बिक्री", "વેચાણ"), "Orders": ("ऑर्डर", "ઓર્ડર"), "New leads": ("नई लीड", "નવી લીડ"),
+    "Absents": ("गैरहाज़िर", "ગેરહાજર"), "Sales a day": ("रोज़ की बिक्री", "દૈનિક વેચાણ"),
+    "Best day": ("सबसे अच्छा दिन", "શ્રેષ્ઠ દિવસ"), "Worst day": ("सबसे कमज़ोर दिन", "સૌથી નબળો દિવસ"),
+    "Top products": ("सबसे ज़्यादा बिकने वाले उत्पाद", "સૌથી વધુ વેચાતાં ઉત્પાદનો"),
+}
+_LINE = re.compile(r"^(\s*)([^:\n]+):")
+_CHANGE = re.compile(r"\((up|down) ([\d.]+)%\)")
+
+
+def localize(text: str, language: str) -> str:
+    """The rules' answer with its labels in `language` (Hindi, Gujarati); English is returned as it is."""
+    if language not in ("Hindi", "Gujarati"):
+        return text
+    column = 0 if language == "Hindi" else 1
+    vs = (" बनाम ", " સામે ")[column]
+    lines = []
+    for line in text.split("\n"):
+        found = _LINE.match(line)
+        if found and found.group(2) in _LABELS:
+            line = f"{found.group(1)}{_LABELS[found.group(2)][column]}:{line[found.end():]}"
+            line = line.replace(" vs ", vs)
+        lines.append(_CHANGE.sub(lambda m: f"({'+' if m.group(1) == 'up' else '−'}{m.group(2)}%)", line))
+    return "\n".join(lines)

@@ -95,8 +95,40 @@ def test_the_llm_chooses_through_a_tool_call_and_a_checked_wording_is_kept(serve
     reply = ask("why are sales down?", questions, llm_settings)
     assert (reply.path, reply.kind) == ("llm", "compare")
     assert reply.text == f"Sales this week were {money(sum(sales_on(i) for i in range(33, 40)))}."
-    first = server.completions[0].json
-    assert first["tools"][0]["function"]["name"] == "compute" and "stream" not in first
+    first, second = (request.json for request in server.completions)
+    assert first["tools"][0]["function"]["name"] == "compute" and first["stream"] is True  # streamed tool call
+    assert second["stream"] is True and "tools" not in second and "response_format" not in second
+
+
+def test_a_server_that_does_not_stream_still_gets_its_tool_call_read(server, llm_settings, questions):
+    plain = Reply.tool("compute", question_type="best_worst", period="month")
+    plain.ignore_stream = True
+    server.reply(plain, Reply(content="Nothing to say."))
+    reply = ask("best day this month", questions, llm_settings)
+    assert reply.kind == "best_worst" and reply.path == "rules"  # the wording had no number: the rules answer
+
+
+def test_the_tool_call_and_the_wording_share_one_deadline(server, llm_settings, questions):
+    """A tool call that takes most of `timeout_s` leaves the wording only the rest: the wording alone would fit in
+    3 s (about 1.8 s), after the tool call's 2.7 s it does not, so the rules answer."""
+    llm_settings.insights.timeout_s = 3
+    slow_tool = Reply.tool("compute", question_type="compare", period="week")
+    slow_tool.chunk_delay = 0.3  # 9 events
+    slow_words = Reply(content=f"Sales this week were {money(sum(sales_on(i) for i in range(33, 40)))}.")
+    slow_words.chunk_delay = 0.25  # 7 events
+    server.reply(slow_tool, slow_words)
+    reply = ask("why are sales down?", questions, llm_settings)
+    assert reply.kind == "compare" and reply.path == "rules"
+    assert "timeout after 3 s" in reply.reason
+
+
+def test_a_silent_endpoint_is_given_up_at_the_deadline_and_the_keywords_answer(server, llm_settings, questions):
+    llm_settings.insights.timeout_s = 1
+    stuck = Reply.tool("compute", question_type="totals", period="today")
+    stuck.delay = 5
+    server.reply(stuck)
+    reply = ask("best day this month", questions, llm_settings)
+    assert (reply.path, reply.kind) == ("rules", "best_worst") and "timeout" in reply.reason
 
 
 def test_a_wrong_number_from_the_llm_is_replaced_by_the_rules(server, llm_settings, questions):
@@ -139,7 +171,7 @@ def test_thirty_questions_llm_path_and_offline_rules(server, llm_settings, quest
     by_llm = [ask(question, questions, llm_settings) for question, _, _ in QUESTIONS]
     offline = [match(question) for question, _, _ in QUESTIONS]
     llm_count = sum(reply.path == "llm" for reply in by_llm)
-    matched = sum((kind, period) == (TABLE[q][0], TABLE[q][1]) for q, (kind, period, _day) in
+    matched = sum((kind, period) == (TABLE[q][0], TABLE[q][1]) for q, (kind, period, _day, _weekday) in
                   zip(TABLE, offline, strict=True))
     with capsys.disabled():
         print(f"\n30 questions: {llm_count} answered by the LLM path; offline, the keyword matcher picks the "
