@@ -11,16 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..paths import AppPaths
 from ..settings import Settings
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 log = logging.getLogger("business_orchestrator.bot")
 
 
-def sales_frames(settings: Settings, paths: AppPaths, day: Callable[[], dt.date | None]) -> Callable[[], pd.DataFrame | None]:
+def sales_frames(settings: Settings, paths: AppPaths,
+                 day: Callable[[], dt.date | None]) -> Callable[[], pd.DataFrame | None]:
     """A loader of every file sales source's rows (None when none could be read)."""
 
     def load() -> pd.DataFrame | None:

@@ -19,6 +19,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..paths import AppPaths
+from .bot_process import BotSupervisor
 from .tray import Tray
 from .worker import Task, TaskContext, run_in_background, wait_for_all
 
@@ -102,6 +103,7 @@ class TrayApp(QObject):
         self.alert_timer = QTimer(self)  # intraday alert rules, every [alerts] check_minutes
         self.alert_timer.timeout.connect(self.check_alerts)
         self.alert_task: Task | None = None
+        self.bot = BotSupervisor(paths)  # the Telegram question bot's child process, while [bot] enabled
         self.task: Task | None = None
         self.waiting_runs: deque[Run | None] = deque()
         self.last_report: Report | None = None
@@ -235,6 +237,7 @@ class TrayApp(QObject):
             self.alert_timer.start(settings.alerts.check_minutes * 60 * 1000)
         else:
             self.alert_timer.stop()
+        self.bot.configure(settings, settings.bot.enabled and not self.force_demo)
         self._update_tooltip()
 
     def check_alerts(self) -> None:
@@ -582,6 +585,7 @@ class TrayApp(QObject):
     def shutdown(self) -> None:
         """Stop the schedule, cancel running work and wait for it, hide the icon."""
         self.timer.stop()
+        self.bot.stop()
         if self.task is not None:
             self.task.cancel()
         wait_for_all(10_000)
