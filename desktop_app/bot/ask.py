@@ -29,9 +29,9 @@ Path_ = Literal["llm", "rules"]
 
 _KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("absents_weekday", ()),  # chosen by a weekday word plus an attendance word (see `match`)
+    ("top_channels", ("channel", "channels", "चैनल", "ચેનલ")),
     ("top_products", ("product", "products", "item", "items", "selling", "sold most", "उत्पाद", "प्रोडक्ट", "आइटम",
                       "माल", "ઉત્પાદન", "પ્રોડક્ટ", "આઇટમ", "વસ્તુ")),
-    ("top_channels", ("channel", "channels", "चैनल", "ચેનલ")),
     ("best_worst", ("best", "worst", "highest", "lowest", "सबसे अच्छा", "सबसे खराब", "सबसे ज्यादा", "सबसे कम",
                     "શ્રેષ્ઠ", "સૌથી વધુ", "સૌથી ઓછું", "ખરાબ")),
     ("top_sources", ("source", "sources", "where", "indiamart", "स्रोत", "कहाँ", "कहां", "ક્યાંથી",
@@ -100,7 +100,8 @@ def match(question: str) -> tuple[str, str, dt.date | None, str]:
     found = _DATE.search(text)
     day = dt.date.fromisoformat(found.group(1)) if found else None
     weekday = next((name for name, words in _WEEKDAY_WORDS.items() if any(_has(text, w) for w in words)), "")
-    if weekday and any(_has(text, word) for word in _ABSENT_WORDS):
+    by_weekday = weekday or any(_has(text, word) for word in ("weekday", "weekdays", "day of the week", "वार", "વાર"))
+    if by_weekday and any(_has(text, word) for word in _ABSENT_WORDS):
         kind = "absents_weekday"
     else:
         kind = next((name for name, words in _KEYWORDS if any(_has(text, word) for word in words)), "totals")

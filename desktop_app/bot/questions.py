@@ -27,7 +27,8 @@ QUESTION_TYPES: tuple[str, ...] = ("totals", "compare", "top_sources", "top_prod
 PERIODS: tuple[str, ...] = ("today", "yesterday", "week", "month", "date")
 WEEKDAYS: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_LABEL = 40
-_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d\s-]{7,}\d|https?://\S+|www\.\S+", re.IGNORECASE)
+_CONTACT = re.compile(  # an e-mail, a phone (10-14 digits, spaces or dashes between; not a date), a link
+    r"[\w.+-]+@[\w-]+\.[\w.]+|(?<![\d-])\+?\d(?:[ -]?\d){9,13}(?![\d-])|https?://\S+|www\.\S+", re.IGNORECASE)
 SalesFrames = Callable[[], "pd.DataFrame | None"]  # the sales sources' cached frames, read when a question needs them
 
 
@@ -172,8 +173,10 @@ class Questions:
         answer = Answer(kind, [f"Top {what} by sales, {label}:"])
         for rank, (name, amount) in enumerate(sums.head(top).items(), start=1):
             share = round(float(amount) / total * 100, 1) if total else 0.0
-            self._number(answer, f"{column}.{name}", float(amount), "money")
-            self._number(answer, f"{column}.{name}.share_pct", share, "pct")
+            # paths under "sales.": the guard binds "₹84,021 of sales" to the sales family
+            self._number(answer, f"sales.{column}.{name}", float(amount), "money")
+            self._number(answer, f"sales.{column}.{name}.share_pct", share, "pct")
+            self._number(answer, "sales.rank", rank, "count")
             answer.lines.append(f"{rank}. {name}: {money(float(amount))} ({share:g}% of sales)")
         answer.facts[what] = {str(key): float(value) for key, value in sums.head(top).items()}
         return answer
@@ -191,23 +194,23 @@ class Questions:
             answer.lines.append(f"Absents on {weekday}s, {label}:")
             if days.empty:
                 answer.lines.append(f"No {weekday} with attendance in that period.")
-            for _, row in days.iterrows():
+            for _, row in days.iterrows():  # "3 absent on Sat 21 Nov": the guard reads 21 as a date, 3 as absents
                 self._number(answer, f"absent.{row['date'].isoformat()}", row["absent"], "count")
                 self._number(answer, "date", row["date"].day, "count")
-                answer.lines.append(f"{row['date'].strftime('%a %d %b')}: {row['absent']:.0f}")
+                answer.lines.append(f"{row['absent']:.0f} absent on {row['date'].strftime('%a %d %b')}")
             if len(days) > 1:
                 average = round(float(days["absent"].mean()), 1)
                 self._number(answer, "absent.total", days["absent"].sum(), "count")
                 self._number(answer, "absent.average", average, "count")
                 answer.lines.append(f"Total {days['absent'].sum():.0f} over {len(days)} {weekday}s, "
                                     f"{average:g} on average")
-                self._number(answer, "weekdays", len(days), "count")
+                self._number(answer, "absent.weekdays", len(days), "count")
         else:
             means = att["absent"].groupby(weekdays).mean().reindex(list(WEEKDAYS)).dropna()
             answer.lines.append(f"Absents a day by weekday, {label}:")
             for name, value in means.items():
                 self._number(answer, f"absent.{name}", round(float(value), 1), "count")
-                answer.lines.append(f"{name}: {round(float(value), 1):g}")
+                answer.lines.append(f"{name}s: {round(float(value), 1):g} absent a day")
         if att["date"].min() > first:
             answer.lines.append(f"I have no attendance before {att['date'].min().isoformat()}.")
         return answer
@@ -283,6 +286,7 @@ class Questions:
         answer = Answer("top_sources", [f"Leads by source, {label}:"])
         for rank, (source, count) in enumerate(ranked.items(), start=1):
             self._number(answer, f"sources.{source}", count, "count")
+            self._number(answer, "sources.rank", rank, "count")
             answer.lines.append(f"{rank}. {source}: {count}")
         answer.facts["leads_by_source"] = {str(key): int(value) for key, value in ranked.items()}
         return answer
