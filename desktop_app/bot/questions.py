@@ -72,9 +72,11 @@ def history_frame(store: HistoryStore, first: dt.date, last: dt.date) -> pd.Data
             "date": day, "sales": sales.get("total"), "orders": sales.get("orders"),
             "leads": leads.get("count"), "by_source": leads.get("by_source") or {},
             "absent": att.get("absent"), "present": att.get("present"), "rate_pct": att.get("rate_pct"),
+            "closed": bool(body.get("closed")),
         })
     frame = pd.DataFrame(rows, columns=["date", "sales", "orders", "leads", "by_source", "absent", "present",
-                                        "rate_pct"])
+                                        "rate_pct", "closed"])
+    frame["closed"] = frame["closed"].astype(bool)
     for column in ("sales", "orders", "leads", "absent", "present", "rate_pct"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     return frame
@@ -184,7 +186,7 @@ class Questions:
     def _absents_weekday(self, frame: pd.DataFrame, first: dt.date, last: dt.date, label: str,
                          weekday: str) -> Answer:
         """Absents on one weekday over the period (or the average per weekday when none was named)."""
-        att = frame.dropna(subset=["absent"])
+        att = frame[~frame["closed"]].dropna(subset=["absent"])
         if att.empty:
             return Answer("absents_weekday", [f"I have no attendance for {label}."])
         weekdays = att["date"].map(lambda moment: WEEKDAYS[moment.weekday()])
@@ -267,12 +269,39 @@ class Questions:
             answer.lines.append(line)
             answer.facts[column] = {"now": float(now), "before": float(then)}
             if column == "sales":
-                per_day, per_day_before = now / frame["sales"].count(), then / before["sales"].count()
+                per_day, per_day_before = now / _open_days(frame), then / _open_days(before)
                 self._number(answer, "sales.avg_day", per_day, "money")
                 self._number(answer, "sales.avg_day_before", per_day_before, "money")
                 answer.lines.append(f"Sales a day: {money(per_day)} vs {money(per_day_before)}")
+        answer.lines += self._movers(first, last, before_first, before_last)
         answer.lines += self._gaps(frame, first, last)
         return answer
+
+    def _movers(self, first: dt.date, last: dt.date, before_first: dt.date, before_last: dt.date) -> list[str]:
+        """The products whose sales moved most against the period before: the "why" of a comparison
+        (from the sales sources; nothing when they carry no products or do not reach back)."""
+        frame = self.sales_frames()
+        if frame is None or frame.empty or "product" not in frame or frame["product"].isna().all():
+            return []
+        if "status" in frame:
+            frame = frame[~frame["status"].isin(NOT_SALE_STATUSES)]
+        days = pd.to_datetime(frame["ordered_at"]).dt.date
+        if days.min() > before_first:
+            return [f"I have product rows only from {days.min().isoformat()}, so no product comparison."]
+        labels = frame["product"].astype("string").str.strip().fillna("(none)").map(safe_label)
+        now = frame["amount"][(days >= first) & (days <= last)].groupby(labels).sum()
+        then = frame["amount"][(days >= before_first) & (days <= before_last)].groupby(labels).sum()
+        both = pd.DataFrame({"now": now, "then": then}).fillna(0.0)
+        both["change"] = both["now"] - both["then"]
+        moved = both.reindex(both["change"].abs().sort_values(ascending=False, kind="stable").index).head(3)
+        moved = moved[moved["change"] != 0]
+        if moved.empty:
+            return []
+        lines = ["Biggest moves by product:"]
+        for name, row in moved.iterrows():
+            sign = "+" if row["change"] > 0 else "−"
+            lines.append(f"{name}: {money(row['now'])} vs {money(row['then'])} ({sign}{money(abs(row['change']))})")
+        return lines
 
     def _top_sources(self, frame: pd.DataFrame, first: dt.date, last: dt.date, label: str, top: int) -> Answer:
         counts: dict[str, int] = {}
@@ -292,7 +321,7 @@ class Questions:
         return answer
 
     def _best_worst(self, frame: pd.DataFrame, first: dt.date, last: dt.date, label: str, top: int) -> Answer:
-        sales = frame.dropna(subset=["sales"])
+        sales = frame[~frame["closed"]].dropna(subset=["sales"])  # a closed Sunday is not the worst day
         if sales.empty:
             return Answer("best_worst", [f"I have no sales for {label}."])
         best, worst = sales.loc[sales["sales"].idxmax()], sales.loc[sales["sales"].idxmin()]
@@ -313,6 +342,11 @@ class Questions:
         self._number(answer, path, value, kind)
         answer.lines.append(f"{name}: {money(value) if kind == 'money' else f'{value:,.0f}'}")
         answer.facts[path] = float(value)
+
+
+def _open_days(frame: pd.DataFrame) -> int:
+    """Days with sales that the business was open (a closed Sunday's ₹0 does not lower the average)."""
+    return max(int((frame["sales"].notna() & ~frame["closed"]).sum()), 1)
 
 
 # The rules' line labels in Hindi and Gujarati: a rules answer follows the question's language where a

@@ -14,7 +14,7 @@ from desktop_app.bot.questions import WEEKDAYS, has_contact, localize, money
 from desktop_app.settings import SourceSettings
 from tests.desktop_app.outbox_helpers import paths
 
-from .conftest import FIRST, LAST, OWNER
+from .conftest import FIRST, LAST, OWNER, sales_on
 
 PRODUCTS = {"Steel almirah": 12_000.0, "Office chair": 4_500.0, "Ramesh 98765 43210 special": 900.0}
 
@@ -159,3 +159,28 @@ def test_a_worded_answer_with_an_e_mail_is_replaced_by_the_rules(history, settin
                      Reply(content=f"Sales were {total}; ask ramesh@example.com for details."))
         reply = Bot(settings, paths()).handle(OWNER, "sales today")
     assert "example.com" not in reply and reply.startswith(f"{LAST.isoformat()}:") and f"Sales: {total}" in reply
+
+
+def test_why_names_the_products_that_moved(bot, history, sales_file):
+    reply = bot.handle(OWNER, "why are sales down this week?")
+    lines = reply.splitlines()
+    moves = lines.index("Biggest moves by product:")
+    now, before = 12_000 * 7 + sum(range(7)), 12_000 * 7 + sum(range(7, 14))
+    assert f"Steel almirah: {money(now)} vs {money(before)} (−{money(before - now)})" in lines[moves + 1:]
+    month = bot.handle(OWNER, "compare this month with last month")
+    assert f"I have product rows only from {(LAST - dt.timedelta(days=13)).isoformat()}" in month
+
+
+def test_a_closed_day_is_not_the_worst_day_nor_a_day_of_the_average(bot, history):
+    from desktop_app.history import HistoryStore
+
+    closed_day = LAST - dt.timedelta(days=1)
+    report = history[closed_day]
+    report.closed, report.sales.total, report.sales.orders = True, 0.0, 0
+    HistoryStore(paths().history_db).save(report)
+    reply = bot.handle(OWNER, "worst day this week")
+    week = {LAST - dt.timedelta(days=back): sales_on(39 - back) for back in range(7) if back != 1}
+    worst = min(week, key=week.get)
+    assert f"Worst day: {worst.strftime('%a %d %b')}, {money(week[worst])}" in reply
+    compared = bot.handle(OWNER, "/week")
+    assert f"Sales a day: {money(sum(week.values()) / 6)}" in compared
