@@ -19,8 +19,9 @@ from typing import Any, Literal
 
 from ..insights.capability import EndpointMemory
 from ..insights.guard import check_bullets
-from ..insights.llm import Deadline, LLMAnswer, LLMError, exchange, not_configured_reason
+from ..insights.llm import Deadline, LLMAnswer, LLMError, endpoint, exchange, not_configured_reason
 from ..insights.prompts import estimate_tokens
+from ..paths import AppPaths
 from ..settings import Settings
 from .questions import PERIODS, QUESTION_TYPES, WEEKDAYS, Answer, Questions, has_contact, localize
 
@@ -54,6 +55,8 @@ _PERIOD_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("month", ("month", "30 days", "महीने", "महीना", "મહિન")),
     ("today", ("today", "आज", "આજે", "આજ")),
 ]
+TOOLS_MEMORY = dt.timedelta(days=1)
+TOOLS_REFUSED = ("HTTP 400", "HTTP 404", "HTTP 422", "HTTP 501")  # what an endpoint without `tools` answers
 _DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 SYSTEM = ("You help a small-business owner with questions about their own shop's report history. "
           "Call the tool `compute` once with the question type and period that answer the question. "
@@ -131,20 +134,27 @@ def language_of(question: str) -> str:
 
 
 def _exchange(settings: Settings, deadline: Deadline, messages: list[dict[str, str]], *, cap: int,
-              temperature: float, tools: list[dict[str, Any]] | None = None) -> LLMAnswer:
+              temperature: float, memory: EndpointMemory, tools: list[dict[str, Any]] | None = None) -> LLMAnswer:
     """One streamed exchange under the question's one deadline, on the exchange's own thread (llm.py)."""
-    answer, job = exchange(settings.insights, messages, deadline, memory=EndpointMemory.for_paths(None),
+    answer, job = exchange(settings.insights, messages, deadline, memory=memory,
                            prompt_tokens=estimate_tokens(" ".join(m["content"] for m in messages)), cap=cap,
                            temperature=temperature, tools=tools, fixed_format="text")
     if answer is None:
-        raise job.error or LLMError("no answer")
+        error = job.error or LLMError("no answer")
+        if tools and str(error) in TOOLS_REFUSED:  # remembered: the next questions go straight to the keywords
+            url = endpoint(settings.insights) or ""
+            capability = memory.get(url, settings.insights.model)
+            capability.notes["tools"] = f"refused ({error})"
+            memory.put(url, settings.insights.model, capability)
+        raise error
     return answer
 
 
-def _tool_choice(settings: Settings, question: str, deadline: Deadline) -> tuple[str, str, dt.date | None, str]:
+def _tool_choice(settings: Settings, question: str, deadline: Deadline,
+                 memory: EndpointMemory) -> tuple[str, str, dt.date | None, str]:
     answer = _exchange(settings, deadline, [{"role": "system", "content": SYSTEM},
                                             {"role": "user", "content": question[:500]}],
-                       cap=120, temperature=0, tools=[TOOL])
+                       cap=120, temperature=0, memory=memory, tools=[TOOL])
     calls = [call for call in answer.tool_calls if call.get("name") == "compute"]
     if not calls:
         raise ValueError("the model called no tool")
@@ -165,27 +175,32 @@ def _tool_choice(settings: Settings, question: str, deadline: Deadline) -> tuple
     return kind, period, day, weekday if weekday in WEEKDAYS else ""
 
 
-def _wording(settings: Settings, question: str, answer: Answer, deadline: Deadline) -> str:
+def _wording(settings: Settings, question: str, answer: Answer, deadline: Deadline, memory: EndpointMemory) -> str:
     facts = json.dumps({"lines": answer.lines}, ensure_ascii=False)
     reply = _exchange(settings, deadline, [
         {"role": "system", "content": WORDING.format(language=language_of(question))},
         {"role": "user", "content": f"Question: {question[:500]}\nFacts: {facts}"}],
-        cap=200, temperature=settings.insights.temperature)
+        cap=200, temperature=settings.insights.temperature, memory=memory)
     return reply.text.strip()
 
 
-def ask(question: str, questions: Questions, settings: Settings, *, offline: bool = False) -> Reply:
-    """The bot's and `business-orchestrator ask`'s answer to one plain question."""
+def ask(question: str, questions: Questions, settings: Settings, *, offline: bool = False,
+        paths: AppPaths | None = None) -> Reply:
+    """The bot's and `business-orchestrator ask`'s answer to one plain question (`paths`: where what the endpoint
+    can do is remembered, so one that refused `tools` is not asked again)."""
     language = language_of(question)
+    memory = EndpointMemory.for_paths(paths)
     reason = "offline" if offline else not_configured_reason(settings.insights)
     if reason is None and not settings.insights.model:
         reason = "no model set"
+    if reason is None:
+        reason = _tools_refused(memory, settings)
     if reason is not None:
         kind, period, day, weekday = match(question)
         return _rules(questions.answer(kind, period, day, weekday=weekday), language, kind, reason)
     deadline = Deadline(settings.insights.timeout_s)  # one clock for the tool call and the wording
     try:
-        kind, period, day, weekday = _tool_choice(settings, question, deadline)
+        kind, period, day, weekday = _tool_choice(settings, question, deadline, memory)
     except Exception as exc:  # offline, no tool support, a timeout, a bad call: the keywords choose
         log.info("bot: the LLM did not choose a question type (%s); keywords do", exc)
         kind, period, day, weekday = match(question)
@@ -193,7 +208,7 @@ def ask(question: str, questions: Questions, settings: Settings, *, offline: boo
                       f"no tool call: {exc}"[:160])
     answer = questions.answer(kind, period, day, weekday=weekday)
     try:
-        worded = _wording(settings, question, answer, deadline)
+        worded = _wording(settings, question, answer, deadline, memory)
     except Exception as exc:
         return _rules(answer, language, kind, f"wording failed: {exc}"[:160])
     guarded = check_bullets([worded], answer.numbers) if worded else None
@@ -204,6 +219,20 @@ def ask(question: str, questions: Questions, settings: Settings, *, offline: boo
     if has_contact(worded):
         return _rules(answer, language, kind, "the wording carried contact details")
     return Reply(worded, "llm", kind)
+
+
+def _tools_refused(memory: EndpointMemory, settings: Settings) -> str | None:
+    """Why not to ask for a tool call: the endpoint refused `tools` within the last day (then it is tried again:
+    the model or the server may have changed)."""
+    capability = memory.get(endpoint(settings.insights) or "", settings.insights.model)
+    refused = capability.notes.get("tools")
+    try:
+        when = dt.datetime.fromisoformat(capability.learned_at or "")
+    except ValueError:
+        return None
+    if not refused or dt.datetime.now(dt.UTC) - when > TOOLS_MEMORY:
+        return None
+    return f"the endpoint has no tool support ({refused})"
 
 
 def _rules(answer: Answer, language: str, kind: str, reason: str) -> Reply:

@@ -140,7 +140,7 @@ class Bot:
             return self._goal()
         if command.startswith("/"):
             return "I do not know that command.\n\n" + HELP
-        reply = ask(text, self.questions, self.settings, offline=self.offline)
+        reply = ask(text, self.questions, self.settings, offline=self.offline, paths=self.paths)
         self.paths_taken.append(reply.path)
         return reply.text
 

@@ -205,3 +205,28 @@ def test_thirty_questions_llm_path_and_offline_rules(server, llm_settings, quest
     assert sum(right) == 30
     for reply, (question, kind, _period) in zip(by_llm, QUESTIONS, strict=True):
         assert reply.kind == kind, question
+
+
+def test_an_endpoint_that_refused_tools_is_not_asked_again_for_a_day(server, llm_settings, history):
+    from desktop_app.bot.commands import Bot
+    from desktop_app.insights.capability import EndpointMemory
+
+    from .conftest import OWNER
+
+    server.reply(Reply.error(400, "tools are not supported by this model"))
+    bot = Bot(llm_settings, paths())
+    first = bot.handle(OWNER, "best day this month")
+    second = bot.handle(OWNER, "leads by source this week")
+    assert len(server.completions) == 1  # the second question went straight to the keywords and the rules
+    assert first == bot.questions.answer("best_worst", "month").text
+    assert second == bot.questions.answer("top_sources", "week").text
+    memory = EndpointMemory.for_paths(paths())
+    capability = memory.get(server.base_url, "test-model")
+    assert capability.notes["tools"] == "refused (HTTP 400)"
+    data = json.loads(memory.path.read_text(encoding="utf-8"))
+    for entry in data.values():
+        entry["learned_at"] = "2020-01-01T00:00:00+00:00"  # learned long ago: tried again
+    memory.path.write_text(json.dumps(data), encoding="utf-8")
+    server.reply(Reply.tool("compute", question_type="top_sources", period="week"), Reply(content="No numbers."))
+    bot.handle(OWNER, "leads by source this week")
+    assert len(server.completions) == 3
