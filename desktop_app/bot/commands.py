@@ -33,7 +33,8 @@ HELP = """I answer from the reports on your PC:
 /week, /month – totals, average a day and the change against the period before
 /sources – how fresh each source is
 /goal – progress against your goals
-Or ask: "why are sales down?", "leads by source this week", "best day this month", "आज की बिक्री?", "આજે વેચાણ કેટલું?\""""
+Or ask: "why are sales down?", "leads by source this week", "top products this month", "sales by channel",
+"best day this month", "breakdown of 2026-11-20", "how many absents on Saturday?", "आज की बिक्री?", "આજે વેચાણ કેટલું?\""""
 RATE_LIMITED = "Too many messages: I answer {n} a minute. Ask again in a minute."
 
 

@@ -81,6 +81,7 @@ class TrayApp(QObject):
     generation_cancelled = Signal()
     view_loaded = Signal(object)  # DayView shown after browsing
     settings_applied = Signal()
+    bot_state = Signal(str)  # the Telegram bot's process: running, waiting, "stopped: <why>", off
 
     outbox_refreshed = Signal(object)  # OutboxState
     delivered = Signal(object)  # DrainResult of a send
@@ -103,7 +104,8 @@ class TrayApp(QObject):
         self.alert_timer = QTimer(self)  # intraday alert rules, every [alerts] check_minutes
         self.alert_timer.timeout.connect(self.check_alerts)
         self.alert_task: Task | None = None
-        self.bot = BotSupervisor(paths)  # the Telegram question bot's child process, while [bot] enabled
+        # the Telegram question bot's child process, while [bot] enabled; its state reaches the tooltip
+        self.bot = BotSupervisor(paths, on_state=self.bot_state.emit)
         self.task: Task | None = None
         self.waiting_runs: deque[Run | None] = deque()
         self.last_report: Report | None = None
@@ -142,6 +144,7 @@ class TrayApp(QObject):
         return self._summary
 
     def _wire(self) -> None:
+        self.bot_state.connect(self._bot_state_changed)  # a bound method: queued to the GUI thread
         if self.tray is not None:
             a = self.tray.actions
             a["generate"].triggered.connect(self.generate_now)
@@ -598,6 +601,11 @@ class TrayApp(QObject):
 
     # -- the tooltip ----------------------------------------------------------------------------------
 
+    def _bot_state_changed(self, state: str) -> None:
+        if state.startswith("stopped: "):
+            log.warning("the Telegram bot is off: %s", state.removeprefix("stopped: "))
+        self._update_tooltip()
+
     def _update_tooltip(self) -> None:
         if self.tray is None or self.busy:
             return
@@ -610,6 +618,10 @@ class TrayApp(QObject):
             lines.append("No report yet")
         if self.delivery_problem:
             lines.append(f"Delivery failed: {self.delivery_problem[:80]}")
+        if self.bot.state.startswith("stopped: "):
+            lines.append(f"Telegram bot off: {self.bot.state.removeprefix('stopped: ')[:80]}")
+        elif self.bot.state == "waiting":
+            lines.append("Telegram bot: restarting after a problem (see the log)")
         if self.workspace is not None and self.workspace.demo:
             lines.append("Demo data: add your sources in Settings")
         elif self.scheduler is not None:

@@ -80,13 +80,15 @@ class BotSupervisor:
     """Runs `target` in a spawned child while the bot is on; see the module docstring."""
 
     def __init__(self, paths: AppPaths, *, target: Target = child_main,
-                 backoff: tuple[float, ...] = BACKOFF_SECONDS, stable_seconds: float = STABLE_SECONDS):
+                 backoff: tuple[float, ...] = BACKOFF_SECONDS, stable_seconds: float = STABLE_SECONDS,
+                 on_state: Callable[[str], None] = lambda state: None):
         self.paths = paths
+        self.on_state = on_state  # called (from the supervisor's thread) whenever `state` changes
         self.target = target
         self.backoff = backoff
         self.stable_seconds = stable_seconds
         self.settings: Settings | None = None
-        self.state = "off"  # off, running, waiting (after a crash), or "stopped: <why>"
+        self._state = "off"
         self.starts = 0
         self.waits: list[float] = []  # each pause before a restart, in order (the tests read them)
         self._quit = threading.Event()
@@ -97,6 +99,18 @@ class BotSupervisor:
         self._lock = threading.Lock()  # one start or stop at a time
         self._applied = threading.Event()
         self._applied.set()
+
+    @property
+    def state(self) -> str:
+        """off, running, waiting (after a crash), or "stopped: <why>" (a problem only the owner can fix)."""
+        return self._state
+
+    @state.setter
+    def state(self, value: str) -> None:
+        changed = value != self._state
+        self._state = value
+        if changed:
+            self.on_state(value)
 
     @property
     def running(self) -> bool:

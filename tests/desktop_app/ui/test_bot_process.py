@@ -141,3 +141,13 @@ _original_init = BotSupervisor.__init__
 
 def _patient_init(self, paths, **kwargs):
     _original_init(self, paths, target=patient_child)
+
+
+def test_the_tray_tooltip_says_why_the_bot_is_off(make_app, paths, on, qtbot):
+    """The real child process: not signed in to Telegram here, so the owner's sentence reaches the tooltip."""
+    from desktop_app.settings import save_settings
+
+    save_settings(on, paths.settings_file)
+    app = make_app(demo=False)
+    qtbot.waitUntil(lambda: "Telegram bot off" in app.tray.icon.toolTip(), timeout=120_000)
+    assert "Telegram bot off: Telegram is not set up" in app.tray.icon.toolTip()
