@@ -27,6 +27,7 @@ from .questions import Questions, money, safe_label
 log = logging.getLogger("business_orchestrator.bot")
 PAIRING_FILE = "bot_pairing.json"
 PAIRING_MINUTES = 10
+MAX_WRONG_CODES = 5
 HELP = """I answer from the reports on your PC:
 /today – the latest report
 /report 2026-11-20 – the report of a day
@@ -54,7 +55,16 @@ def _take_pairing_code(paths: AppPaths, text: str, now: float) -> bool:
     except (OSError, ValueError):
         return False
     words = text.split()
-    if not words or data.get("expires", 0) < now or words[-1] != data.get("code"):
+    if not words or data.get("expires", 0) < now:
+        return False
+    if words[-1] != data.get("code"):
+        if words[-1].isdigit():  # a wrong guess: a handful, and the code is void (a million guesses would find it)
+            data["wrong"] = data.get("wrong", 0) + 1
+            if data["wrong"] >= MAX_WRONG_CODES:
+                log.warning("bot: %d wrong pairing codes; the code is void, show a new one", data["wrong"])
+                file.unlink(missing_ok=True)
+            else:
+                file.write_text(json.dumps(data), encoding="utf-8")
         return False
     file.unlink(missing_ok=True)  # one time only
     return True

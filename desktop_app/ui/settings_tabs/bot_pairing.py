@@ -120,4 +120,4 @@ class BotPairing(QWidget):
             editor.set_value(shown + new)
             self.status.setText(f"✓ Paired: chat {', '.join(str(chat) for chat in new)} now gets answers.")
         else:
-            self.status.setText("The code was used.")
+            self.status.setText("The code no longer works (used, or too many wrong tries): show a new one.")
