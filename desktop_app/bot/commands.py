@@ -72,9 +72,11 @@ def _take_pairing_code(paths: AppPaths, text: str, now: float) -> bool:
 
 class Bot:
     def __init__(self, settings: Settings, paths: AppPaths, *, clock: Callable[[], float] = time.monotonic,
-                 wall: Callable[[], float] = time.time, offline: bool = False):
+                 wall: Callable[[], float] = time.time, offline: bool = False,
+                 on_paired: Callable[[int], None] = lambda chat_id: None):
         self.settings = settings
         self.paths = paths
+        self.on_paired = on_paired  # the tray hears of a new chat, so its settings (and an open dialog) keep it
         self.store = HistoryStore(paths.history_db)
         self.questions = Questions(self.store, sales_frames(settings, paths, self.store.latest_date))
         self.clock = clock
@@ -117,6 +119,7 @@ class Bot:
             save_settings(on_disk, self.paths.settings_file)
             self.settings.bot.allowed_chats = list(on_disk.bot.allowed_chats)
         log.info("bot: chat %s paired", chat_id)
+        self.on_paired(chat_id)
 
     def _rate_limited(self, chat_id: int) -> str | None:
         """None: go on; a sentence: the first refusal in a window; "": stay quiet."""

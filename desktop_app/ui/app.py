@@ -82,6 +82,7 @@ class TrayApp(QObject):
     view_loaded = Signal(object)  # DayView shown after browsing
     settings_applied = Signal()
     bot_state = Signal(str)  # the Telegram bot's process: running, waiting, "stopped: <why>", off
+    bot_paired = Signal(int)  # a chat sent the pairing code to the bot (settings.toml has it already)
 
     outbox_refreshed = Signal(object)  # OutboxState
     delivered = Signal(object)  # DrainResult of a send
@@ -105,7 +106,7 @@ class TrayApp(QObject):
         self.alert_timer.timeout.connect(self.check_alerts)
         self.alert_task: Task | None = None
         # the Telegram question bot's child process, while [bot] enabled; its state reaches the tooltip
-        self.bot = BotSupervisor(paths, on_state=self.bot_state.emit)
+        self.bot = BotSupervisor(paths, on_state=self.bot_state.emit, on_paired=self.bot_paired.emit)
         self.task: Task | None = None
         self.waiting_runs: deque[Run | None] = deque()
         self.last_report: Report | None = None
@@ -145,6 +146,7 @@ class TrayApp(QObject):
 
     def _wire(self) -> None:
         self.bot_state.connect(self._bot_state_changed)  # a bound method: queued to the GUI thread
+        self.bot_paired.connect(self._bot_paired)
         if self.tray is not None:
             a = self.tray.actions
             a["generate"].triggered.connect(self.generate_now)
@@ -600,6 +602,13 @@ class TrayApp(QObject):
         QApplication.quit()
 
     # -- the tooltip ----------------------------------------------------------------------------------
+
+    def _bot_paired(self, chat_id: int) -> None:
+        """Keep the new chat in the tray's settings and in an open settings dialog, so their next save keeps it."""
+        if self.settings is not None and chat_id not in self.settings.bot.allowed_chats:
+            self.settings.bot.allowed_chats.append(chat_id)
+        if self.settings_dialog is not None and self.settings_dialog.isVisible():
+            self.settings_dialog.telegram.bot.add_chat(chat_id)
 
     def _bot_state_changed(self, state: str) -> None:
         if state.startswith("stopped: "):

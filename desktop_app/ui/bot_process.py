@@ -56,7 +56,7 @@ def child_main(conn: Connection, stop, settings: Settings, paths: AppPaths, log_
         from ..channels.telegram_auth import NotSignedIn
         from ..secrets import SecretStoreUnavailable
 
-        listener = Listener(Bot(settings, paths))
+        listener = Listener(Bot(settings, paths, on_paired=lambda chat_id: send(("paired", chat_id))))
         running = listener.start()
         send(("started",))
         try:
@@ -81,8 +81,10 @@ class BotSupervisor:
 
     def __init__(self, paths: AppPaths, *, target: Target = child_main,
                  backoff: tuple[float, ...] = BACKOFF_SECONDS, stable_seconds: float = STABLE_SECONDS,
-                 on_state: Callable[[str], None] = lambda state: None):
+                 on_state: Callable[[str], None] = lambda state: None,
+                 on_paired: Callable[[int], None] = lambda chat_id: None):
         self.paths = paths
+        self.on_paired = on_paired  # a chat paired in the child (already saved in settings.toml)
         self.on_state = on_state  # called (from the supervisor's thread) whenever `state` changes
         self.target = target
         self.backoff = backoff
@@ -228,6 +230,8 @@ class BotSupervisor:
                 if kind == "log":
                     record = message[1]
                     logging.getLogger(record.name).handle(record)
+                elif kind == "paired":  # the tray adds it to its settings (the object this child was started with)
+                    self.on_paired(message[1])
                 elif kind == "fatal":
                     return "fatal", message[1]
                 elif kind == "error":

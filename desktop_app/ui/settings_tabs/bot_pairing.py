@@ -109,15 +109,23 @@ class BotPairing(QWidget):
             return
         self.watch.stop()
         self.code_label.clear()
-        editor = self.form.editors["allowed_chats"]
-        shown = editor.value()
+        shown = self.form.editors["allowed_chats"].value()
         try:
             saved = load_settings(self.paths.settings_file).bot.allowed_chats
         except Exception:  # an unreadable file: the dialog says so on OK
             saved = []
         new = [chat for chat in saved if chat not in shown]
-        if new:
-            editor.set_value(shown + new)
-            self.status.setText(f"✓ Paired: chat {', '.join(str(chat) for chat in new)} now gets answers.")
-        else:
+        for chat in new:
+            self.add_chat(chat)
+        if not new:
             self.status.setText("The code no longer works (used, or too many wrong tries): show a new one.")
+
+    def add_chat(self, chat_id: int) -> None:
+        """A chat the bot has just paired (this page's code, or the tray heard of one): OK must keep it."""
+        editor = self.form.editors["allowed_chats"]
+        shown = editor.value()
+        if chat_id not in shown:
+            editor.set_value([*shown, chat_id])
+        self.watch.stop()
+        self.code_label.clear()
+        self.status.setText(f"✓ Paired: chat {chat_id} now gets answers.")

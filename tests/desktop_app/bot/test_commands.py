@@ -21,12 +21,15 @@ def test_a_stranger_gets_no_reply_and_is_logged(bot, caplog):
 
 
 def test_pairing_lets_a_chat_in_once_and_saves_it(bot):
+    heard: list[int] = []
+    bot.on_paired = heard.append  # the bot process tells the tray
     code = new_pairing_code(paths())
     assert bot.handle(STRANGER, "000000" if code != "000000" else "111111") is None
     assert bot.handle(STRANGER, code).startswith("Paired")
     assert STRANGER in load_settings(paths().settings_file).bot.allowed_chats
     assert bot.handle(STRANGER, "/help").startswith("I answer")
     assert bot.handle(222, code) is None  # one time only
+    assert heard == [STRANGER]
 
 
 def test_an_expired_pairing_code_does_not_open_the_door(bot):

@@ -140,7 +140,7 @@ _original_init = BotSupervisor.__init__
 
 
 def _patient_init(self, paths, **kwargs):
-    _original_init(self, paths, target=patient_child)
+    _original_init(self, paths, target=patient_child, **kwargs)
 
 
 def test_the_tray_tooltip_says_why_the_bot_is_off(make_app, paths, on, qtbot):
@@ -151,3 +151,43 @@ def test_the_tray_tooltip_says_why_the_bot_is_off(make_app, paths, on, qtbot):
     app = make_app(demo=False)
     qtbot.waitUntil(lambda: "Telegram bot off" in app.tray.icon.toolTip(), timeout=120_000)
     assert "Telegram bot off: Telegram is not set up" in app.tray.icon.toolTip()
+
+
+def pairing_child(conn, stop, settings, paths, log_level) -> None:
+    """A chat pairs in the child (as bot/commands.py does: settings.toml first, then the message)."""
+    from desktop_app.settings import load_settings, save_settings
+
+    _mark(paths, "started")
+    on_disk = load_settings(paths.settings_file)
+    on_disk.bot.allowed_chats.append(777)
+    save_settings(on_disk, paths.settings_file)
+    conn.send(("paired", 777))
+    stop.wait(60)
+    _mark(paths, "stopped")
+    conn.send(("stopped",))
+    conn.close()
+
+
+def test_a_chat_paired_in_the_bot_process_stays_in_the_tray_s_settings(make_app, paths, on, qtbot, monkeypatch):
+    """Pairing happens in the child; the tray's settings and an open dialog learn it, so the next OK keeps the
+    chat and the bot is not restarted for it."""
+    from desktop_app.settings import load_settings, save_settings
+
+    on.bot.allowed_chats = [111]
+    save_settings(on, paths.settings_file)
+    monkeypatch.setattr(BotSupervisor, "__init__", _pairing_init)
+    app = make_app(demo=False)
+    dialog = app.open_settings("telegram")
+    qtbot.waitUntil(lambda: 777 in app.settings.bot.allowed_chats, timeout=60_000)
+    editor = dialog.telegram.bot.form.editors["allowed_chats"]
+    assert editor.value() == [111, 777]
+    assert dialog.telegram.bot.status.text() == "✓ Paired: chat 777 now gets answers."
+    with qtbot.waitSignal(dialog.saved, timeout=5_000):
+        dialog.accept()
+    assert load_settings(paths.settings_file).bot.allowed_chats == [111, 777]
+    assert app.bot.wait_applied()
+    assert app.bot.starts == 1 and len(marks(paths)) == 1  # the same bot process goes on
+
+
+def _pairing_init(self, paths, **kwargs):
+    _original_init(self, paths, target=pairing_child, **kwargs)
