@@ -19,14 +19,21 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from ..channels.telegram import _THREAD, MAX_MESSAGE, NOTE_ROOM, ClientFactory
 from ..channels.telegram_auth import NotSignedIn, connect_signed_in, load_credentials, make_client
 from ..secrets import Secret, SecretStoreUnavailable, get_secret, set_secret
 from .commands import Bot
 
 log = logging.getLogger("business_orchestrator.bot")
+LOCK_FILE = "bot_listener.lock"
 NEEDS_BOT = ("Questions in Telegram need a bot account: sign in with a bot token (Settings → Channels → Telegram, "
              "Send as: a bot), so the bot can answer while your reports keep their own sign-in.")
+
+
+class AlreadyListening(Exception):
+    """Another process of this app (the tray, or `business-orchestrator bot`) holds the listener session."""
 
 
 def listener_client_factory(session: str, api_id: int, api_hash: str) -> Any:
@@ -54,8 +61,25 @@ class Listener:
         self._stop_asked = False  # stop() before the handler is registered: `_run` ends as soon as it sees it
 
     def start(self) -> Future[None]:
-        """Start listening on the Telegram thread; the future ends when the listener stops (or fails)."""
-        return _THREAD.submit(self._run())
+        """Start listening on the Telegram thread; the future ends when the listener stops (or fails).
+
+        One listener per data folder: two would share the listener's session (the tray's bot and a
+        `business-orchestrator bot` in a terminal). The lock ends with the listener or the process."""
+        paths = self.bot.paths
+        paths.data.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(paths.data / LOCK_FILE, thread_local=False)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise AlreadyListening("another Business Orchestrator is already answering in Telegram (the tray app, "
+                                   "or `business-orchestrator bot`): one at a time") from None
+        return _THREAD.submit(self._locked(lock))
+
+    async def _locked(self, lock: FileLock) -> None:
+        try:
+            await self._run()
+        finally:
+            lock.release()  # after the disconnect (or a failure), before the caller hears the listener ended
 
     async def _run(self) -> None:
         from telethon import events

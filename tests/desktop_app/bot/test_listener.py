@@ -195,3 +195,23 @@ def test_a_checked_llm_answer_goes_out_in_the_question_s_language(llm_listening,
     assert ask_(telegram, OWNER, "આજે વેચાણ કેટલું થયું?") == [f"આજે વેચાણ {total} થયું."]
     system = server.completions[1].json["messages"][0]["content"]
     assert "in Gujarati" in system
+
+
+def test_one_listener_at_a_time_shares_the_listener_session(listening, settings):
+    from desktop_app.bot.listener import AlreadyListening
+
+    telegram, _listener = listening
+    made = len(telegram.made)
+    with pytest.raises(AlreadyListening, match="already answering in Telegram"):
+        Listener(Bot(settings, paths(), offline=True), client_factory=telegram).start()
+    assert len(telegram.made) == made  # the second never connected
+
+
+def test_the_lock_ends_with_the_listener(telegram, settings, history):
+    for _ in range(2):  # a second listener after the first stopped
+        listener = Listener(Bot(settings, paths(), offline=True), client_factory=telegram)
+        running = listener.start()
+        wait_for_handlers(telegram)
+        listener.stop()
+        running.result(timeout=5)
+        telegram.handlers.clear()
