@@ -4,8 +4,9 @@ The LLM only chooses and words: it picks a question type through a tool call and
 computed facts in the owner's language; its wording reaches the owner only if the number guard
 finds every number in it among the computed ones. Offline, with no endpoint, or when the endpoint
 has no tool support or errs, the keyword matcher picks the type and the rules' lines are the answer.
-The exchange uses the insights' client and one `Deadline` for both calls, on a worker thread the
-caller stops waiting for at the deadline.
+Both calls go through insights/llm.py's `exchange` under one `Deadline` ([insights] timeout_s): streamed,
+on the exchange's own thread, given up at the deadline. An endpoint that refuses `tools` is remembered
+for a day, and the questions in between skip the tool call.
 """
 
 from __future__ import annotations
