@@ -37,7 +37,7 @@ TocEntry = tuple[str, str, str]
 
 # The size savings, in the order docs/packaging.md measured them. BO_BUILD_SAVINGS=name,name builds
 # with only those (how the table there was made); unset, a build applies all of them.
-SAVINGS = ("babel", "strip", "qt", "prune", "excludes", "optimize", "host", "pytz")
+SAVINGS = ("babel", "strip", "qt", "prune", "excludes", "optimize", "host", "pytz", "icu", "dialects")
 
 # Never bundled, whatever pulls them in: a plaintext keyring backend (secrets would silently land in
 # a file), test and bench-only tools (pandas and numpy reach pytest through their testing helpers).
@@ -63,6 +63,29 @@ EXCLUDED_MODULES = [
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtPdf", "PySide6.QtOpenGL",
     "PySide6.QtOpenGLWidgets", "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets",
 ]
+# Database drivers SQLAlchemy imports by name only when an engine is made (its dialect calls
+# __import__("pg8000")), which PyInstaller's analysis cannot see: the shared history's PostgreSQL engine
+# (desktop_app/storage/engines.py) connects through pg8000. A hidden import that is not installed is skipped.
+DATABASE_DRIVERS = ["pg8000"]
+# The "dialects" saving: SQLAlchemy's dialects for databases the app never connects to. PyInstaller's
+# SQLAlchemy hook adds every dialect; the history store speaks SQLite and PostgreSQL only. Alembic's
+# operations for these databases (alembic.ddl.mysql...) import them only for type checking.
+UNUSED_SQL_DIALECTS = ["sqlalchemy.dialects.mssql", "sqlalchemy.dialects.mysql", "sqlalchemy.dialects.oracle"]
+
+# The "icu" saving. Qt's ICU data library (libicudata, 30 MB, the whole of CLDR and more) is rebuilt
+# with only what the ICU functions Qt calls can read. Qt calls four families (QT_ICU_CALLS; checked
+# against the Qt libraries at every build): collation (QCollator, the file dialog's sorting), time-zone
+# names and IDs (QTimeZone), locale-aware case mapping (QLocale::toUpper) and charset conversion
+# (QStringConverter for encodings other than the UTF ones and Latin-1, which Qt converts itself). They
+# read the locale, collation and time-zone data, kept whole for every locale. Left out: break-iterator
+# rules and dictionaries (brkitr), display names of currencies, languages, regions and units,
+# spell-out rules (rbnf), transliterators, string-prep profiles (*.spp), character names (unames.icu),
+# none of which those functions read, and the legacy charset tables (*.cnv): the app never asks Qt for
+# a legacy encoding (files are decoded by Python's codecs; Qt 6 uses UTF-8 for the system and file names).
+QT_ICU_CALLS = re.compile(r"^(ucol_|ucal_|ucnv_|UCNV_|u_strTo(Upper|Lower)_)")
+ICU_DATA_DROPPED = re.compile(
+    r"^(brkitr|curr|lang|region|unit|rbnf|translit)/|\.(cnv|spp)$|^unames\.icu$"
+)
 
 # Qt plug-ins by folder: the set of plug-in names kept, or None for the whole folder. Folders not
 # listed are dropped: tls and networkinformation (Qt's only network use here is the single-instance
@@ -277,6 +300,106 @@ def strip_binaries(binaries: list[TocEntry], workdir: Path) -> list[TocEntry]:
             os.utime(target, ns=(stamp, stamp))  # the source's time marks the copy as up to date
         result.append((dest, str(target), typecode))
     return result
+
+
+ICU_DATA_LIBRARY = re.compile(r"^libicudata\.so\.(\d+)$")
+
+
+def qt_icu_calls(libraries: Iterable[str], icu_major: str, objdump: str) -> set[str]:
+    """The ICU functions these libraries call: their undefined dynamic symbols with ICU's version suffix
+    (ucol_open_73). ICU's own libraries, which call each other, are not asked."""
+    calls = set()
+    for library in libraries:
+        if PurePosixPath(library).name.startswith("libicu"):
+            continue
+        done = subprocess.run([objdump, "-T", library], capture_output=True, text=True)
+        for line in done.stdout.splitlines():
+            fields = line.split()
+            if "*UND*" in fields and fields[-1].endswith(f"_{icu_major}"):
+                calls.add(fields[-1])
+    return calls
+
+
+def _linked_icu_data(library: Path, symbol: str) -> bytes:
+    """The ICU data package linked into libicudata: the bytes of its icudtNN_dat symbol."""
+    listed = subprocess.run(["nm", "-D", "-S", "--defined-only", str(library)], capture_output=True, text=True,
+                            check=True).stdout
+    value, size = next((int(fields[0], 16), int(fields[1], 16)) for fields in map(str.split, listed.splitlines())
+                       if len(fields) == 4 and fields[3] == symbol)
+    headers = subprocess.run(["objdump", "-h", "-w", str(library)], capture_output=True, text=True, check=True).stdout
+    for fields in map(str.split, headers.splitlines()):
+        if len(fields) >= 6 and fields[0].isdigit():
+            length, address, offset = int(fields[2], 16), int(fields[3], 16), int(fields[5], 16)
+            if address <= value < address + length:
+                with library.open("rb") as handle:
+                    handle.seek(offset + value - address)
+                    return handle.read(size)
+    raise ValueError(f"{symbol} is in no section of {library}")
+
+
+def trim_icu_data(binaries: list[TocEntry], workdir: Path) -> tuple[list[TocEntry], str]:
+    """Qt's ICU data library rebuilt without the data no ICU function Qt calls reads (Linux, "icu").
+
+    The data package linked into libicudata is taken out, ICU's own `icupkg` (icu-devtools) removes
+    the items matching ICU_DATA_DROPPED (it refuses when a kept item refers to a removed one), and `as`
+    and `ld` (binutils, as for strip) link what is left into a library of the same name and symbol.
+    Returns the binaries and a line for the build log. Stops the build when Qt calls an ICU function
+    outside QT_ICU_CALLS: the data it reads may be among what is left out.
+    """
+    found = [(index, ICU_DATA_LIBRARY.match(PurePosixPath(entry[0]).name)) for index, entry in enumerate(binaries)]
+    found = [(index, match) for index, match in found if match]
+    tools = {name: shutil.which(name) for name in ("icupkg", "objdump", "nm", "as", "ld")}
+    if not sys.platform.startswith("linux") or not found:
+        return binaries, "no ICU data library in this build"
+    if not all(tools.values()):
+        missing = ", ".join(name for name, path in tools.items() if not path)
+        log.warning("%s not found: Qt's ICU data is bundled whole (install icu-devtools and binutils)", missing)
+        return binaries, f"ICU data bundled whole: {missing} not found"
+    index, match = found[0]
+    dest, src, typecode = binaries[index]
+    major = match.group(1)
+    qt = [entry[1] for entry in binaries if "PySide6" in PurePosixPath(entry[0]).parts
+          and entry[2] in ("BINARY", "EXTENSION")]
+    unknown = sorted(call for call in qt_icu_calls(qt, major, tools["objdump"]) if not QT_ICU_CALLS.match(call))
+    if unknown:
+        raise SystemExit(f"build: Qt calls ICU functions the 'icu' saving was not checked for: {', '.join(unknown)}. "
+                         "See QT_ICU_CALLS in installer/bundle.py, or build without it (BO_BUILD_SAVINGS).")
+    package = f"icudt{major}{'l' if sys.byteorder == 'little' else 'b'}"
+    work = workdir / "icu"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "whole").mkdir(parents=True)
+    (work / "trimmed").mkdir()
+    whole = work / "whole" / f"{package}.dat"
+    whole.write_bytes(_linked_icu_data(Path(src), f"icudt{major}_dat"))
+    items = subprocess.run([tools["icupkg"], "-l", str(whole)], capture_output=True, text=True, check=True)
+    dropped = [item for item in items.stdout.split() if ICU_DATA_DROPPED.search(item)]
+    (work / "dropped.txt").write_text("".join(f"{item}\n" for item in dropped), encoding="utf-8")
+    trimmed = work / "trimmed" / f"{package}.dat"
+    done = subprocess.run([tools["icupkg"], "-r", str(work / "dropped.txt"), str(whole), str(trimmed)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:  # e.g. a kept item refers to a removed one
+        raise SystemExit(f"build: icupkg cannot trim Qt's ICU data (ICU_DATA_DROPPED):\n{done.stderr.strip()}")
+    (work / "icudata.s").write_text(
+        f"""\t.section .rodata
+\t.globl icudt{major}_dat
+\t.type icudt{major}_dat, @object
+\t.balign 16
+icudt{major}_dat:
+\t.incbin "{trimmed}"
+\t.size icudt{major}_dat, . - icudt{major}_dat
+\t.section .note.GNU-stack,"",@progbits
+""",
+        encoding="utf-8",
+    )
+    library = work / PurePosixPath(dest).name
+    subprocess.run([tools["as"], "-o", str(work / "icudata.o"), str(work / "icudata.s")], check=True)
+    subprocess.run([tools["ld"], "-shared", "-soname", library.name, "-o", str(library), str(work / "icudata.o")],
+                   check=True)
+    result = list(binaries)
+    result[index] = (dest, str(library), typecode)
+    mib = 1024 * 1024
+    return result, (f"ICU data {whole.stat().st_size / mib:.1f} -> {trimmed.stat().st_size / mib:.1f} MiB "
+                    f"({len(dropped)} of {len(items.stdout.split())} items left out)")
 
 
 def windows_version_file(target: Path) -> str:

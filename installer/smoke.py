@@ -10,6 +10,7 @@ sending: nothing here can reach a public address.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -20,7 +21,8 @@ from pathlib import Path
 
 from desktop_app import __version__
 
-from .bundle import APP_NAME, babel_locales, bundled_folders
+from . import icu_probe
+from .bundle import APP_NAME, DATABASE_DRIVERS, babel_locales, bundled_folders
 
 REPORT_KEYS = {"date", "currency", "sales", "leads", "attendance", "insights", "engine", "warnings", "text"}
 # Must never be in the bundle: a plaintext keyring, test and bench tools, a data library the app does not use.
@@ -57,6 +59,10 @@ def check_contents(folder: Path, executable: Path) -> None:
     for name in FORBIDDEN:
         if any(module == name or module.startswith(name + ".") for module in modules):
             raise SmokeFailure(f"{name} must not be bundled")
+    if "sqlalchemy" in modules:  # the history store: SQLAlchemy finds its driver only when it connects
+        missing = [name for name in DATABASE_DRIVERS if name not in modules]
+        if missing:
+            raise SmokeFailure(f"SQLAlchemy is bundled without its database driver {', '.join(missing)}")
 
 
 def check_x11_libraries(folder: Path) -> None:
@@ -72,6 +78,27 @@ def check_x11_libraries(folder: Path) -> None:
     missing = [line.split()[0] for line in done.stdout.splitlines() if "not found" in line]
     if missing:
         raise SmokeFailure(f"Qt's X11 plug-in cannot find {', '.join(missing)}: install them and build again")
+
+
+def check_icu(folder: Path) -> None:
+    """Qt gives the same answers with the bundle's ICU data as with its whole data (the "icu" saving):
+    collation, time-zone names and IDs, case mapping; only the legacy charsets are gone. This Python's
+    PySide6 runs installer.icu_probe twice, the second time with the bundle's libicudata preloaded."""
+    bundled = sorted((folder / "_internal" / "PySide6" / "Qt" / "lib").glob("libicudata.so.*"))
+    spec = importlib.util.find_spec("PySide6")
+    if not sys.platform.startswith("linux") or not bundled or spec is None or not spec.origin:
+        return
+    whole = Path(spec.origin).parent / "Qt" / "lib" / bundled[0].name
+    if not whole.is_file():
+        print(f"  (ICU check skipped: this Python's PySide6 has no {bundled[0].name})")
+        return
+    full, trimmed = icu_probe.answers(), icu_probe.answers(preload=bundled[0])
+    changed = icu_probe.differences(full, trimmed)
+    if changed:
+        raise SmokeFailure("Qt answers differently with the bundled ICU data:\n" + "\n".join(changed))
+    if bundled[0].stat().st_size < whole.stat().st_size and full["legacy_codecs"] == trimmed["legacy_codecs"]:
+        raise SmokeFailure("the ICU check did not use the bundled data (the legacy charsets should be gone)")
+    print(f"  Qt's answers through the bundled ICU data ({bundled[0].stat().st_size / 2**20:.1f} MiB) are the same")
 
 
 def check_version(executable: Path, env: dict[str, str]) -> None:
@@ -163,6 +190,7 @@ def smoke(folder: Path, *, gui: bool = True) -> None:
         raise SmokeFailure(f"no executable at {executable} or {cli}")
     check_contents(folder, executable)
     check_x11_libraries(folder)
+    check_icu(folder)
     with tempfile.TemporaryDirectory(prefix="bo-smoke-") as tmp:
         home = Path(tmp)
         # A fresh app home, no secrets, the null keyring (never a D-Bus prompt), offscreen Qt.

@@ -203,3 +203,169 @@ def test_strip_makes_smaller_copies_once_and_leaves_wheel_libs_alone(tmp_path):
     os.utime(copy, ns=(stamp, stamp))
     assert bundle.strip_binaries(entries, work)[0][1] == str(copy)
     assert copy.read_bytes().endswith(b"cached")
+
+
+def _qt_library_folder() -> Path | None:
+    """This Python's PySide6 Qt libraries (where its ICU is), or None."""
+    try:
+        import PySide6
+    except ImportError:
+        return None
+    folder = Path(PySide6.__file__).parent / "Qt" / "lib"
+    return folder if any(folder.glob("libicudata.so.*")) else None
+
+
+ICU_TOOLS = ("icupkg", "objdump", "nm", "as", "ld")
+needs_qt_icu_and_tools = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or not _qt_library_folder() or not all(map(shutil.which, ICU_TOOLS)),
+    reason="needs Linux, PySide6 with its ICU, icu-devtools and binutils",
+)
+
+
+def _qt_entries() -> list[bundle.TocEntry]:
+    """This Python's Qt libraries as build.spec sees them."""
+    folder = _qt_library_folder()
+    assert folder is not None
+    return [(f"PySide6/Qt/lib/{path.name}", str(path), "BINARY") for path in sorted(folder.glob("*.so*"))]
+
+
+@pytest.mark.parametrize(
+    ("item", "dropped"),
+    [
+        ("brkitr/cjdict.dict", True),
+        ("curr/en.res", True),
+        ("lang/hi.res", True),
+        ("region/gu.res", True),
+        ("unit/en_IN.res", True),
+        ("translit/root.res", True),
+        ("ibm-943_P15A-2003.cnv", True),
+        ("unames.icu", True),
+        ("rfc3491.spp", True),
+        ("coll/hi.res", False),
+        ("coll/ucadata.icu", False),
+        ("zone/gu.res", False),
+        ("hi_IN.res", False),
+        ("pool.res", False),
+        ("zoneinfo64.res", False),
+        ("metaZones.res", False),
+        ("cnvalias.icu", False),
+    ],
+)
+def test_icu_data_left_out(item, dropped):
+    assert bool(bundle.ICU_DATA_DROPPED.search(item)) is dropped
+
+
+@needs_qt_icu_and_tools
+def test_qt_calls_only_the_icu_functions_the_trimmed_data_was_checked_for():
+    """If a newer Qt calls another ICU family (break iterators, display names...), the data it reads may
+    be among what the "icu" saving leaves out: this fails, and so does the build (trim_icu_data)."""
+    major = next(_qt_library_folder().glob("libicudata.so.*")).name.rsplit(".", 1)[-1]
+    calls = bundle.qt_icu_calls([src for _dest, src, _type in _qt_entries()], major, shutil.which("objdump"))
+    assert {f"ucol_open_{major}", f"ucal_getTimeZoneDisplayName_{major}", f"u_strToUpper_{major}"} <= calls
+    assert sorted(call for call in calls if not bundle.QT_ICU_CALLS.match(call)) == []
+
+
+@needs_qt_icu_and_tools
+def test_trimmed_icu_data_gives_qt_the_same_answers(tmp_path):
+    """Collation, time-zone names and IDs, case mapping: the same through the trimmed data as through
+    the whole; the legacy charsets are gone, which shows the trimmed library was the one used."""
+    from installer import icu_probe
+
+    entries = _qt_entries()
+    trimmed, note = bundle.trim_icu_data(entries, tmp_path)
+    [(whole_lib, trimmed_lib)] = [(Path(old[1]), Path(new[1])) for old, new in zip(entries, trimmed, strict=True)
+                                  if old != new]
+    assert trimmed_lib.name == whole_lib.name and trimmed_lib.parent == tmp_path / "icu"
+    assert trimmed_lib.stat().st_size < whole_lib.stat().st_size * 0.45, note
+    whole, trimmed_answers = icu_probe.answers(), icu_probe.answers(preload=trimmed_lib)
+    assert icu_probe.differences(whole, trimmed_answers) == []
+    assert whole["zones en_IN"][:2] == ["India Standard Time", "IST"]
+    assert whole["sorted hi_IN"].index("क") < whole["sorted hi_IN"].index("ग") < whole["sorted hi_IN"].index("ક")
+    assert whole["legacy_codecs"]["Shift_JIS"] is True
+    assert trimmed_answers["legacy_codecs"]["Shift_JIS"] is False
+
+
+@needs_qt_icu_and_tools
+def test_the_build_stops_when_qt_calls_icu_functions_not_checked_for(tmp_path, monkeypatch):
+    monkeypatch.setattr(bundle, "QT_ICU_CALLS", __import__("re").compile(r"^ucol_"))
+    with pytest.raises(SystemExit, match=r"Qt calls ICU functions .*ucal_open_"):
+        bundle.trim_icu_data(_qt_entries(), tmp_path)
+
+
+def test_trim_icu_data_leaves_a_build_without_icu_alone(tmp_path):
+    entries = [("libpython3.11.so.1.0", "/nonexistent/libpython3.11.so.1.0", "BINARY")]
+    assert bundle.trim_icu_data(entries, tmp_path)[0] == entries
+
+
+def test_migrations_run_without_the_sql_dialects_left_out(tmp_path):
+    """The "dialects" saving: Alembic and SQLAlchemy's SQLite and PostgreSQL (pg8000) dialects work with
+    the MySQL, SQL Server and Oracle dialects unimportable, as in the bundle; an Alembic migration runs."""
+    for name in ("sqlalchemy", "alembic", "pg8000"):
+        pytest.importorskip(name)
+    versions = tmp_path / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    (tmp_path / "migrations" / "env.py").write_text(textwrap.dedent("""
+        from alembic import context
+        with context.config.attributes["connection"] as connection:
+            context.configure(connection=connection)
+            with context.begin_transaction():
+                context.run_migrations()
+    """))
+    (versions / "0001_reports.py").write_text(textwrap.dedent("""
+        import sqlalchemy as sa
+        from alembic import op
+        revision, down_revision = "0001", None
+        def upgrade():
+            op.create_table("reports", sa.Column("day", sa.Date, primary_key=True),
+                            sa.Column("branch", sa.String(40), primary_key=True))
+            with op.batch_alter_table("reports") as batch:
+                batch.add_column(sa.Column("sales_paise", sa.BigInteger, nullable=True))
+    """))
+    script = textwrap.dedent(f"""
+        import sys
+        from importlib.abc import MetaPathFinder
+        LEFT_OUT = {bundle.UNUSED_SQL_DIALECTS!r}
+        class LeftOut(MetaPathFinder):
+            def find_spec(self, name, path=None, target=None):
+                if any(name == m or name.startswith(m + ".") for m in LEFT_OUT):
+                    raise ImportError(f"{{name}} is not in the bundle")
+        sys.meta_path.insert(0, LeftOut())
+        try:
+            import sqlalchemy.dialects.mysql
+        except ImportError:
+            pass
+        else:
+            raise SystemExit("the left-out dialects should not import here")
+        import sqlalchemy as sa
+        from alembic import command
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+        from sqlalchemy.dialects.postgresql import pg8000 as pg8000_dialect
+        import pg8000.native
+        engine = sa.create_engine("sqlite:///{tmp_path / 'history.db'}")
+        config = Config()
+        config.set_main_option("script_location", "{tmp_path / 'migrations'}")
+        config.attributes["connection"] = engine.connect()
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            print(MigrationContext.configure(connection).get_current_revision())
+            print(sorted(column["name"] for column in sa.inspect(connection).get_columns("reports")))
+        table = sa.table("reports", sa.column("day"), sa.column("branch"))
+        print(sa.select(table).where(table.c.branch == "Surat").compile(dialect=pg8000_dialect.dialect()))
+        print(sorted(name for name in sys.modules if name.startswith(tuple(LEFT_OUT))))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["0001", "['branch', 'day', 'sales_paise']"]
+    assert "WHERE reports.branch = %s" in " ".join(lines[2:-1])
+    assert lines[-1] == "[]"
+
+
+def test_the_history_stores_postgresql_driver_is_bundled():
+    """SQLAlchemy imports the driver only when an engine is made, so build.spec names it (DATABASE_DRIVERS):
+    the driver the shared history's engine uses must be among them."""
+    engines = pytest.importorskip("desktop_app.storage.engines")
+    pytest.importorskip("pg8000")
+    engine = engines.engine_for_url("postgresql://branch@127.0.0.1:5/business")  # no connection is made
+    assert engine.dialect.dbapi.__name__ in bundle.DATABASE_DRIVERS
