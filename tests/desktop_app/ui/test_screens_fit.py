@@ -14,8 +14,9 @@ import pytest
 from desktop_app.ui.gallery import screen_env
 
 REPO = Path(__file__).resolve().parents[3]
-# the summary 4 times (one at 800×600), five settings tabs, prompt preview, source editor, unreadable settings
-EXPECTED_WINDOWS = 12
+# the summary 4 times (one at 800×600), five settings tabs, the Telegram bot pairing, prompt preview, source editor,
+# unreadable settings
+EXPECTED_WINDOWS = 13
 
 
 @pytest.mark.parametrize(("width", "height", "scale"), [(1366, 768, 1.0), (1366, 768, 1.25), (1280, 720, 1.0)],
