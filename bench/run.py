@@ -45,6 +45,7 @@ class Run:
     peak_rss_mb: float
     returncode: int
     stdout: str = field(repr=False, default="")
+    cpu_seconds: float = 0.0  # user + system, all threads: steadier than wall time on a busy machine
 
 
 def measure(cmd: list[str], env: dict[str, str] | None = None) -> Run:
@@ -57,7 +58,7 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> Run:
         child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode("utf-8", errors="replace")
-    return Run(seconds, usage.ru_maxrss / 1024, child.returncode, text)
+    return Run(seconds, usage.ru_maxrss / 1024, child.returncode, text, usage.ru_utime + usage.ru_stime)
 
 
 PYCACHE = Path(tempfile.gettempdir()) / "bo-bench-pycache"
@@ -138,6 +139,7 @@ def bench_large(data: Dataset, repeats: int, work: Path) -> dict:
         rows.append({"duckdb": asdict(duck) | {"stdout": None}, "first": asdict(first) | {"stdout": None},
                      "repeat": asdict(repeat) | {"stdout": None},
                      "first_ratio": first.seconds / duck.seconds, "repeat_ratio": repeat.seconds / duck.seconds,
+                     "first_cpu_ratio": first.cpu_seconds / max(duck.cpu_seconds, 1e-9),
                      "first_rss_ratio": first.peak_rss_mb / duck.peak_rss_mb,
                      "repeat_rss_ratio": repeat.peak_rss_mb / duck.peak_rss_mb})
         shutil.rmtree(home, ignore_errors=True)
@@ -287,7 +289,9 @@ def dataset(folder: Path, sizes: Sizes, quick: bool) -> Dataset:
 
 
 def summary(results: dict) -> str:
-    lines = [f"machine: {results['machine']}"]
+    lines = [f"machine: {results['machine']}",
+             f"load average (1/5/15 min) at start {results['load_average_at_start']}, at end "
+             f"{results.get('load_average_at_end')}"]
     size = results["data"]
     lines.append(f"data: orders {size['orders_mb']:.1f} MB ({size['line_items']} line items), leads "
                  f"{size['leads_mb']:.1f} MB, attendance {size['attendance_mb']:.2f} MB")
@@ -297,10 +301,12 @@ def summary(results: dict) -> str:
     if "large" in results:
         large = results["large"]["median"]
         for name in ("duckdb", "first", "repeat"):
-            lines.append(f"{name:>7}: {large[name]['seconds']:.2f} s, peak {large[name]['peak_rss_mb']:.0f} MB")
+            lines.append(f"{name:>7}: {large[name]['seconds']:.2f} s, peak {large[name]['peak_rss_mb']:.0f} MB, "
+                         f"CPU {large[name].get('cpu_seconds', 0):.2f} s")
         lines.append(f"ratios (median of per-run ratios): first {large['first_ratio']:.2f}x (target <= 2), "
                      f"repeat {large['repeat_ratio']:.2f}x (<= 1), first peak RSS {large['first_rss_ratio']:.2f}x "
                      f"(<= 1.5), repeat peak RSS {large['repeat_rss_ratio']:.2f}x")
+        lines.append(f"CPU time, first run / DuckDB's (all its threads): {large['first_cpu_ratio']:.2f}x")
         lines.append(f"totals equal DuckDB's to the paisa: {results['large']['totals_match']}")
         lines += [f"  MISMATCH {m}" for m in results["large"]["mismatches"]]
     if "prompt" in results:
@@ -341,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
             "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "command": " ".join([Path(PYTHON).name, "-m", "bench.run", *(argv or sys.argv[1:])]),
             "machine": machine(),
+            "load_average_at_start": os.getloadavg(),  # 1, 5, 15 minutes: the machine may be shared
             "data": {"line_items": sizes.line_items, "orders_mb": data.orders.stat().st_size / 1e6,
                      "leads_mb": data.leads.stat().st_size / 1e6,
                      "attendance_mb": data.attendance.stat().st_size / 1e6},
@@ -352,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in BENCHMARKS:
             if name in chosen:
                 results[name] = runners[name]()
+        results["load_average_at_end"] = os.getloadavg()
     print(summary(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str))

@@ -207,7 +207,7 @@ def check_now(settings, paths, now: dt.datetime | None = None) -> list[str]:
 
     Returns the messages that fired for the first time today. Nothing is saved to history.
     """
-    from .pipeline import build_report, history_window, read_sources, today_in
+    from .pipeline import build_report, history_window, read_sources, rows_since, today_in
     from .source_cache import SourceCache
 
     if not settings.alerts.rules:
@@ -217,7 +217,7 @@ def check_now(settings, paths, now: dt.datetime | None = None) -> list[str]:
     day = today_in(settings, now)
     store = HistoryStore(paths.history_db)
     before = set(AlertLog(store).fired_on(day))
-    data = read_sources(settings, settings.specs(), day, cache=SourceCache(paths.cache))
+    data = read_sources(settings, settings.specs(), day, cache=SourceCache(paths.cache), since=rows_since(day))
     report = build_report(settings, data, day, history_window(store, day))
     return [text for text in check_alerts(settings, store, report, data, scheduled=False, now=now)
             if text not in before]

@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from connectors.base import NOT_SALE_STATUSES
+from connectors.parsing import by_unique
 
 from .kpis import DomainData, pct_change
 from .report import BranchLine
@@ -15,15 +16,27 @@ from .report import BranchLine
 UNLABELLED = "Other"
 
 
+def _sale_rows(data: DomainData) -> tuple[pd.DataFrame, pd.Series, pd.Series | None]:
+    """(sale rows, their days, their branch names; None when no row has a label), built once per
+    source read: a backfill asks for every past day."""
+    key = ("branches",)
+    if key not in data.derived:
+        (labels,) = by_unique(data.frame["branch"], lambda unique: unique.fillna("").astype(str).str.strip())
+        frame = data.frame
+        if "status" in frame:
+            frame = frame[~frame["status"].isin(NOT_SALE_STATUSES)]
+        names = labels.loc[frame.index].replace("", UNLABELLED) if labels.any() else None
+        data.derived[key] = (frame, frame["ordered_at"].dt.date, names)
+    return data.derived[key]
+
+
 def branch_lines(data: DomainData | None, day: dt.date, previous: dt.date) -> list[BranchLine]:
     """One line per branch when the sales sources carry at least one branch label, else none."""
-    if data is None or "branch" not in data.frame or not data.frame["branch"].fillna("").astype(str).str.strip().any():
+    if data is None or "branch" not in data.frame:
         return []
-    frame = data.frame
-    if "status" in frame:
-        frame = frame[~frame["status"].isin(NOT_SALE_STATUSES)]
-    days = frame["ordered_at"].dt.date
-    names = frame["branch"].fillna("").astype(str).str.strip().replace("", UNLABELLED)
+    frame, days, names = _sale_rows(data)
+    if names is None:
+        return []
 
     def totals(when: dt.date) -> tuple[pd.Series, pd.Series]:
         rows = frame.loc[days == when]

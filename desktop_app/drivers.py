@@ -14,6 +14,7 @@ import datetime as dt
 import pandas as pd
 
 from connectors.base import NOT_SALE_STATUSES
+from connectors.parsing import by_unique
 
 from .kpis import DomainData
 from .report import Driver
@@ -41,7 +42,8 @@ def _items_by_day(data: DomainData, stamp: str, value: str | None, by: str) -> D
             return None
         if "status" in frame:
             frame = frame[~frame["status"].isin(NOT_SALE_STATUSES)]
-        labels = frame[by].astype("string").str.strip().fillna(NO_LABEL)
+        # stripped once per distinct value: a year of orders repeats a few products and channels
+        (labels,) = by_unique(frame[by], lambda unique: unique.astype("string").str.strip().fillna(NO_LABEL))
         measured = frame[value] if value else pd.Series(1, index=frame.index)
         sums = measured.groupby([frame[stamp].dt.date, labels]).sum()
         table: DayItems = {}

@@ -17,9 +17,8 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from connectors.base import NOT_SALE_STATUSES
-
 from .history import HistoryStore
+from .kpis import daily_leads, daily_sales
 from .report import Correction
 
 log = logging.getLogger("business_orchestrator.history")
@@ -27,20 +26,13 @@ TOLERANCE = 0.005
 
 
 def _sales_days(data) -> dict[dt.date, dict[str, float]]:
-    frame = data.frame
-    if "status" in frame:
-        frame = frame[~frame["status"].isin(NOT_SALE_STATUSES)]
-    days = frame["ordered_at"].dt.date
-    keys = [days, frame["_source"], frame["order_id"]] if "_source" in frame else [days, frame["order_id"]]
-    per_order = frame.groupby(keys)["amount"].sum()
-    totals = frame["amount"].groupby(days).sum()
-    orders = (per_order > 0).groupby(level=0).sum()
+    totals, orders = daily_sales(data)
     return {day: {"total": round(float(total), 2), "orders": float(orders.get(day, 0))}
             for day, total in totals.items()}
 
 
 def _leads_days(data) -> dict[dt.date, dict[str, float]]:
-    return {day: {"count": float(count)} for day, count in data.frame["received_at"].dt.date.value_counts().items()}
+    return {day: {"count": float(count)} for day, count in daily_leads(data).items()}
 
 
 def _attendance_days(data) -> dict[dt.date, dict[str, float]]:

@@ -79,6 +79,24 @@ def _seven_day_mean(values: Callable[[dt.date], float | None], day: dt.date, is_
     return round(sum(counted) / len(counted), 2) if len(counted) >= MIN_DAYS_FOR_AVERAGE else None
 
 
+def daily_sales(data: DomainData) -> tuple[pd.Series, pd.Series]:
+    """Per day (datetime.date): the sales total and the orders above zero, over all of `data`'s sale rows.
+
+    Built once per source read and kept in `data.derived`: the backfill asks for every past day.
+    """
+    key = ("daily_sales",)
+    if key not in data.derived:
+        frame = data.frame
+        if "status" in frame:
+            frame = frame[~frame["status"].isin(NOT_SALE_STATUSES)]
+        days = frame["ordered_at"].dt.date
+        # A source's bills are its own: INV-001 in two branches' files is two orders.
+        keys = [days, frame["_source"], frame["order_id"]] if "_source" in frame else [days, frame["order_id"]]
+        per_order = frame.groupby(keys)["amount"].sum()
+        data.derived[key] = (frame["amount"].groupby(days).sum(), (per_order > 0).groupby(level=0).sum())
+    return data.derived[key]
+
+
 def compute_sales(
     data: DomainData,
     day: dt.date,
@@ -87,15 +105,7 @@ def compute_sales(
     history: Mapping[dt.date, dict[str, Any]],
 ) -> SalesKpis:
     prev = previous_day(day)
-    rows = _window(data.frame, "ordered_at", _days_back(day, prev), day)
-    if "status" in rows:
-        rows = rows[~rows["status"].isin(NOT_SALE_STATUSES)]
-    totals = rows.groupby("day")["amount"].sum()
-    # A source's bills are its own: INV-001 in two branches' files is two orders.
-    order_keys = ["day", "_source", "order_id"] if "_source" in rows else ["day", "order_id"]
-    per_order = rows.groupby(order_keys)["amount"].sum()
-    orders = (per_order > 0).groupby(level="day").sum()
-
+    totals, orders = daily_sales(data)
     total_on = _day_values(totals, data, history, "sales.total", lambda value: round(float(value), 2))
     orders_on = _day_values(orders, data, history, "sales.orders", int)
 
@@ -104,7 +114,9 @@ def compute_sales(
     avg = round(total / count, 2) if count else None
     prev_avg = round(prev_total / prev_orders, 2) if prev_total is not None and prev_orders else None
     week_ago = total_on(day - dt.timedelta(days=7))
-    today = rows[rows["day"] == day]
+    today = _window(data.frame, "ordered_at", day, day)
+    if "status" in today:
+        today = today[~today["status"].isin(NOT_SALE_STATUSES)]
     return SalesKpis(
         total=total,
         orders=count,
@@ -121,6 +133,14 @@ def compute_sales(
     )
 
 
+def daily_leads(data: DomainData) -> pd.Series:
+    """Leads per day (datetime.date) over all of `data`'s rows, built once per source read (see daily_sales)."""
+    key = ("daily_leads",)
+    if key not in data.derived:
+        data.derived[key] = data.frame["received_at"].dt.date.value_counts()
+    return data.derived[key]
+
+
 def compute_leads(
     data: DomainData,
     day: dt.date,
@@ -129,12 +149,8 @@ def compute_leads(
     history: Mapping[dt.date, dict[str, Any]],
 ) -> LeadsKpis:
     prev = previous_day(day)
-    rows = _window(data.frame, "received_at", _days_back(day, prev), day)
-    counts = rows.groupby("day").size()
-
-    count_on = _day_values(counts, data, history, "leads.count", int)
-
-    today = rows[rows["day"] == day]
+    count_on = _day_values(daily_leads(data), data, history, "leads.count", int)
+    today = _window(data.frame, "received_at", day, day)
     mix = today["source"].fillna("Unknown").astype(str).str.strip().replace("", "Unknown").value_counts()
     by_source = dict(sorted(((str(k), int(v)) for k, v in mix.items()), key=lambda item: (-item[1], item[0])))
     count, prev_count = count_on(day) or 0, count_on(prev)

@@ -39,6 +39,9 @@ from .source_cache import SourceCache
 log = logging.getLogger("business_orchestrator.pipeline")
 KPI_WINDOW_DAYS = 8  # unreadable cells on these days (or on unknown days) make a domain fail
 HISTORY_DAYS = 62  # the month for goals, 8 weeks of the same weekday for anomalies
+# The oldest row a day's KPIs read: the 30-day headcount estimate (the previous open day is at most 14
+# days back, the week-ago day 7). Goals, anomalies and the chart read history bodies, not rows.
+LOOKBACK_DAYS = 30
 MAX_LISTED_ISSUES = 3
 
 
@@ -123,6 +126,11 @@ def _foreign_currency(spec: SourceSpec, result: SourceFrame, settings: Settings)
     return (f"{spec.name}: the amounts are in {', '.join(result.currencies)}, but the report is in "
             f"{settings.business.currency}, so they were not added (no exchange rate is applied); if this business "
             f"reports in {foreign[0]}, set the currency in Settings → Business")
+
+
+def rows_since(day: dt.date, past_days: int = 0) -> dt.date:
+    """The oldest day whose rows a report on `day` (and on the `past_days` before it) can read."""
+    return day - dt.timedelta(days=past_days + LOOKBACK_DAYS)
 
 
 def _read_one(spec: SourceSpec, day: dt.date, settings: Settings,
@@ -230,10 +238,13 @@ class SourceData:
 
 def read_sources(settings: Settings, specs: list[SourceSpec], day: dt.date,
                  checkpoint: Progress = lambda step: None, cache: SourceCache | None = None,
-                 live: LiveSources | None = None) -> SourceData:
+                 live: LiveSources | None = None, since: dt.date | None = None) -> SourceData:
     """Read every source (through `cache` when given: unchanged files are not parsed again).
 
-    Live sources are fetched first through `live` (see live.py), then read from its store."""
+    Live sources are fetched first through `live` (see live.py), then read from its store. With
+    `since` (see rows_since), the frames keep only rows dated from that day on: the KPIs of a year-long
+    export then work on the weeks they read, while each source's status, dates, coverage and unreadable
+    cells still describe the whole file."""
     warnings: list[str] = []
     statuses: list[SourceStatus] = []
     reads: dict[Domain, _DomainRead] = {domain: _DomainRead() for domain in DOMAINS}
@@ -245,6 +256,8 @@ def read_sources(settings: Settings, specs: list[SourceSpec], day: dt.date,
         statuses.append(status)
         warnings += notes
         read = reads[spec.domain]
+        if frame is not None and since is not None:
+            frame = frame[frame[DATE_COLUMN[spec.domain]] >= pd.Timestamp(since)]
         if frame is None:
             read.failed = True
         else:
@@ -346,7 +359,7 @@ def report_without_insights(settings: Settings, paths: AppPaths, day: dt.date | 
 
         return consolidated_for(open_history(settings, paths), day, settings), history
     data = read_sources(settings, settings.specs() if specs is None else specs, day, cache=SourceCache(paths.cache),
-                        live=LiveSources.for_paths(paths, fetch_on_read=False))
+                        live=LiveSources.for_paths(paths, fetch_on_read=False), since=rows_since(day))
     return build_report(settings, data, day, history, demo=demo), history
 
 
@@ -391,7 +404,9 @@ def run_report(
     if save and not demo:
         require_sources(settings, specs)
     store = store or HistoryStore.for_settings(settings, paths.history_db)
-    data = read_sources(settings, specs, day, checkpoint, SourceCache(paths.cache), LiveSources.for_paths(paths))
+    backfill = settings.report.backfill_days if save and not demo else 0
+    data = read_sources(settings, specs, day, checkpoint, SourceCache(paths.cache), LiveSources.for_paths(paths),
+                        since=rows_since(day, backfill))
     checkpoint("Computing KPIs…")
     corrections = []
     if save and not demo:

@@ -24,6 +24,7 @@ class Secret(StrEnum):
     TELEGRAM_API_HASH = "telegram_api_hash"
     TELEGRAM_BOT_TOKEN = "telegram_bot_token"
     TELEGRAM_SESSION = "telegram_session"
+    TELEGRAM_LISTENER_SESSION = "telegram_listener_session"  # the question bot's own sign-in (bot/listener.py)
     EMAIL_PASSWORD = "email_password"
     SLACK_WEBHOOK_URL = "slack_webhook_url"
     WHATSAPP_TOKEN = "whatsapp_token"

@@ -54,7 +54,7 @@ class Reply:
 
     @classmethod
     def tool(cls, name: str, **arguments: Any) -> Reply:
-        """A `tools` answer: the model calls function `name` with `arguments` (non-streamed)."""
+        """A `tools` answer: the model calls function `name` with `arguments` (streamed in pieces when asked)."""
         return cls(content=None, tool_call={"name": name, "arguments": arguments})
 
     @classmethod
@@ -252,8 +252,17 @@ def _events(reply: Reply, request: Recorded) -> list[bytes]:
     events = [_chunk(reply, {"role": "assistant", "content": ""})]
     size = reply.chunk_chars
     events += [_chunk(reply, {"content": text[i:i + size]}) for i in range(0, len(text), size)]
+    finish = reply.finish_reason
+    if reply.tool_call is not None:  # as OpenAI streams it: id and name first, then the arguments' JSON in pieces
+        call = reply.tool_call
+        arguments = json.dumps(call["arguments"], ensure_ascii=False)
+        events.append(_chunk(reply, {"tool_calls": [{"index": 0, "id": "call_1", "type": "function",
+                                                     "function": {"name": call["name"], "arguments": ""}}]}))
+        events += [_chunk(reply, {"tool_calls": [{"index": 0, "function": {"arguments": arguments[i:i + size]}}]})
+                   for i in range(0, len(arguments), size)]
+        finish = "tool_calls"
     if reply.runaway is None:
-        events.append(_chunk(reply, {}, reply.finish_reason))
+        events.append(_chunk(reply, {}, finish))
         options = (request.json or {}).get("stream_options") or {}
         if options.get("include_usage") and reply.usage is not None:
             usage = {"id": "chatcmpl-stream", "object": "chat.completion.chunk", "created": 0, "model": reply.model,

@@ -32,7 +32,7 @@ def cmd_bot(args: argparse.Namespace, paths: AppPaths, settings: Settings) -> in
         print("No chat is paired yet: run `business-orchestrator bot pair` and send the code to the bot.")
     listener = Listener(Bot(settings, paths))
     running = listener.start()
-    print("Listening for Telegram messages; Ctrl+C stops.")
+    print("Connecting to Telegram, then answering messages; Ctrl+C stops.")
     try:
         while not running.done():
             time.sleep(0.5)

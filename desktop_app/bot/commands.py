@@ -21,18 +21,21 @@ from ..history import HistoryStore
 from ..paths import AppPaths
 from ..settings import Settings, load_settings, save_settings
 from .ask import ask
+from .frames import sales_frames
 from .questions import Questions, money, safe_label
 
 log = logging.getLogger("business_orchestrator.bot")
 PAIRING_FILE = "bot_pairing.json"
 PAIRING_MINUTES = 10
+MAX_WRONG_CODES = 5
 HELP = """I answer from the reports on your PC:
 /today – the latest report
 /report 2026-11-20 – the report of a day
 /week, /month – totals, average a day and the change against the period before
 /sources – how fresh each source is
 /goal – progress against your goals
-Or ask: "why are sales down?", "leads by source this week", "best day this month", "आज की बिक्री?", "આજે વેચાણ કેટલું?\""""
+Or ask: "why are sales down?", "leads by source this week", "top products this month", "sales by channel",
+"best day this month", "breakdown of 2026-11-20", "how many absents on Saturday?", "आज की बिक्री?", "આજે વેચાણ કેટલું?\""""
 RATE_LIMITED = "Too many messages: I answer {n} a minute. Ask again in a minute."
 
 
@@ -52,7 +55,16 @@ def _take_pairing_code(paths: AppPaths, text: str, now: float) -> bool:
     except (OSError, ValueError):
         return False
     words = text.split()
-    if not words or data.get("expires", 0) < now or words[-1] != data.get("code"):
+    if not words or data.get("expires", 0) < now:
+        return False
+    if words[-1] != data.get("code"):
+        if words[-1].isdigit():  # a wrong guess: a handful, and the code is void (a million guesses would find it)
+            data["wrong"] = data.get("wrong", 0) + 1
+            if data["wrong"] >= MAX_WRONG_CODES:
+                log.warning("bot: %d wrong pairing codes; the code is void, show a new one", data["wrong"])
+                file.unlink(missing_ok=True)
+            else:
+                file.write_text(json.dumps(data), encoding="utf-8")
         return False
     file.unlink(missing_ok=True)  # one time only
     return True
@@ -60,11 +72,13 @@ def _take_pairing_code(paths: AppPaths, text: str, now: float) -> bool:
 
 class Bot:
     def __init__(self, settings: Settings, paths: AppPaths, *, clock: Callable[[], float] = time.monotonic,
-                 wall: Callable[[], float] = time.time, offline: bool = False):
+                 wall: Callable[[], float] = time.time, offline: bool = False,
+                 on_paired: Callable[[int], None] = lambda chat_id: None):
         self.settings = settings
         self.paths = paths
+        self.on_paired = on_paired  # the tray hears of a new chat, so its settings (and an open dialog) keep it
         self.store = HistoryStore(paths.history_db)
-        self.questions = Questions(self.store)
+        self.questions = Questions(self.store, sales_frames(settings, paths, self.store.latest_date))
         self.clock = clock
         self.wall = wall
         self.offline = offline
@@ -105,6 +119,7 @@ class Bot:
             save_settings(on_disk, self.paths.settings_file)
             self.settings.bot.allowed_chats = list(on_disk.bot.allowed_chats)
         log.info("bot: chat %s paired", chat_id)
+        self.on_paired(chat_id)
 
     def _rate_limited(self, chat_id: int) -> str | None:
         """None: go on; a sentence: the first refusal in a window; "": stay quiet."""
@@ -139,7 +154,7 @@ class Bot:
             return self._goal()
         if command.startswith("/"):
             return "I do not know that command.\n\n" + HELP
-        reply = ask(text, self.questions, self.settings, offline=self.offline)
+        reply = ask(text, self.questions, self.settings, offline=self.offline, paths=self.paths)
         self.paths_taken.append(reply.path)
         return reply.text
 

@@ -1,8 +1,14 @@
 """The bot on the Telegram thread: a Telethon NewMessage handler that answers through `Bot.handle`.
 
 The handler runs on the one Telegram loop (`run_on_telegram_thread`'s), but the answer is computed
-in a thread pool (`run_in_executor`), so the evening report's sends on the same loop never wait for
-a question, and a question never waits for the report.
+in a thread pool (`run_in_executor`), so sends on the same loop never wait for a question.
+
+Its own sign-in. The listener holds a connection open for hours while the evening report is sent
+by another process (the tray's report process, `send-pending`), and one Telegram authorisation key
+must not be used by two processes at once. So the listener signs the bot in once with the bot token
+into a session of its own (`Secret.TELEGRAM_LISTENER_SESSION`, in the keyring like the sender's)
+and never touches the sender's `Secret.TELEGRAM_SESSION`. Two keys for one bot are ordinary for
+Telegram. A user account cannot get a second key without a login code, so questions need a bot.
 """
 
 from __future__ import annotations
@@ -10,13 +16,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from ..channels.telegram import _THREAD, MAX_MESSAGE, NOTE_ROOM, ClientFactory
-from ..channels.telegram_auth import connect_signed_in, load_credentials, make_client
+from ..channels.telegram_auth import NotSignedIn, connect_signed_in, load_credentials, make_client
+from ..secrets import Secret, SecretStoreUnavailable, get_secret, set_secret
 from .commands import Bot
 
 log = logging.getLogger("business_orchestrator.bot")
+LOCK_FILE = "bot_listener.lock"
+NEEDS_BOT = ("Questions in Telegram need a bot account: sign in with a bot token (Settings → Channels → Telegram, "
+             "Send as: a bot), so the bot can answer while your reports keep their own sign-in.")
+
+
+class AlreadyListening(Exception):
+    """Another process of this app (the tray, or `business-orchestrator bot`) holds the listener session."""
 
 
 def listener_client_factory(session: str, api_id: int, api_hash: str) -> Any:
@@ -41,19 +58,45 @@ class Listener:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bot-answer")
         self.client: Any = None
         self._stopped: asyncio.Event | None = None
-        self._ready: Future[None] | None = None
+        self._stop_asked = False  # stop() before the handler is registered: `_run` ends as soon as it sees it
 
     def start(self) -> Future[None]:
-        """Start listening on the Telegram thread; the future ends when the listener stops."""
-        return _THREAD.submit(self._run())
+        """Start listening on the Telegram thread; the future ends when the listener stops (or fails).
+
+        One listener per data folder: two would share the listener's session (the tray's bot and a
+        `business-orchestrator bot` in a terminal). The lock ends with the listener or the process."""
+        paths = self.bot.paths
+        paths.data.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(paths.data / LOCK_FILE, thread_local=False)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise AlreadyListening("another Business Orchestrator is already answering in Telegram (the tray app, "
+                                   "or `business-orchestrator bot`): one at a time") from None
+        return _THREAD.submit(self._locked(lock))
+
+    async def _locked(self, lock: FileLock) -> None:
+        try:
+            await self._run()
+        finally:
+            lock.release()  # after the disconnect (or a failure), before the caller hears the listener ended
 
     async def _run(self) -> None:
         from telethon import events
 
-        credentials = load_credentials()
-        self.client = make_client(self.client_factory, credentials)
-        await connect_signed_in(self.client, credentials)
         self._stopped = asyncio.Event()
+        if self._stop_asked:
+            return
+        credentials = load_credentials()
+        if not credentials.bot_token:
+            raise NotSignedIn(NEEDS_BOT)
+        own = replace(credentials, session=get_secret(Secret.TELEGRAM_LISTENER_SESSION) or "")
+        self.client = make_client(self.client_factory, own)
+        await connect_signed_in(self.client, own)  # signs the bot in from its token the first time
+        _keep_listener_session(self.client, own.session)
+        if self._stop_asked:
+            await self.client.disconnect()
+            return
         self.client.add_event_handler(self.on_message, events.NewMessage(incoming=True))
         log.info("bot: listening for messages")
         try:
@@ -75,10 +118,20 @@ class Listener:
             log.warning("bot: could not reply to chat %s (%s)", chat_id, exc.__class__.__name__)
 
     def stop(self) -> None:
+        self._stop_asked = True
         stopped = self._stopped
         if stopped is not None:
             _THREAD.submit(_set(stopped)).result()
         self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _keep_listener_session(client: Any, previous: str) -> None:
+    current = client.session.save()
+    if current and current != previous:
+        try:
+            set_secret(Secret.TELEGRAM_LISTENER_SESSION, current)
+        except SecretStoreUnavailable:
+            log.warning("the bot's Telegram session cannot be kept (no keyring): it signs in on every start")
 
 
 async def _set(event: asyncio.Event) -> None:

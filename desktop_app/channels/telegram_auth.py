@@ -147,6 +147,7 @@ def _store_login(api_id: int, api_hash: str, session: str, bot_token: str | None
     set_secret(Secret.TELEGRAM_API_ID, str(api_id))
     set_secret(Secret.TELEGRAM_API_HASH, api_hash)
     set_secret(Secret.TELEGRAM_SESSION, session)
+    delete_secret(Secret.TELEGRAM_LISTENER_SESSION)  # the question bot signs in afresh for the new account
     if bot_token:
         set_secret(Secret.TELEGRAM_BOT_TOKEN, bot_token)
     else:
@@ -327,7 +328,7 @@ def logout(*, client_factory: ClientFactory | None = None, forget_app: bool = Fa
         except (errors.RPCError, *TRANSIENT) as exc:
             note = (f"removed from this computer; Telegram could not be told ({exc.__class__.__name__}), so end the "
                     "session under Settings → Devices in Telegram")
-    for secret in (Secret.TELEGRAM_SESSION, Secret.TELEGRAM_BOT_TOKEN):
+    for secret in (Secret.TELEGRAM_SESSION, Secret.TELEGRAM_LISTENER_SESSION, Secret.TELEGRAM_BOT_TOKEN):
         delete_secret(secret)
     if forget_app:
         delete_secret(Secret.TELEGRAM_API_ID)

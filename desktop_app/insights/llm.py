@@ -134,6 +134,7 @@ class LLMAnswer:
     format: Format = "json_schema"  # what was asked for in the attempt that answered
     finish_reason: str | None = None  # "stop", "length" (the cap), or None when we hung up first
     stopped_early: bool = False  # we closed the stream once the answer was complete
+    tool_calls: list[dict[str, str]] = field(default_factory=list)  # [{"name", "arguments"}] when `tools` was sent
 
 
 @dataclass
@@ -304,6 +305,7 @@ class _Reader:
         self.done = False
         self.complete_at: float | None = None
         self.after_complete = 0  # content chunks that arrived after the answer was complete
+        self.tool_calls: dict[int, dict[str, str]] = {}  # index → {"name", "arguments"}, pieced together
 
     @property
     def text(self) -> str:
@@ -343,11 +345,27 @@ class _Reader:
             self.usage = event["usage"]
         choices = event.get("choices") or []
         choice = choices[0] if choices and isinstance(choices[0], dict) else {}
-        content = (choice.get("delta") or {}).get("content")
+        delta = choice.get("delta") or {}
+        content = delta.get("content")
         if isinstance(content, str) and content:
             self._content(content)
+        self._tool_deltas(delta.get("tool_calls"))
         if choice.get("finish_reason"):
             self.finish = choice["finish_reason"]
+
+    def _tool_deltas(self, deltas: Any) -> None:
+        """Streamed tool calls come in pieces: the name once, the arguments' JSON a few characters at a time."""
+        for position, delta in enumerate(deltas if isinstance(deltas, list) else []):
+            if not isinstance(delta, dict):
+                continue
+            index = delta.get("index") if isinstance(delta.get("index"), int) else position
+            call = self.tool_calls.setdefault(index, {"name": "", "arguments": ""})
+            function = delta.get("function") or {}
+            if isinstance(function.get("name"), str):
+                call["name"] += function["name"]
+            if isinstance(function.get("arguments"), str):
+                call["arguments"] += function["arguments"]
+            self.chunks += 1
 
     def _content(self, content: str) -> None:
         if self.complete_at is not None:
@@ -382,6 +400,9 @@ class _Reader:
         message = choices[0].get("message") or {}
         content = message.get("content") if isinstance(message, dict) else None
         self.parts = [content] if isinstance(content, str) else []
+        calls = message.get("tool_calls") if isinstance(message, dict) else None
+        self._tool_deltas([{"index": index, **call} for index, call in enumerate(calls or [])
+                           if isinstance(call, dict)])
         self.model = completion.get("model")
         self.usage = completion.get("usage") if isinstance(completion.get("usage"), dict) else None
         self.finish = choices[0].get("finish_reason")
@@ -400,8 +421,11 @@ class _Exchange:
 
     def __init__(self, insights: InsightsSettings, messages: list[dict[str, str]], deadline: Deadline, *,
                  memory: EndpointMemory, prompt_tokens: int, cap: int | None = None,
-                 temperature: float | None = None, client_factory: Callable[[], OpenAI] | None = None):
+                 temperature: float | None = None, client_factory: Callable[[], OpenAI] | None = None,
+                 tools: list[dict[str, Any]] | None = None, fixed_format: Format | None = None):
         self.insights = insights
+        self.tools = tools  # sent as `tools`: the answer is then a tool call, not text
+        self.fixed_format = fixed_format  # asked for as it is, and nothing learned about the endpoint
         self.messages = messages
         self.deadline = deadline
         self.memory = memory
@@ -444,7 +468,7 @@ class _Exchange:
 
         client = self.client_factory() if self.client_factory else make_client(self.insights)
         capability = self.capability
-        fmt: Format = capability.format
+        fmt: Format = self.fixed_format or capability.format
         cap_field: CapField = capability.cap_field or default_cap_field(self.url, self.insights.provider)
         wants_usage = True
         cap_switched = False
@@ -454,6 +478,8 @@ class _Exchange:
             if self.deadline.left() < MIN_ATTEMPT_S / 5:
                 raise self._timed_out()
             body = _body(self.insights, self.messages, fmt, cap_field, self.cap, self.temperature, usage=wants_usage)
+            if self.tools:
+                body["tools"] = self.tools
             try:
                 reader = self._attempt(client, body, fmt, wants_usage)
             except openai.APIStatusError as exc:
@@ -556,6 +582,12 @@ class _Exchange:
 
     def _answer(self, reader: _Reader, fmt: Format) -> LLMAnswer:
         text = reader.text.strip()
+        if self.tools is not None or self.fixed_format is not None:
+            calls = [reader.tool_calls[index] for index in sorted(reader.tool_calls)]
+            if not text and not calls:
+                raise LLMError("empty answer")
+            return LLMAnswer(text, False, reader.model or self.insights.model, self._usage(reader, text), fmt,
+                             reader.finish, reader.complete_at is not None and reader.finish is None, calls)
         if not text:
             raise LLMError("empty answer" if reader.finish != "length" else
                            f"empty answer (the output cap of {self.cap} tokens was reached)")
@@ -599,7 +631,8 @@ def _describe(exchange: _Exchange, deadline: Deadline) -> str:
 def exchange(insights: InsightsSettings, messages: list[dict[str, str]], deadline: Deadline, *,
              memory: EndpointMemory, prompt_tokens: int, progress: Progress | None = None, step: str = "",
              cap: int | None = None, temperature: float | None = None,
-             client_factory: Callable[[], OpenAI] | None = None) -> tuple[LLMAnswer | None, _Exchange]:
+             client_factory: Callable[[], OpenAI] | None = None, tools: list[dict[str, Any]] | None = None,
+             fixed_format: Format | None = None) -> tuple[LLMAnswer | None, _Exchange]:
     """Run one exchange on its own thread and wait for it at most until `deadline`.
 
     Returns the answer (None when the exchange failed: its `error` says why) and the exchange. A
@@ -607,7 +640,7 @@ def exchange(insights: InsightsSettings, messages: list[dict[str, str]], deadlin
     if it raises (the owner pressed Cancel), the exchange is abandoned and the exception goes on.
     """
     job = _Exchange(insights, messages, deadline, memory=memory, prompt_tokens=prompt_tokens, cap=cap,
-                    temperature=temperature, client_factory=client_factory)
+                    temperature=temperature, client_factory=client_factory, tools=tools, fixed_format=fixed_format)
     worker = threading.Thread(target=job.run, name="llm-exchange", daemon=True)
     worker.start()
     early: LLMAnswer | None = None

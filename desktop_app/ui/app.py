@@ -19,6 +19,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..paths import AppPaths
+from .bot_process import BotSupervisor
 from .tray import Tray
 from .worker import Task, TaskContext, run_in_background, wait_for_all
 
@@ -80,6 +81,8 @@ class TrayApp(QObject):
     generation_cancelled = Signal()
     view_loaded = Signal(object)  # DayView shown after browsing
     settings_applied = Signal()
+    bot_state = Signal(str)  # the Telegram bot's process: running, waiting, "stopped: <why>", off
+    bot_paired = Signal(int)  # a chat sent the pairing code to the bot (settings.toml has it already)
 
     outbox_refreshed = Signal(object)  # OutboxState
     delivered = Signal(object)  # DrainResult of a send
@@ -102,6 +105,8 @@ class TrayApp(QObject):
         self.alert_timer = QTimer(self)  # intraday alert rules, every [alerts] check_minutes
         self.alert_timer.timeout.connect(self.check_alerts)
         self.alert_task: Task | None = None
+        # the Telegram question bot's child process, while [bot] enabled; its state reaches the tooltip
+        self.bot = BotSupervisor(paths, on_state=self.bot_state.emit, on_paired=self.bot_paired.emit)
         self.task: Task | None = None
         self.waiting_runs: deque[Run | None] = deque()
         self.last_report: Report | None = None
@@ -140,6 +145,8 @@ class TrayApp(QObject):
         return self._summary
 
     def _wire(self) -> None:
+        self.bot_state.connect(self._bot_state_changed)  # a bound method: queued to the GUI thread
+        self.bot_paired.connect(self._bot_paired)
         if self.tray is not None:
             a = self.tray.actions
             a["generate"].triggered.connect(self.generate_now)
@@ -235,6 +242,7 @@ class TrayApp(QObject):
             self.alert_timer.start(settings.alerts.check_minutes * 60 * 1000)
         else:
             self.alert_timer.stop()
+        self.bot.configure(settings, settings.bot.enabled and not self.force_demo)
         self._update_tooltip()
 
     def check_alerts(self) -> None:
@@ -582,6 +590,7 @@ class TrayApp(QObject):
     def shutdown(self) -> None:
         """Stop the schedule, cancel running work and wait for it, hide the icon."""
         self.timer.stop()
+        self.bot.stop()
         if self.task is not None:
             self.task.cancel()
         wait_for_all(10_000)
@@ -593,6 +602,18 @@ class TrayApp(QObject):
         QApplication.quit()
 
     # -- the tooltip ----------------------------------------------------------------------------------
+
+    def _bot_paired(self, chat_id: int) -> None:
+        """Keep the new chat in the tray's settings and in an open settings dialog, so their next save keeps it."""
+        if self.settings is not None and chat_id not in self.settings.bot.allowed_chats:
+            self.settings.bot.allowed_chats.append(chat_id)
+        if self.settings_dialog is not None and self.settings_dialog.isVisible():
+            self.settings_dialog.telegram.bot.add_chat(chat_id)
+
+    def _bot_state_changed(self, state: str) -> None:
+        if state.startswith("stopped: "):
+            log.warning("the Telegram bot is off: %s", state.removeprefix("stopped: "))
+        self._update_tooltip()
 
     def _update_tooltip(self) -> None:
         if self.tray is None or self.busy:
@@ -606,6 +627,10 @@ class TrayApp(QObject):
             lines.append("No report yet")
         if self.delivery_problem:
             lines.append(f"Delivery failed: {self.delivery_problem[:80]}")
+        if self.bot.state.startswith("stopped: "):
+            lines.append(f"Telegram bot off: {self.bot.state.removeprefix('stopped: ')[:80]}")
+        elif self.bot.state == "waiting":
+            lines.append("Telegram bot: restarting after a problem (see the log)")
         if self.workspace is not None and self.workspace.demo:
             lines.append("Demo data: add your sources in Settings")
         elif self.scheduler is not None:

@@ -103,6 +103,24 @@ def windows() -> Iterator[tuple[str, QWidget]]:
         settle()
         yield f"settings-{dialog.tabs.tabText(index).replace('&', '').lower()}", dialog
 
+    with_bot = demo_settings.model_copy(deep=True)
+    with_bot.telegram.enabled, with_bot.telegram.destinations = True, ["@shop_owner"]
+    with_bot.bot.enabled, with_bot.bot.allowed_chats = True, [123456789]
+    paired = SettingsDialog(with_bot, paths, history_path=store.path)
+    paired.show()
+    paired.show_tab("telegram")
+    paired.telegram.bot.show_code()
+    paired.telegram.bot.watch.stop()
+    settle()
+    scroll = paired.telegram.parentWidget()
+    while scroll is not None and not hasattr(scroll, "ensureWidgetVisible"):
+        scroll = scroll.parentWidget()
+    if scroll is not None:
+        scroll.ensureWidgetVisible(paired.telegram.bot.pair_button, 50, 150)
+    settle()
+    yield "settings-telegram-bot", paired
+    paired.close()
+
     shown: list = []
     dialog.insights.preview_shown.connect(shown.append)
     dialog.tabs.setCurrentWidget(dialog.insights)

@@ -60,7 +60,7 @@ class SettingsDialog(QDialog):
                                     current_settings=self.validated)
         self.schedule = ScheduleTab()
         self.channels = ChannelsTab(history_db=paths.history_db, client_factory=telegram_client_factory,
-                                    current_settings=self.validated)
+                                    current_settings=self.validated, paths=paths)
         self.telegram = self.channels.telegram  # Telegram lives in the Channels tab
         self.alerts = AlertsTab()
         self.pages = [self.business, self.sources, self.insights, self.channels, self.schedule, self.alerts]

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...paths import AppPaths
 from ...secrets import Secret
 from ...settings import EmailSettings, Settings, SlackSettings, WhatsAppSettings
 from ..secret_field import KEEP, SecretField
@@ -162,13 +163,13 @@ def whatsapp_page(current_settings) -> ChannelPage:
 
 class ChannelsTab(QWidget):
     title = "Channels"
-    sections = ("telegram", "email", "slack", "whatsapp")
+    sections = ("telegram", "bot", "email", "slack", "whatsapp")
 
     def __init__(self, parent: QWidget | None = None, *, history_db: Path | None = None, client_factory=None,
-                 current_settings: Callable[[], Settings | None] = lambda: None):
+                 current_settings: Callable[[], Settings | None] = lambda: None, paths: AppPaths | None = None):
         super().__init__(parent)
         self.telegram = TelegramTab(history_db=history_db, client_factory=client_factory,
-                                    current_settings=current_settings)
+                                    current_settings=current_settings, paths=paths)
         self.pages: dict[str, QWidget] = {
             "telegram": self.telegram, "email": email_page(current_settings),
             "slack": slack_page(current_settings), "whatsapp": whatsapp_page(current_settings)}
@@ -261,6 +262,7 @@ class ChannelsTab(QWidget):
     def show_key(self, key: str) -> None:
         """Open the page of the channel a settings problem is in ('email.recipients.0' -> Email)."""
         name = key.split(".", 1)[0]
+        name = "telegram" if name == "bot" else name  # the question bot's settings sit on the Telegram page
         if name in self.pages:
             if name not in self.in_use():
                 self.list.addItem(self._item(name))

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from ...paths import AppPaths
 from ...secrets import Secret
 from ...settings import Settings, TelegramSettings
 from .. import jobs
@@ -21,17 +22,18 @@ from ..plain_words import plain_error
 from ..secret_field import KEEP, SecretField
 from ..settings_form import ChoiceEditor, FieldForm, LinesEditor, muted_label
 from ..worker import run_in_background
+from .bot_pairing import BotPairing
 
 ACCOUNTS = [("bot", "A bot (token from @BotFather)"), ("user", "My own Telegram account")]
 
 
 class TelegramTab(QWidget):
     title = "Telegram"
-    sections = ("telegram",)
+    sections = ("telegram", "bot")
     status_changed = Signal(bool, str)  # after a sign-in, a test message or a check
 
     def __init__(self, parent: QWidget | None = None, *, history_db: Path | None = None, client_factory=None,
-                 current_settings: Callable[[], Settings | None] = lambda: None):
+                 current_settings: Callable[[], Settings | None] = lambda: None, paths: AppPaths | None = None):
         super().__init__(parent)
         self.history_db = history_db
         self.client_factory = client_factory
@@ -65,6 +67,8 @@ class TelegramTab(QWidget):
         actions.addWidget(self.status, 1)
         layout.addLayout(actions)
         layout.addWidget(muted_label("A bot can only write to you after you press Start in its chat."))
+        self.bot = BotPairing(paths)
+        layout.addWidget(self.bot)
         layout.addStretch(1)
         self.form.editors["account"].currentIndexChanged.connect(self._account_changed)
         self.sign_in_button.clicked.connect(self.sign_in)
@@ -76,9 +80,11 @@ class TelegramTab(QWidget):
     def load(self, settings: Settings) -> None:
         self.form.set_model(settings.telegram)
         self._account_changed()
+        self.bot.load(settings)
 
     def apply(self, data: dict[str, Any]) -> None:
         data["telegram"].update(self.form.values())
+        self.bot.apply(data)
 
     # -- sign-in, test, status -------------------------------------------------------------------------
 

@@ -111,10 +111,18 @@ class ListeningTelegram(FakeTelegram):
         return [sent.text for sent in self.sent if sent.entity == chat_id]
 
 
+SENDER_SESSION = "1StoredSession"
+LISTENER_SESSION = "1ListenerOwnSession"
+
+
 @pytest.fixture
 def telegram() -> ListeningTelegram:
-    signed_in()
-    return ListeningTelegram()
+    """Signed in as a bot (the sender's session stored); the listener's own sign-in gets LISTENER_SESSION."""
+    from desktop_app.secrets import Secret, set_secret
+
+    signed_in(SENDER_SESSION)
+    set_secret(Secret.TELEGRAM_BOT_TOKEN, "123456:bot-token")
+    return ListeningTelegram(new_session=LISTENER_SESSION)
 
 
 def wait_for_handlers(telegram: ListeningTelegram, seconds: float = 5) -> None:

@@ -21,12 +21,15 @@ def test_a_stranger_gets_no_reply_and_is_logged(bot, caplog):
 
 
 def test_pairing_lets_a_chat_in_once_and_saves_it(bot):
+    heard: list[int] = []
+    bot.on_paired = heard.append  # the bot process tells the tray
     code = new_pairing_code(paths())
     assert bot.handle(STRANGER, "000000" if code != "000000" else "111111") is None
     assert bot.handle(STRANGER, code).startswith("Paired")
     assert STRANGER in load_settings(paths().settings_file).bot.allowed_chats
     assert bot.handle(STRANGER, "/help").startswith("I answer")
     assert bot.handle(222, code) is None  # one time only
+    assert heard == [STRANGER]
 
 
 def test_an_expired_pairing_code_does_not_open_the_door(bot):
@@ -119,3 +122,16 @@ def test_goal_shows_the_latest_report_s_month_to_date(history, settings):
     settings.goals.sales_monthly = 40_00_000
     reply = Bot(settings, paths(), offline=True).handle(OWNER, "/goal")
     assert "Sales: ₹29,00,000 of ₹40,00,000 (72%); ₹2,75,000 a day needed over 4 open days" in reply
+
+
+def test_five_wrong_codes_void_the_pairing_code(bot, caplog):
+    from desktop_app.bot.commands import MAX_WRONG_CODES, PAIRING_FILE
+
+    code = new_pairing_code(paths())
+    wrong = [f"{(int(code) + step) % 10**6:06d}" for step in range(1, MAX_WRONG_CODES + 1)]
+    with caplog.at_level(logging.WARNING, "business_orchestrator.bot"):
+        for guess in wrong:
+            assert bot.handle(STRANGER, guess) is None
+    assert not (paths().data / PAIRING_FILE).exists() and "wrong pairing codes" in caplog.text
+    assert bot.handle(STRANGER, code) is None  # even the right code no longer opens the door
+    assert STRANGER not in bot.settings.bot.allowed_chats

@@ -15,8 +15,8 @@ from desktop_app.ui.gallery import screen_env
 
 REPO = Path(__file__).resolve().parents[3]
 # the summary 6 times (one at 800×600, two a head office's: whole business and one branch), five settings tabs,
-# prompt preview, source editor, unreadable settings
-EXPECTED_WINDOWS = 14
+# the Telegram bot pairing, prompt preview, source editor, unreadable settings
+EXPECTED_WINDOWS = 15
 
 
 @pytest.mark.parametrize(("width", "height", "scale"), [(1366, 768, 1.0), (1366, 768, 1.25), (1280, 720, 1.0)],
