@@ -10,6 +10,9 @@ vendor modified at the same time or later, so an older fetch finishing last neve
 Each source also keeps its state: the identity it was fetched from (kind + address: a different shop
 empties the store for that source instead of mixing two shops), the last good fetch, the window it
 covered and the last failure, which the report turns into its freshness sentence.
+
+Engines (issue 19): the file is the default and what every PC uses (sqlite3 only). Given a database URL
+(`RecordStore(path, url=...)`) the same SQL runs through SQLAlchemy Core on that database (storage/sql.py).
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from desktop_app.storage.sql import Conn, Database
 
 from .base import Record
 
@@ -74,42 +80,46 @@ class SourceState:
         return self.last_error is not None
 
 
-class RecordStore:
-    """Fetched records of every live source, in one SQLite file (WAL, so reads never wait for a fetch)."""
+def _open_file(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")  # a lost fetch is fetched again; the report history is FULL
+    return conn
 
-    def __init__(self, path: Path):
+
+class RecordStore:
+    """Fetched records of every live source, in one SQLite file (WAL, so reads never wait for a fetch), or on
+    the database at `url`."""
+
+    def __init__(self, path: Path, *, url: str | None = None, password: str | None = None, **tls):
         self.path = path
-        self._schema_checked = False
+        # SCHEMA is Alembic step r0001 (desktop_app/storage/migrations.py), brought in on first use.
+        self._open = partial(Database, path, "records", connect=_open_file, url=url, password=password, **tls)
+        self._db: Database | None = None
+
+    def _database(self) -> Database:
+        if self._db is None:
+            self._db = self._open()
+        elif not self._db.url and not self.path.exists():
+            self._db.ensure()  # the file was deleted under us (the owner cleared the data folder)
+        return self._db
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        if not self._schema_checked or not self.path.exists():
-            from desktop_app.storage.migrations import ensure_sqlite
-
-            ensure_sqlite(self.path, "records")  # SCHEMA as Alembic step r0001 (desktop_app/storage/migrations.py)
-            self._schema_checked = True
-        with closing(sqlite3.connect(self.path, timeout=60, isolation_level=None)) as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")  # a lost fetch is fetched again; the report history is FULL
+    def _connect(self) -> Iterator[Conn]:
+        with self._database().read() as conn:
             yield conn
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def _transaction(self) -> Iterator[Conn]:
+        with self._database().write() as conn:
+            yield conn
 
     def state(self, source: str) -> SourceState | None:
         with self._connect() as conn:
             row = conn.execute(
                 "SELECT source, identity, last_good_at, covered_since, covered_until, last_attempt_at, last_error, "
                 "last_status, (SELECT count(*) FROM records r WHERE r.source = s.source) FROM source_state s "
-                "WHERE source = ?", (source,)).fetchone()
+                "WHERE source = :source", {"source": source}).fetchone()
         if row is None:
             return None
         return SourceState(row[0], row[1], _when(row[2]), _when(row[3]), _when(row[4]), _when(row[5]), row[6],
@@ -118,13 +128,15 @@ class RecordStore:
     def records(self, source: str) -> list[dict[str, Any]]:
         """Every stored record of a source (its `data`), in a stable order (by record id)."""
         with self._connect() as conn:
-            rows = conn.execute("SELECT data FROM records WHERE source = ? ORDER BY record_id", (source,)).fetchall()
+            rows = conn.execute("SELECT data FROM records WHERE source = :source ORDER BY record_id",
+                                {"source": source}).fetchall()
         # One JSON document, not one per record: about twice as fast on 18,000 orders (docs/benchmarks.md).
         return json.loads("[" + ",".join(row[0] for row in rows) + "]")
 
     def count(self, source: str) -> int:
         with self._connect() as conn:
-            return int(conn.execute("SELECT count(*) FROM records WHERE source = ?", (source,)).fetchone()[0])
+            return int(conn.execute("SELECT count(*) FROM records WHERE source = :source",
+                                    {"source": source}).fetchone()[0])
 
     def save_fetch(self, source: str, identity: str, records: Iterable[Record], *, since: dt.datetime | None,
                    until: dt.datetime, finished_at: dt.datetime, snapshot: bool = False) -> int:
@@ -134,17 +146,17 @@ class RecordStore:
         A different `identity` than before (another shop or site) drops the source's old records first.
         """
         fetched = _iso(finished_at)
-        rows = [(source, str(r.id), r.updated_at, fetched, json.dumps(r.data, ensure_ascii=False, default=str))
-                for r in records]
+        rows = [{"source": source, "record_id": str(r.id), "updated_at": r.updated_at, "fetched_at": fetched,
+                 "data": json.dumps(r.data, ensure_ascii=False, default=str)} for r in records]
         with self._transaction() as conn:
-            old = conn.execute("SELECT identity, covered_since, covered_until FROM source_state WHERE source = ?",
-                               (source,)).fetchone()
+            old = conn.execute("SELECT identity, covered_since, covered_until FROM source_state "
+                               "WHERE source = :source", {"source": source}).fetchone()
             if snapshot or (old is not None and old[0] != identity):
-                conn.execute("DELETE FROM records WHERE source = ?", (source,))
+                conn.execute("DELETE FROM records WHERE source = :source", {"source": source})
                 old = None
             conn.executemany(
-                "INSERT INTO records (source, record_id, updated_at, fetched_at, data) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (source, record_id) DO UPDATE SET updated_at = excluded.updated_at, "
+                "INSERT INTO records (source, record_id, updated_at, fetched_at, data) "
+                "VALUES (:source, :record_id, :updated_at, :fetched_at, :data) ON CONFLICT (source, record_id) DO UPDATE SET updated_at = excluded.updated_at, "
                 "fetched_at = excluded.fetched_at, data = excluded.data "
                 "WHERE records.updated_at IS NULL OR excluded.updated_at IS NULL "
                 "OR excluded.updated_at >= records.updated_at", rows)
@@ -157,12 +169,14 @@ class RecordStore:
                     covered_until = old[2]
             conn.execute(
                 "INSERT INTO source_state (source, identity, last_good_at, covered_since, covered_until, "
-                "last_attempt_at, last_error, last_status) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL) "
+                "last_attempt_at, last_error, last_status) "
+                "VALUES (:source, :identity, :fetched, :since, :until, :fetched, NULL, NULL) "
                 "ON CONFLICT (source) DO UPDATE SET identity = excluded.identity, "
                 "last_good_at = excluded.last_good_at, "
                 "covered_since = excluded.covered_since, covered_until = excluded.covered_until, "
                 "last_attempt_at = excluded.last_attempt_at, last_error = NULL, last_status = NULL",
-                (source, identity, fetched, covered_since, covered_until, fetched))
+                {"source": source, "identity": identity, "fetched": fetched, "since": covered_since,
+                 "until": covered_until})
         return len(rows)
 
     def save_failure(self, source: str, identity: str, error: str, status: int | None, at: dt.datetime) -> None:
@@ -170,11 +184,12 @@ class RecordStore:
         with self._transaction() as conn:
             conn.execute(
                 "INSERT INTO source_state (source, identity, last_attempt_at, last_error, last_status) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, "
-                "last_error = excluded.last_error, last_status = excluded.last_status",
-                (source, identity, _iso(at), error, status))
+                "VALUES (:source, :identity, :at, :error, :status) ON CONFLICT (source) DO UPDATE SET "
+                "last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error, "
+                "last_status = excluded.last_status",
+                {"source": source, "identity": identity, "at": _iso(at), "error": error, "status": status})
 
     def forget(self, source: str) -> None:
         with self._transaction() as conn:
-            conn.execute("DELETE FROM records WHERE source = ?", (source,))
-            conn.execute("DELETE FROM source_state WHERE source = ?", (source,))
+            conn.execute("DELETE FROM records WHERE source = :source", {"source": source})
+            conn.execute("DELETE FROM source_state WHERE source = :source", {"source": source})

@@ -16,6 +16,11 @@ Every channel (Telegram, email, Slack, WhatsApp) is a destination of the same ta
 life: a report to three channels is three rows, written in the report's transaction. `body` holds the
 report as that channel starts from (Telegram HTML; the plain text for the others), `parts` what was
 (or will be) put on the wire, frozen once a first part went out.
+
+Engines (issue 19): by default the deliveries live in this PC's history file (sqlite3 only, as above). Given a
+database URL (`Outbox(path, url=...)`, e.g. a head-office PC keeping its outbox on the PostgreSQL server) the same
+SQL runs through SQLAlchemy Core (storage/sql.py); the report's own file stays local, so `enqueue` then writes
+the deliveries in their own transaction right after the report's.
 """
 
 from __future__ import annotations
@@ -24,14 +29,15 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, closing
+from contextlib import closing
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Literal
 
-from .db import connect, write_transaction
+from .db import connect
 from .report import Report
+from .storage.sql import Conn, Database
 
 Status = Literal["pending", "sending", "sent", "failed", "held", "skipped"]
 ErrorKind = Literal["auth", "destination", "message", "network", "flood", "credentials", "unexpected", "off"]
@@ -48,6 +54,9 @@ class OutboxError(Exception):
 # No retry, flood wait or approval hold is this long: a next try further away than this was set by a clock
 # that was days fast, and waiting for it would silence the report, so it is due now.
 CLOCK_CHANGED_AFTER = dt.timedelta(days=2)
+
+# SQLite's MIN(next_attempt_at, :now), written so PostgreSQL runs it too (it has LEAST instead).
+_EARLIER = "CASE WHEN next_attempt_at < :now THEN next_attempt_at ELSE :now END"
 
 
 def utc_now() -> dt.datetime:
@@ -91,7 +100,7 @@ class Delivery:
     channel: str = "telegram"
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Delivery:
+    def from_row(cls, row) -> Delivery:  # sqlite3.Row or storage.sql.Row
         return cls(
             id=row["id"], report_date=dt.date.fromisoformat(row["report_date"]), destination=row["destination"],
             status=row["status"], attempts=row["attempts"],
@@ -106,30 +115,37 @@ class Delivery:
 
 
 class Outbox:
-    """Delivery rows in the history database; every method opens its own short connection."""
+    """Delivery rows in the history database (or on `url`); every method opens its own short connection."""
 
-    def __init__(self, history_db_path: Path):
-        from .storage.migrations import ensure_sqlite
+    def __init__(self, history_db_path: Path, *, url: str | None = None, password: str | None = None, **tls):
+        self.path = Path(history_db_path)  # the reports (`report_for`) are always this PC's history file
+        # On the history file the deliveries table is part of its schema (chain `local`); alone on a URL, `outbox`.
+        self.db = Database(self.path, "outbox" if url else "local", connect=connect, url=url, password=password,
+                           **tls)
 
-        self.path = Path(history_db_path)
-        ensure_sqlite(self.path, "local")  # the deliveries table is part of the history file's schema
+    def _connect(self):
+        return self.db.read()
 
-    def _connect(self) -> sqlite3.Connection:
-        return connect(self.path)
+    def _write(self):
+        return self.db.write()
 
-    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
-        return write_transaction(self.path)
-
-    def _row(self, conn: sqlite3.Connection, delivery_id: int) -> sqlite3.Row:
-        row = conn.execute("SELECT * FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+    @staticmethod
+    def _row(conn: Conn, delivery_id: int):
+        row = conn.execute("SELECT * FROM deliveries WHERE id = :id", {"id": delivery_id}).fetchone()
         if row is None:
             raise OutboxError(f"there is no delivery #{delivery_id}")
         return row
 
     # -- writing a report's deliveries (inside the report's own transaction) -------------------------------
 
+    def enqueue(self, report: Report, revision: int, destinations: Sequence[Target], *,
+                hold_until: dt.datetime | None = None, now: dt.datetime | None = None) -> list[int]:
+        """`enqueue_in` in the outbox's own transaction (an outbox on a URL, after the report was saved)."""
+        with self._write() as conn:
+            return self.enqueue_in(conn, report, revision, destinations, hold_until=hold_until, now=now)
+
     @staticmethod
-    def enqueue_in(conn: sqlite3.Connection, report: Report, revision: int, destinations: Sequence[Target], *,
+    def enqueue_in(conn: Conn | sqlite3.Connection, report: Report, revision: int, destinations: Sequence[Target], *,
                    hold_until: dt.datetime | None = None, now: dt.datetime | None = None) -> list[int]:
         """Add one row per destination for `report`; an unsent row for the same date, channel and
         destination is replaced. A plain string is a Telegram chat; `(channel, destination)` any channel.
@@ -137,84 +153,90 @@ class Outbox:
         Call inside `HistoryStore.transaction()` right after `save_in`, so both land or neither.
         A row already `sending` or `sent` is left alone: the new revision is a correction and goes too.
         """
-        now = now or utc_now()
+        conn, now = Conn.of(conn), now or utc_now()
         day = report.date.isoformat()
         ids = []
         for target in destinations:
             channel, destination = ("telegram", target) if isinstance(target, str) else target
             conn.execute(
-                "UPDATE deliveries SET status = 'skipped', last_error = ?, error_kind = NULL "
-                "WHERE report_date = ? AND channel = ? AND destination = ? "
+                "UPDATE deliveries SET status = 'skipped', last_error = :error, error_kind = NULL "
+                "WHERE report_date = :day AND channel = :channel AND destination = :destination "
                 "AND status IN ('pending', 'held', 'failed') "
                 "AND report_revision != 0",  # alert rows (revision 0) are not the report's
-                (f"replaced by revision {revision} of this report before it was sent", day, channel, destination),
+                {"error": f"replaced by revision {revision} of this report before it was sent", "day": day,
+                 "channel": channel, "destination": destination},
             )
             held = hold_until is not None and hold_until > now
             body = report.html if channel == "telegram" else report.text
-            cursor = conn.execute(
+            (new_id,) = conn.execute(
                 "INSERT INTO deliveries (report_date, report_revision, channel, destination, status, body, "
-                "computed_at, created_at, hold_until, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (day, revision, channel, destination, "held" if held else "pending", body,
-                 _iso(report.generated_at), _iso(now), _iso(hold_until) if held else None,
-                 _iso(hold_until if held else now)),
-            )
-            ids.append(int(cursor.lastrowid))
+                "computed_at, created_at, hold_until, next_attempt_at) VALUES (:day, :revision, :channel, "
+                ":destination, :status, :body, :computed_at, :created_at, :hold_until, :next_attempt_at) "
+                "RETURNING id",
+                {"day": day, "revision": revision, "channel": channel, "destination": destination,
+                 "status": "held" if held else "pending", "body": body, "computed_at": _iso(report.generated_at),
+                 "created_at": _iso(now), "hold_until": _iso(hold_until) if held else None,
+                 "next_attempt_at": _iso(hold_until if held else now)},
+            ).fetchone()
+            ids.append(int(new_id))
         return ids
 
     @staticmethod
-    def enqueue_alert_in(conn: sqlite3.Connection, day: dt.date, html: str, text: str,
+    def enqueue_alert_in(conn: Conn | sqlite3.Connection, day: dt.date, html: str, text: str,
                          destinations: Sequence[str | tuple[str, str]], *,
                          now: dt.datetime | None = None) -> list[int]:
         """Queue an alert message (revision 0 marks it: a report's new revision never replaces it);
         Telegram gets `html`, the other channels `text`."""
-        now = now or utc_now()
+        conn, now = Conn.of(conn), now or utc_now()
         ids = []
         for target in destinations:
             channel, destination = ("telegram", target) if isinstance(target, str) else target
-            cursor = conn.execute(
+            (new_id,) = conn.execute(
                 "INSERT INTO deliveries (report_date, report_revision, channel, destination, status, body, "
-                "computed_at, created_at, next_attempt_at) VALUES (?, 0, ?, ?, 'pending', ?, ?, ?, ?)",
-                (day.isoformat(), channel, destination, html if channel == "telegram" else text, _iso(now),
-                 _iso(now), _iso(now)),
-            )
-            ids.append(int(cursor.lastrowid))
+                "computed_at, created_at, next_attempt_at) VALUES (:day, 0, :channel, :destination, 'pending', "
+                ":body, :now, :now, :now) RETURNING id",
+                {"day": day.isoformat(), "channel": channel, "destination": destination,
+                 "body": html if channel == "telegram" else text, "now": _iso(now)},
+            ).fetchone()
+            ids.append(int(new_id))
         return ids
 
     # -- what the tray and `outbox` show ------------------------------------------------------------------
 
     def pending_count(self) -> int:
         """Reports not delivered yet and still on their way (pending, sending, or held for approval)."""
-        with closing(self._connect()) as conn:
+        with self._connect() as conn:
             (count,) = conn.execute(
                 f"SELECT COUNT(*) FROM deliveries WHERE status IN {WAITING}"
             ).fetchone()
         return int(count)
 
     def failed_count(self) -> int:
-        with closing(self._connect()) as conn:
+        with self._connect() as conn:
             (count,) = conn.execute("SELECT COUNT(*) FROM deliveries WHERE status = 'failed'").fetchone()
         return int(count)
 
     def deliveries(self, limit: int = 50) -> list[Delivery]:
         """Newest first."""
-        with closing(self._connect()) as conn:
-            rows = conn.execute("SELECT * FROM deliveries ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        with self._connect() as conn:
+            rows = conn.execute("SELECT * FROM deliveries ORDER BY id DESC LIMIT :limit",
+                                {"limit": limit}).fetchall()
         return [Delivery.from_row(row) for row in rows]
 
     def get(self, delivery_id: int) -> Delivery:
-        with closing(self._connect()) as conn:
+        with self._connect() as conn:
             return Delivery.from_row(self._row(conn, delivery_id))
 
     def for_day(self, day: dt.date) -> list[Delivery]:
         """Every delivery of one report date, oldest first (the summary window's per-channel states)."""
-        with closing(self._connect()) as conn:
-            rows = conn.execute("SELECT * FROM deliveries WHERE report_date = ? ORDER BY id",
-                                (day.isoformat(),)).fetchall()
+        with self._connect() as conn:
+            rows = conn.execute("SELECT * FROM deliveries WHERE report_date = :day ORDER BY id",
+                                {"day": day.isoformat()}).fetchall()
         return [Delivery.from_row(row) for row in rows]
 
     def report_for(self, delivery: Delivery) -> Report | None:
         """The report revision a delivery carries (channels other than Telegram render from it)."""
-        with closing(self._connect()) as conn:
+        with closing(connect(self.path)) as conn:  # the history file, wherever the deliveries are
             row = conn.execute("SELECT body FROM reports WHERE date = ? AND revision = ?",
                                (delivery.report_date.isoformat(), delivery.report_revision)).fetchone()
         return Report.from_dict(json.loads(row["body"])) if row else None
@@ -226,7 +248,7 @@ class Outbox:
         A channel's problem lasts until a later delivery on it is sent (or the failed one is skipped
         or retried): the tray shows it, and the other channels' messages carry a one-line note.
         """
-        with closing(self._connect()) as conn:
+        with self._connect() as conn:
             rows = conn.execute(
                 "SELECT channel, status, last_error, error_kind FROM deliveries WHERE id IN "
                 "(SELECT MAX(id) FROM deliveries WHERE status != 'skipped' GROUP BY channel, destination)"
@@ -241,7 +263,7 @@ class Outbox:
 
     def next_attempt_at(self) -> dt.datetime | None:
         """When a sender next has something to do (the tray arms a timer for it); None = nothing waits."""
-        with closing(self._connect()) as conn:
+        with self._connect() as conn:
             (stamp,) = conn.execute(
                 "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'held')"
             ).fetchone()
@@ -249,23 +271,23 @@ class Outbox:
 
     # -- the owner's actions -----------------------------------------------------------------------------
 
-    def _change(self, delivery_id: int, allowed: tuple[str, ...], action: str, sql: str, *args: object) -> None:
+    def _change(self, delivery_id: int, allowed: tuple[str, ...], action: str, sql: str, **params: object) -> None:
         with self._write() as conn:
             row = self._row(conn, delivery_id)
             if row["status"] not in allowed:
                 raise OutboxError(f"delivery #{delivery_id} is {row['status']}: it cannot be {action}")
-            conn.execute(f"UPDATE deliveries SET {sql} WHERE id = ?", (*args, delivery_id))
+            conn.execute(f"UPDATE deliveries SET {sql} WHERE id = :id", {**params, "id": delivery_id})
 
     def release(self, delivery_id: int, *, now: dt.datetime | None = None) -> None:
         """A held report is approved: the next sender run sends it."""
-        self._change(delivery_id, ("held",), "released", "status = 'pending', hold_until = NULL, next_attempt_at = ?",
-                     _iso(now or utc_now()))
+        self._change(delivery_id, ("held",), "released",
+                     "status = 'pending', hold_until = NULL, next_attempt_at = :now", now=_iso(now or utc_now()))
 
     def hold(self, delivery_id: int, until: dt.datetime | None = None) -> None:
         """Keep a pending report back for review; it goes out by itself at `until` (None: only when released)."""
         until = until or dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
-        self._change(delivery_id, ("pending",), "held", "status = 'held', hold_until = ?, next_attempt_at = ?",
-                     _iso(until), _iso(until))
+        self._change(delivery_id, ("pending",), "held",
+                     "status = 'held', hold_until = :until, next_attempt_at = :until", until=_iso(until))
 
     def skip(self, delivery_id: int) -> None:
         """The owner does not want this report sent."""
@@ -275,30 +297,29 @@ class Outbox:
     def retry(self, delivery_id: int, *, now: dt.datetime | None = None) -> None:
         """Try a failed delivery again, after the owner fixed what its error said."""
         self._change(delivery_id, ("failed",), "retried",
-                     "status = 'pending', next_attempt_at = ?, error_kind = NULL", _iso(now or utc_now()))
+                     "status = 'pending', next_attempt_at = :now, error_kind = NULL", now=_iso(now or utc_now()))
 
     def replace_text(self, delivery_id: int, text: str, *, html: bool = False) -> None:
         """The owner's edit before sending. Plain text is escaped for Telegram; pass html=True for HTML.
         Other channels keep the plain text as typed."""
-        with closing(self._connect()) as conn:
+        with self._connect() as conn:
             channel = self._row(conn, delivery_id)["channel"]
         body = text if html or channel != "telegram" else escape(text, quote=False)
         self._change(delivery_id, ("pending", "held", "failed"), "edited",
-                     "body = ?, edited = 1, parts = NULL", body)
+                     "body = :body, edited = 1, parts = NULL", body=body)
 
     def requeue_auth_failures(self, *, now: dt.datetime | None = None) -> int:
         """After a new sign-in, reports that failed only because the session was revoked are sent again
         (and those waiting for a first sign-in go at once)."""
         with self._write() as conn:
+            moment = {"now": _iso(now or utc_now())}
             cursor = conn.execute(
-                "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, error_kind = NULL "
-                "WHERE status = 'failed' AND error_kind IN ('auth', 'credentials') AND channel = 'telegram'",
-                (_iso(now or utc_now()),),
+                "UPDATE deliveries SET status = 'pending', next_attempt_at = :now, error_kind = NULL "
+                "WHERE status = 'failed' AND error_kind IN ('auth', 'credentials') AND channel = 'telegram'", moment,
             )
             conn.execute(
-                "UPDATE deliveries SET next_attempt_at = MIN(next_attempt_at, ?) "
-                "WHERE status = 'pending' AND error_kind = 'credentials' AND channel = 'telegram'",
-                (_iso(now or utc_now()),),
+                f"UPDATE deliveries SET next_attempt_at = {_EARLIER} "
+                "WHERE status = 'pending' AND error_kind = 'credentials' AND channel = 'telegram'", moment,
             )
         return cursor.rowcount
 
@@ -307,9 +328,9 @@ class Outbox:
         now: after the settings were saved, or when the owner runs `send-pending`."""
         with self._write() as conn:
             cursor = conn.execute(
-                "UPDATE deliveries SET next_attempt_at = MIN(next_attempt_at, ?) "
+                f"UPDATE deliveries SET next_attempt_at = {_EARLIER} "
                 "WHERE status = 'pending' AND error_kind IN ('credentials', 'off')",
-                (_iso(now or utc_now()),),
+                {"now": _iso(now or utc_now())},
             )
         return cursor.rowcount
 
@@ -323,10 +344,10 @@ class Outbox:
         with self._write() as conn:
             ids = [row["id"] for row in conn.execute("SELECT id FROM deliveries WHERE status = 'sending'")]
             conn.execute(
-                "UPDATE deliveries SET status = 'pending', possible_duplicate = 1, next_attempt_at = ?, "
+                "UPDATE deliveries SET status = 'pending', possible_duplicate = 1, next_attempt_at = :now, "
                 "last_error = 'the previous send was interrupted; it may have arrived already' "
                 "WHERE status = 'sending'",
-                (_iso(now or utc_now()),),
+                {"now": _iso(now or utc_now())},
             )
         return ids
 
@@ -336,16 +357,17 @@ class Outbox:
         horizon = _iso(now + CLOCK_CHANGED_AFTER)
         with self._write() as conn:
             changed = conn.execute(
-                "UPDATE deliveries SET next_attempt_at = ?, hold_until = CASE WHEN hold_until IS NULL THEN NULL "
-                "ELSE ? END WHERE status IN ('pending', 'held') AND next_attempt_at > ? AND next_attempt_at < ?",
-                (_iso(now), _iso(now), horizon, "9000"),
+                "UPDATE deliveries SET next_attempt_at = :now, hold_until = CASE WHEN hold_until IS NULL THEN NULL "
+                "ELSE :now END WHERE status IN ('pending', 'held') AND next_attempt_at > :horizon "
+                "AND next_attempt_at < '9000'",
+                {"now": _iso(now), "horizon": horizon},
             ).rowcount
         return changed
 
     def due(self, now: dt.datetime, channel: str | None = None) -> list[int]:
         """Rows whose turn has come, oldest report first (of one channel, or of all)."""
         stamp = _iso(now)
-        with closing(self._connect()) as conn:
+        with self._connect() as conn:
             rows = conn.execute(
                 "SELECT id, channel, next_attempt_at FROM deliveries WHERE status IN ('pending', 'held') "
                 "ORDER BY report_date, id"
@@ -356,7 +378,7 @@ class Outbox:
     def due_channels(self, now: dt.datetime) -> list[str]:
         """Channels with something due, in the order their first due row was queued."""
         stamp = _iso(now)
-        with closing(self._connect()) as conn:
+        with self._connect() as conn:
             rows = conn.execute(
                 "SELECT channel, next_attempt_at FROM deliveries WHERE status IN ('pending', 'held') "
                 "ORDER BY report_date, id"
@@ -379,8 +401,8 @@ class Outbox:
             if not delivery.message_ids:
                 delivery.parts = render(delivery)
             conn.execute(
-                "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, parts = ? WHERE id = ?",
-                (json.dumps(delivery.parts, ensure_ascii=False), delivery_id),
+                "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, parts = :parts WHERE id = :id",
+                {"parts": json.dumps(delivery.parts, ensure_ascii=False), "id": delivery_id},
             )
         delivery.status, delivery.attempts = "sending", delivery.attempts + 1
         return delivery
@@ -390,16 +412,16 @@ class Outbox:
         so a retry never sends it again."""
         with self._write() as conn:
             ids = json.loads(self._row(conn, delivery_id)["message_ids"])
-            conn.execute("UPDATE deliveries SET message_ids = ? WHERE id = ?", (json.dumps([*ids, message_id]),
-                                                                                 delivery_id))
+            conn.execute("UPDATE deliveries SET message_ids = :ids WHERE id = :id",
+                         {"ids": json.dumps([*ids, message_id]), "id": delivery_id})
 
     def mark_sent(self, delivery_id: int, now: dt.datetime, note: str | None = None) -> None:
         """Delivered; `note` says what did not fully go (some recipients refused, WhatsApp's text part)."""
         with self._write() as conn:
             conn.execute(
-                "UPDATE deliveries SET status = 'sent', sent_at = ?, error_kind = NULL, "
-                "last_error = COALESCE(?, CASE WHEN possible_duplicate = 1 THEN last_error END) WHERE id = ?",
-                (_iso(now), note, delivery_id),
+                "UPDATE deliveries SET status = 'sent', sent_at = :now, error_kind = NULL, "
+                "last_error = COALESCE(:note, CASE WHEN possible_duplicate = 1 THEN last_error END) WHERE id = :id",
+                {"now": _iso(now), "note": note, "id": delivery_id},
             )
 
     def mark_retry(self, delivery_id: int, when: dt.datetime, error: str, kind: ErrorKind, *,
@@ -411,9 +433,10 @@ class Outbox:
         """
         with self._write() as conn:
             conn.execute(
-                "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, last_error = ?, error_kind = ?, "
-                "possible_duplicate = MAX(possible_duplicate, ?) WHERE id = ? AND status = 'sending'",
-                (_iso(when), error, kind, int(maybe_sent), delivery_id),
+                "UPDATE deliveries SET status = 'pending', next_attempt_at = :when, last_error = :error, "
+                "error_kind = :kind, possible_duplicate = CASE WHEN :maybe_sent = 1 THEN 1 ELSE possible_duplicate "
+                "END WHERE id = :id AND status = 'sending'",
+                {"when": _iso(when), "error": error, "kind": kind, "maybe_sent": int(maybe_sent), "id": delivery_id},
             )
 
     def postpone(self, delivery_ids: Sequence[int], when: dt.datetime, error: str, kind: ErrorKind) -> None:
@@ -421,23 +444,23 @@ class Outbox:
         with self._write() as conn:
             for delivery_id in delivery_ids:
                 conn.execute(
-                    "UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?), last_error = ?, error_kind = ? "
-                    "WHERE id = ? AND status = 'pending'",
-                    (_iso(when), error, kind, delivery_id),
+                    "UPDATE deliveries SET next_attempt_at = CASE WHEN next_attempt_at > :when THEN next_attempt_at "
+                    "ELSE :when END, last_error = :error, error_kind = :kind WHERE id = :id AND status = 'pending'",
+                    {"when": _iso(when), "error": error, "kind": kind, "id": delivery_id},
                 )
 
     def note(self, delivery_ids: Sequence[int], error: str, kind: ErrorKind) -> None:
         """Say why waiting rows are not going out, without changing when they are due."""
         with self._write() as conn:
             for delivery_id in delivery_ids:
-                conn.execute("UPDATE deliveries SET last_error = ?, error_kind = ? WHERE id = ? "
-                             "AND status IN ('pending', 'held')", (error, kind, delivery_id))
+                conn.execute("UPDATE deliveries SET last_error = :error, error_kind = :kind WHERE id = :id "
+                             "AND status IN ('pending', 'held')", {"error": error, "kind": kind, "id": delivery_id})
 
     def mark_failed(self, delivery_id: int, error: str, kind: ErrorKind) -> None:
         """A permanent failure: never retried until the owner (or a new sign-in) says so."""
         with self._write() as conn:
             conn.execute(
-                "UPDATE deliveries SET status = 'failed', last_error = ?, error_kind = ? "
-                "WHERE id = ? AND status IN ('sending', 'pending', 'held')",
-                (error, kind, delivery_id),
+                "UPDATE deliveries SET status = 'failed', last_error = :error, error_kind = :kind "
+                "WHERE id = :id AND status IN ('sending', 'pending', 'held')",
+                {"error": error, "kind": kind, "id": delivery_id},
             )
