@@ -156,7 +156,8 @@ class RecordStore:
                 old = None
             conn.executemany(
                 "INSERT INTO records (source, record_id, updated_at, fetched_at, data) "
-                "VALUES (:source, :record_id, :updated_at, :fetched_at, :data) ON CONFLICT (source, record_id) DO UPDATE SET updated_at = excluded.updated_at, "
+                "VALUES (:source, :record_id, :updated_at, :fetched_at, :data) "
+                "ON CONFLICT (source, record_id) DO UPDATE SET updated_at = excluded.updated_at, "
                 "fetched_at = excluded.fetched_at, data = excluded.data "
                 "WHERE records.updated_at IS NULL OR excluded.updated_at IS NULL "
                 "OR excluded.updated_at >= records.updated_at", rows)

@@ -181,6 +181,12 @@ class Outbox:
             ids.append(int(new_id))
         return ids
 
+    def enqueue_alert_in_own(self, day: dt.date, html: str, text: str, destinations: Sequence[Target], *,
+                             now: dt.datetime | None = None) -> list[int]:
+        """`enqueue_alert_in` in the outbox's own transaction."""
+        with self._write() as conn:
+            return self.enqueue_alert_in(conn, day, html, text, destinations, now=now)
+
     @staticmethod
     def enqueue_alert_in(conn: Conn | sqlite3.Connection, day: dt.date, html: str, text: str,
                          destinations: Sequence[str | tuple[str, str]], *,
