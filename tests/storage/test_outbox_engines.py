@@ -140,3 +140,35 @@ def test_the_report_a_delivery_carries_is_read_from_this_pcs_history(box):
         revision = store.save_in(conn, make_report(total=4321))
     (row,) = box.enqueue(make_report(total=4321), revision, [("email", "owner@example.com")], now=SIX_PM)
     assert box.report_for(box.get(row)).sales.total == 4321
+
+
+def test_on_the_pcs_own_files_neither_store_imports_sqlalchemy(tmp_path):
+    """The tray's path: a day of deliveries and fetched records on current files runs on sqlite3 alone."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from connectors.store import RecordStore
+
+    history, records = tmp_path / "history.sqlite3", tmp_path / "live.sqlite3"
+    Outbox(history)
+    RecordStore(records).count("Shopify")  # both files made and migrated here, as on any earlier start
+    code = f"""
+import datetime as dt, sys
+from pathlib import Path
+from connectors.base import Record
+from connectors.store import RecordStore
+from desktop_app.outbox import Outbox
+from tests.desktop_app.outbox_helpers import SIX_PM, make_report
+box = Outbox(Path({str(history)!r}))
+(row,) = box.enqueue(make_report(), 1, ["@owner_ramesh"], now=SIX_PM)
+box.claim(row, SIX_PM, lambda delivery: ["x"]); box.mark_sent(row, SIX_PM); box.wake(now=SIX_PM)
+assert box.get(row).status == "sent" and box.pending_count() == 0
+store = RecordStore(Path({str(records)!r}))
+store.save_fetch("Shopify", "a", [Record("1", {{"id": 1}})], since=None, until=SIX_PM, finished_at=SIX_PM)
+assert store.records("Shopify") == [{{"id": 1}}] and store.state("Shopify").records == 1
+print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'pg8000')))
+"""
+    repo = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
