@@ -177,7 +177,7 @@ class Outbox:
                  "status": "held" if held else "pending", "body": body, "computed_at": _iso(report.generated_at),
                  "created_at": _iso(now), "hold_until": _iso(hold_until) if held else None,
                  "next_attempt_at": _iso(hold_until if held else now)},
-            ).fetchone()
+            ).fetchall()[0]  # read to the end: the statement is done before COMMIT
             ids.append(int(new_id))
         return ids
 
@@ -203,7 +203,7 @@ class Outbox:
                 ":body, :now, :now, :now) RETURNING id",
                 {"day": day.isoformat(), "channel": channel, "destination": destination,
                  "body": html if channel == "telegram" else text, "now": _iso(now)},
-            ).fetchone()
+            ).fetchall()[0]  # read to the end: the statement is done before COMMIT
             ids.append(int(new_id))
         return ids
 

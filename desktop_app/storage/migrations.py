@@ -4,7 +4,7 @@ Alembic's operations (`Operations`) run the steps and its version table (`alembi
 database stands, as `alembic upgrade` would; the steps are plain functions in this module rather than a script
 folder, so the frozen build needs no migration files on disk and nothing is imported to find them.
 
-Three chains, one per kind of database:
+Four chains, one per kind of database:
 - LOCAL: this PC's history file (reports, deliveries, the CSV-log debt, the outbox of rows for the shared database).
   SQLite only. Step 1 is the schema every earlier version of the app wrote, so existing files simply carry on.
 - SHARED: the database every branch writes to (PostgreSQL; or one SQLite file that holds all branches).

@@ -37,9 +37,13 @@ def sleeps() -> Sleeps:
     return Sleeps()
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> RecordStore:
-    return RecordStore(tmp_path / "live.sqlite3")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path: Path) -> RecordStore:
+    """The fetched-records store on each engine (issue 19): this PC's file, and a PostgreSQL database."""
+    if request.param == "sqlite":
+        return RecordStore(tmp_path / "live.sqlite3")
+    database = request.getfixturevalue("pg_database")
+    return RecordStore(tmp_path / "live.sqlite3", url=database.url, password=database.password)
 
 
 def make_live(store: RecordStore, sleeps: Sleeps, secrets: dict[str, str], *, timeout_s: float = 2.0,
