@@ -40,6 +40,7 @@ def _check(report, bullets, *, by_branch=True):
 MISATTRIBUTED = ["Naroda's sales were ₹45,000 today.",  # Maninagar's
                  "Naroda's sales were ₹1.65 lakh today.",  # the whole business's
                  "NARODA had 15 orders.",  # Maninagar's, any case
+                 "Naroda made Rs. 45,000 today.",  # "Rs." does not end the sentence
                  "Maninagar's sales were up 20% on the previous day.",  # Naroda's change
                  "Maninagar brought in 15 leads.",  # the total
                  "The business sold ₹1.65 lakh. Naroda alone made ₹45,000."]  # second sentence wrong
