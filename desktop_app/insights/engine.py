@@ -73,7 +73,7 @@ def _ai_insights(report: Report, settings: Settings, paths: AppPaths, history: H
     from .answer import parse_bullets
     from .guard import check_bullets
     from .llm import LLMError, ask_for_insights
-    from .payload import payload_numbers
+    from .payload import branch_names, payload_numbers
     from .prompts import TemplateError, render_prompt
     from .usage import UsageLedger
 
@@ -96,7 +96,7 @@ def _ai_insights(report: Report, settings: Settings, paths: AppPaths, history: H
     if len(bullets) < MIN_AI_BULLETS:
         return _rules(report, f"unusable answer ({len(bullets)} bullet{'s' if len(bullets) != 1 else ''})",
                       **spent)
-    checked = check_bullets(bullets, payload_numbers(prompt.payload))
+    checked = check_bullets(bullets, payload_numbers(prompt.payload), branch_names(report))
     dropped = [bullet for bullet, _numbers in checked.dropped]
     for bullet, numbers in checked.dropped:
         log.info("number guard dropped a bullet (unmatched %s): %s", ", ".join(numbers), bullet)

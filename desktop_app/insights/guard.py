@@ -18,6 +18,15 @@ A bullet that carries a link, an e-mail address, or an instruction to the reader
 to…", "click…", "ignore the previous instructions") is dropped whatever its numbers: the model may have
 been steered by text in the data, and the owner must never be told to act on it.
 
+In the head office's consolidated report a number is also bound to a branch (`check_bullets(...,
+branches=names)`), so a true figure of the whole business or of another branch said of the wrong branch
+is caught ("Naroda's sales were ₹1.5 L" when ₹1.5 L is Maninagar's or the total). A sentence (split at
+. ! ? ;) that names one branch may carry only that branch's own figures (its sales, orders, average
+order, leads, attendance, changes vs its own days, rank, share) and dates. In a sentence naming several
+branches each number is that of the branch its clause names, else of the branch named nearest before it,
+else of the first named after it ("Naroda's ₹1.2 L was ahead of Maninagar's ₹45,000"). A sentence that
+names no branch is checked as in any other report. Other reports (branches=()) are checked as before.
+
 Markup is stripped first (the model's Markdown or HTML); render.py escapes what is left for Telegram.
 """
 
@@ -26,7 +35,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .payload import NumberKind, PayloadNumber
@@ -269,11 +278,62 @@ def _binding(text: str, claim: Claim) -> tuple[str, set[str]] | None:
     return None
 
 
-def _clause_around(text: str, start: int, end: int) -> str:
-    breaks = [match for match in _CLAUSE.finditer(text) if not (start <= match.start() < end)]
+def _around(pattern: re.Pattern[str], text: str, start: int, end: int) -> tuple[int, int]:
+    breaks = [match for match in pattern.finditer(text) if not (start <= match.start() < end)]
     left = max((match.end() for match in breaks if match.end() <= start), default=0)
     right = min((match.start() for match in breaks if match.start() >= end), default=len(text))
+    return left, right
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    left, right = _around(_CLAUSE, text, start, end)
     return text[left:right]
+
+
+# Where a sentence ends: . ! ? ; before a space or the end, but not "Rs. 1.2 L", "vs. Mon", "23 Nov. 2026".
+_NOT_AN_END = ("rs", "inr", "vs", "no", "nos", "approx", "avg", "st", "jan", "feb", "mar", "apr", "jun", "jul",
+               "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SENTENCE = re.compile("".join(rf"(?<!\b{word})" for word in _NOT_AN_END) + r"[.!?;]+(?=\s|$)", re.IGNORECASE)
+_IN_NAME = ""  # a number that is part of a branch's name ("Sector 21"), not a figure
+
+
+@dataclass(frozen=True)
+class _Named:
+    start: int
+    end: int
+    branch: str
+
+
+def _named_branches(text: str, branches: Sequence[str]) -> list[_Named]:
+    """Where the bullet names a branch: the name as a word, any case; the longest name wins an overlap."""
+    found: list[_Named] = []
+    for name in sorted({name for name in branches if name.strip()}, key=len, reverse=True):
+        for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE):
+            if not any(match.start() < other.end and other.start < match.end() for other in found):
+                found.append(_Named(match.start(), match.end(), name.casefold()))
+    return sorted(found, key=lambda named: named.start)
+
+
+def _owner(text: str, claim: Claim, named: list[_Named]) -> str | None:
+    """Whose figure the number must be: a branch (casefolded), _IN_NAME, or None (its sentence names no branch)."""
+    if any(item.start <= claim.start and claim.end <= item.end for item in named):
+        return _IN_NAME
+    left, right = _around(_SENTENCE, text, claim.start, claim.end)
+    in_sentence = [item for item in named if left <= item.start and item.end <= right]
+    if len({item.branch for item in in_sentence}) <= 1:
+        return in_sentence[0].branch if in_sentence else None
+    left, right = _around(_CLAUSE, text, claim.start, claim.end)
+    in_clause = {item.branch for item in in_sentence if left <= item.start and item.end <= right}
+    if len(in_clause) == 1:
+        return in_clause.pop()
+    before = [item for item in in_sentence if item.end <= claim.start]
+    return (before[-1] if before else next(item for item in in_sentence if item.start >= claim.end)).branch
+
+
+def _branch_zero_ok(sentence: str, numbers: Iterable[PayloadNumber]) -> bool:
+    """"Vastral had no leads": that branch's figure for a metric the sentence names is zero."""
+    families = _families(sentence)
+    return any(number.value == 0 and path_metric(number.path) in families for number in numbers)
 
 
 def _bound_to(binding: tuple[str, set[str]] | None, number: PayloadNumber) -> bool:
@@ -288,17 +348,33 @@ def _bound_to(binding: tuple[str, set[str]] | None, number: PayloadNumber) -> bo
     return metric in families
 
 
-def unmatched(bullet: str, numbers: list[PayloadNumber]) -> list[str]:
-    """The numbers in `bullet` that match nothing in the payload (empty: the bullet is safe)."""
+def unmatched(bullet: str, numbers: list[PayloadNumber], branches: Sequence[str] = ()) -> list[str]:
+    """The numbers in `bullet` that match nothing in the payload (empty: the bullet is safe).
+
+    `branches` (the head office's report): a number in a sentence naming a branch must be that branch's."""
     missing = []
     text = _ascii_digits(bullet)
+    named = _named_branches(text, branches) if branches else []
     for claim in extract_claims(bullet):
+        owner = _owner(text, claim, named) if named else None
+        if owner == _IN_NAME:
+            continue
+        pool = numbers
+        if owner is not None:
+            pool = [n for n in numbers if n.branch is not None and n.branch.casefold() == owner]
         if claim.value == 0:
-            if not _zero_ok(bullet, numbers):
+            if owner is not None:
+                left, right = _around(_SENTENCE, text, claim.start, claim.end)
+                ok = _branch_zero_ok(text[left:right], pool)
+            else:
+                ok = _zero_ok(bullet, numbers)
+            if not ok:
                 missing.append(claim.text)
             continue
         binding = _binding(text, claim)
-        candidates = (n for n in numbers if (claim.kind is None or n.kind == claim.kind)
+        if owner is not None and binding is not None and binding[0] in ("date", "days"):
+            pool = numbers  # dates and "the last 7 days" are the report's, not a branch's
+        candidates = (n for n in pool if (claim.kind is None or n.kind == claim.kind)
                       and (not claim.change_only or _is_change(n))
                       and (not claim.direction or (_is_change(n) and n.value * claim.direction > 0))
                       and _bound_to(binding, n))
@@ -346,11 +422,12 @@ def unsafe(bullet: str) -> str | None:
     return None
 
 
-def check_bullets(bullets: list[str], numbers: list[PayloadNumber]) -> GuardResult:
+def check_bullets(bullets: list[str], numbers: list[PayloadNumber], branches: Sequence[str] = ()) -> GuardResult:
+    """Keep the safe bullets. `branches`: the head office's report's branch names (see the module's text)."""
     result = GuardResult(kept=[])
     for bullet in bullets:
         why = unsafe(bullet)
-        bad = [why] if why else unmatched(bullet, numbers)
+        bad = [why] if why else unmatched(bullet, numbers, branches)
         if bad:
             result.dropped.append((bullet, bad))
         else:

@@ -216,10 +216,20 @@ def _branch_days(report: Report) -> list[dict[str, Any]] | None:
     if len(days) > PAYLOAD_BRANCHES:
         days = days[:PAYLOAD_BRANCHES // 2] + days[-(PAYLOAD_BRANCHES // 2):]
     return [_compact({"name": clean_label(day.branch), "sales": _money(day.sales), "orders": day.orders,
-                      "sales_rank": day.sales_rank, "sales_share_pct": _pct(day.sales_share_pct),
+                      "avg_order": _money(day.avg_order), "sales_rank": day.sales_rank,
+                      "sales_share_pct": _pct(day.sales_share_pct),
                       "sales_change_pct": _pct(day.sales_change_pct),
                       "sales_week_change_pct": _pct(day.sales_week_change_pct), "leads": day.leads,
                       "attendance_pct": _pct(day.attendance_pct)}) for day in days] or None
+
+
+def branch_names(report: Report) -> list[str]:
+    """The head office's report: every branch's name as the payload writes it (reported or not), for the
+    number guard's branch rule; [] for any other report."""
+    if report.consolidated is None:
+        return []
+    names = [day.branch for day in report.consolidated.branches] + list(report.consolidated.missing)
+    return list(dict.fromkeys(clean_label(name) for name in names))
 
 
 def _branches(report: Report) -> list[dict[str, Any]] | None:
@@ -324,6 +334,7 @@ class PayloadNumber:
     value: float
     kind: NumberKind
     path: str
+    branch: str | None = None  # the branch whose figure it is (an item of "branches"), None: the whole report's
 
 
 def _kind(path: tuple[str, ...]) -> NumberKind:
@@ -336,20 +347,22 @@ def _kind(path: tuple[str, ...]) -> NumberKind:
         return "money"
     if path[0] in _EXPLAINED and len(path) > 2 and path[1] == "sales":
         return "money"
-    if path[0] == "branches" and key == "sales":
+    if path[0] == "branches" and key in ("sales", "avg_order"):
         return "money"
     return "count"
 
 
-def _walk(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+def _walk(value: Any, path: tuple[str, ...], branch: str | None = None
+          ) -> Iterator[tuple[tuple[str, ...], Any, str | None]]:
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _walk(item, (*path, key))
+            yield from _walk(item, (*path, key), branch)
     elif isinstance(value, list):
         for item in value:
-            yield from _walk(item, path)
+            named = item.get("name") if path == ("branches",) and isinstance(item, dict) else None
+            yield from _walk(item, path, named if isinstance(named, str) else branch)
     else:
-        yield path, value
+        yield path, value, branch
 
 
 _DATE = re.compile(r"^(?:(\d{4})-)?(\d{2})-(\d{2})$")
@@ -358,13 +371,14 @@ _DATE = re.compile(r"^(?:(\d{4})-)?(\d{2})-(\d{2})$")
 def payload_numbers(payload: Mapping[str, Any]) -> list[PayloadNumber]:
     """Every number a bullet may quote: the values (typed money/pct/count), date parts and list sizes."""
     numbers: list[PayloadNumber] = []
-    for path, value in _walk(payload, ()):
+    for path, value, branch in _walk(payload, ()):
         if isinstance(value, bool) or value is None:
             continue
         if isinstance(value, int | float):
-            numbers.append(PayloadNumber(float(value), _kind(path), ".".join(path)))
+            numbers.append(PayloadNumber(float(value), _kind(path), ".".join(path), branch))
         elif isinstance(value, str) and (match := _DATE.match(value)):
-            numbers += [PayloadNumber(float(part), "count", ".".join(path)) for part in match.groups() if part]
+            numbers += [PayloadNumber(float(part), "count", ".".join(path), branch) for part in match.groups()
+                        if part]
     numbers.append(PayloadNumber(float(CONTEXT_DAYS), "count", "context_days"))
     sources = (payload.get("leads") or {}).get("top_sources") or []
     numbers += [PayloadNumber(float(rank), "count", "leads.top_sources rank") for rank in range(1, len(sources) + 1)]

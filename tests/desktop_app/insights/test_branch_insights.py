@@ -42,3 +42,19 @@ def test_ai_bullets_across_branches_are_number_checked(llm_server, paths):
     assert report.insights == good and wrong not in report.text
     payload = json.dumps(llm_server.completions[0].json["messages"], ensure_ascii=False)
     assert "branches_not_reported" in payload and "Maninagar" in payload and "sales_rank" in payload
+
+
+def test_a_true_figure_said_of_the_wrong_branch_is_dropped(llm_server, paths):
+    reports = {"Naroda": {TUE: branch_report(TUE, 120000, 40, 12, 11, 12), MON: branch_report(MON, 100000, 35)},
+               "Maninagar": {TUE: branch_report(TUE, 45000, 15, 3, 6, 10), MON: branch_report(MON, 50000, 20)}}
+    good = ["Naroda led with sales of ₹1.2 lakh, 73% of the business.",
+            "Naroda's ₹1.2 lakh was well ahead of Maninagar's ₹45,000.",
+            "The whole business made sales of ₹1.65 lakh."]
+    wrong = ["Naroda's sales were ₹1.65 lakh today.",  # the whole business's
+             "Naroda sold ₹45,000 and Maninagar ₹1.2 lakh."]  # swapped
+    llm_server.reply(Reply.json_insights([*good, *wrong]))
+    settings = ai_settings(llm_server)
+    settings.business.head_office = True
+    report = run_consolidated(settings, paths, TUE, history=Shared(reports), save=False)
+    assert (report.engine, report.guard_dropped) == ("ai", 2)
+    assert report.insights == good and not any(bullet in report.text for bullet in wrong)
