@@ -22,8 +22,8 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from ..channels.telegram import _THREAD, MAX_MESSAGE, NOTE_ROOM, ClientFactory
-from ..channels.telegram_auth import NotSignedIn, connect_signed_in, load_credentials, make_client
-from ..secrets import Secret, SecretStoreUnavailable, get_secret, set_secret
+from ..channels.telegram_auth import NotSignedIn, connect_signed_in, keep_session, load_credentials, make_client
+from ..secrets import Secret, get_secret
 from .commands import Bot
 
 log = logging.getLogger("business_orchestrator.bot")
@@ -93,7 +93,7 @@ class Listener:
         own = replace(credentials, session=get_secret(Secret.TELEGRAM_LISTENER_SESSION) or "")
         self.client = make_client(self.client_factory, own)
         await connect_signed_in(self.client, own)  # signs the bot in from its token the first time
-        _keep_listener_session(self.client, own.session)
+        keep_session(self.client, own.session, Secret.TELEGRAM_LISTENER_SESSION)
         if self._stop_asked:
             await self.client.disconnect()
             return
@@ -123,15 +123,6 @@ class Listener:
         if stopped is not None:
             _THREAD.submit(_set(stopped)).result()
         self.pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _keep_listener_session(client: Any, previous: str) -> None:
-    current = client.session.save()
-    if current and current != previous:
-        try:
-            set_secret(Secret.TELEGRAM_LISTENER_SESSION, current)
-        except SecretStoreUnavailable:
-            log.warning("the bot's Telegram session cannot be kept (no keyring): it signs in on every start")
 
 
 async def _set(event: asyncio.Event) -> None:

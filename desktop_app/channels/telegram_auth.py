@@ -82,14 +82,16 @@ def load_credentials() -> Credentials:
     return Credentials(number, api_hash, session, bot_token)
 
 
-def keep_session(client: TelegramClientLike, previous: str) -> None:
-    """Store the session again when Telethon changed it (a new data centre, a fresh bot sign-in)."""
+def keep_session(client: TelegramClientLike, previous: str, secret: Secret = Secret.TELEGRAM_SESSION) -> None:
+    """Store the session again when Telethon changed it (a new data centre, a fresh bot sign-in).
+
+    `secret` is the sender's session, or the question bot's own (Secret.TELEGRAM_LISTENER_SESSION)."""
     current = client.session.save()
     if current and current != previous:
         try:
-            set_secret(Secret.TELEGRAM_SESSION, current)
+            set_secret(secret, current)
         except SecretStoreUnavailable:
-            log.warning("the Telegram session cannot be kept (no keyring): the bot signs in on every send")
+            log.warning("the Telegram session cannot be kept (no keyring): the bot signs in on every start")
 
 
 def make_client(factory: ClientFactory, credentials: Credentials) -> TelegramClientLike:

@@ -38,18 +38,9 @@ Target = Callable[..., None]
 
 def child_main(conn: Connection, stop, settings: Settings, paths: AppPaths, log_level: int) -> None:
     """The child: listen until `stop` is set; a failure goes back as ("fatal", sentence) or ("error", …)."""
-    from ..logs import ROOT_LOGGER
-    from .generation_process import _PipeLogHandler
+    from .generation_process import forward_logs
 
-    lock = threading.Lock()  # Telethon and the answer pool log from their own threads
-
-    def send(message) -> None:
-        with lock:
-            conn.send(message)
-
-    root = logging.getLogger(ROOT_LOGGER)
-    root.addHandler(_PipeLogHandler(send))
-    root.setLevel(log_level)
+    send = forward_logs(conn, log_level)
     try:
         from ..bot.commands import Bot
         from ..bot.listener import Listener

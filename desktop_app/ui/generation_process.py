@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 import threading
 import traceback
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..cancel import Cancelled
@@ -73,20 +74,28 @@ class _PipeLogHandler(logging.Handler):
             self.handleError(record)
 
 
-def child_main(conn: Connection, cancel, workspace: Workspace, day: dt.date, send: bool,
-               hold_until: dt.datetime | None, deliver_here: bool, log_level: int) -> None:
-    """The child process: make the report (and send it when asked), answer over `conn`, exit."""
-    lock = threading.Lock()  # the sender may log from Telethon's threads too
+def forward_logs(conn: Connection, log_level: int) -> Callable[[object], None]:
+    """A child process's sender over `conn`, with the app's log records going the same way.
+
+    One lock: Telethon and worker threads log from threads of their own."""
+    from ..logs import ROOT_LOGGER
+
+    lock = threading.Lock()
 
     def send_message(message) -> None:
         with lock:
             conn.send(message)
 
-    from ..logs import ROOT_LOGGER
-
     root = logging.getLogger(ROOT_LOGGER)
     root.addHandler(_PipeLogHandler(send_message))
     root.setLevel(log_level)
+    return send_message
+
+
+def child_main(conn: Connection, cancel, workspace: Workspace, day: dt.date, send: bool,
+               hold_until: dt.datetime | None, deliver_here: bool, log_level: int) -> None:
+    """The child process: make the report (and send it when asked), answer over `conn`, exit."""
+    send_message = forward_logs(conn, log_level)
     try:
         from . import jobs
 
