@@ -83,6 +83,12 @@ class HistoryStore:
         with self.transaction() as conn:
             return self.save_in(conn, report)
 
+    def save_all(self, reports: list[Report]) -> list[int]:
+        """Store several reports in one transaction (all land or none): a backfill's 60 past days are one
+        connection and one commit to disk instead of 60."""
+        with self.transaction() as conn:
+            return [self.save_in(conn, report) for report in reports]
+
     def get(self, day: dt.date) -> Report | None:
         with closing(self._connect()) as conn:
             row = conn.execute("SELECT body FROM reports WHERE date = ? AND current = 1", (day.isoformat(),)).fetchone()

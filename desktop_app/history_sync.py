@@ -73,7 +73,7 @@ def sync_history(settings, data, day: dt.date, store: HistoryStore) -> tuple[int
     first = max(day - dt.timedelta(days=limit), min(item.coverage[0] for item in covered.values()))
     bodies = store.bodies(first - dt.timedelta(days=21), day - dt.timedelta(days=1))
     per_day = {domain: _DOMAINS[domain](item) for domain, item in covered.items()}
-    added, corrections = 0, []
+    added, corrections, reports = 0, [], []
     when = first
     while when < day:
         domains = {domain: (item if item is not None and item.covers(when) else None)
@@ -90,13 +90,15 @@ def sync_history(settings, data, day: dt.date, store: HistoryStore) -> tuple[int
             report.generated_at = dt.datetime.combine(when, dt.time(23, 59)).astimezone(settings.business.zone) \
                 if body is None else dt.datetime.now().astimezone()
             finish_report(report, offline=True, settings=settings)
-            store.save(report)
+            reports.append(report)
             bodies[when] = report.to_dict()
             if body is None:
                 added += 1
             else:
                 corrections += changed
         when += dt.timedelta(days=1)
+    if reports:
+        store.save_all(reports)
     if added or corrections:
         log.info("history: %d past day(s) computed from the sources, %d correction(s)", added, len(corrections))
     return added, corrections

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from connectors.base import NOT_SALE_STATUSES
@@ -34,13 +35,32 @@ class DomainData:
         return self.coverage[0] <= day <= self.coverage[1]
 
 
-def _window(frame: pd.DataFrame, column: str, first: dt.date, last: dt.date) -> pd.DataFrame:
-    """Rows whose timestamp falls on first..last, with a `day` column (datetime.date)."""
-    stamps = frame[column]
-    mask = (stamps >= pd.Timestamp(first)) & (stamps < pd.Timestamp(last + dt.timedelta(days=1)))
-    rows = frame.loc[mask].copy()
-    rows["day"] = rows[column].dt.date
-    return rows
+def _dates(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def day_positions(data: DomainData, column: str) -> dict[dt.date, np.ndarray]:
+    """Each day's row positions by `column`'s timestamps (in frame order; no entry for a day without rows).
+
+    Built once per source read and kept in `data.derived`: a backfill asks for 60 days' rows, and
+    masking the whole frame for each of them costs more than the day's own sums.
+    """
+    key = ("day_positions", column)
+    if key not in data.derived:
+        days = data.frame[column].to_numpy(dtype="datetime64[D]")  # NaT stays NaT and gets no day
+        order = np.argsort(days, kind="stable")  # NaT sorts last; stable keeps frame order within a day
+        dated = days[order][: int((~np.isnat(days)).sum())]
+        uniques, starts = np.unique(dated, return_index=True)
+        ends = [*starts[1:], len(dated)]
+        data.derived[key] = {day.item(): order[start:end] for day, start, end in zip(uniques, starts, ends,
+                                                                                     strict=True)}
+    return data.derived[key]
+
+
+def _on_day(data: DomainData, stamp: str, day: dt.date, column: str) -> pd.Series:
+    """`column` of the rows whose `stamp` falls on `day`, in frame order (see day_positions)."""
+    positions = day_positions(data, stamp).get(day, np.empty(0, dtype=np.intp))
+    return data.frame[column].iloc[positions]
 
 
 def _days_back(day: dt.date, prev_day: dt.date, span: int = 7) -> dt.date:
@@ -114,9 +134,9 @@ def compute_sales(
     avg = round(total / count, 2) if count else None
     prev_avg = round(prev_total / prev_orders, 2) if prev_total is not None and prev_orders else None
     week_ago = total_on(day - dt.timedelta(days=7))
-    today = _window(data.frame, "ordered_at", day, day)
-    if "status" in today:
-        today = today[~today["status"].isin(NOT_SALE_STATUSES)]
+    amounts = _on_day(data, "ordered_at", day, "amount")
+    if "status" in data.frame:
+        amounts = amounts[~_on_day(data, "ordered_at", day, "status").isin(NOT_SALE_STATUSES)]
     return SalesKpis(
         total=total,
         orders=count,
@@ -129,7 +149,7 @@ def compute_sales(
         week_change_pct=pct_change(total, week_ago),
         avg_7d=_seven_day_mean(total_on, day, is_open),
         avg_order_change_pct=pct_change(avg, prev_avg),
-        returns=round(abs(float(today.loc[today["amount"] < 0, "amount"].sum())), 2),
+        returns=round(abs(float(amounts[amounts < 0].sum())), 2),
     )
 
 
@@ -150,8 +170,8 @@ def compute_leads(
 ) -> LeadsKpis:
     prev = previous_day(day)
     count_on = _day_values(daily_leads(data), data, history, "leads.count", int)
-    today = _window(data.frame, "received_at", day, day)
-    mix = today["source"].fillna("Unknown").astype(str).str.strip().replace("", "Unknown").value_counts()
+    sources = _on_day(data, "received_at", day, "source")
+    mix = sources.fillna("Unknown").astype(str).str.strip().replace("", "Unknown").value_counts()
     by_source = dict(sorted(((str(k), int(v)) for k, v in mix.items()), key=lambda item: (-item[1], item[0])))
     count, prev_count = count_on(day) or 0, count_on(prev)
     week_ago = count_on(day - dt.timedelta(days=7))
@@ -167,22 +187,50 @@ def compute_leads(
     )
 
 
+@dataclass(frozen=True)
+class StaffOnDay:
+    """Who has a row on one day of the attendance file, and who of them is marked present."""
+
+    listed: frozenset[Any]
+    present: frozenset[Any]
+    register: bool  # someone is marked absent: the file lists absentees too (a status register)
+
+
+def staff_by_day(data: DomainData) -> dict[dt.date, StaffOnDay]:
+    """Each day's staff (no entry for a day without rows), built once per source read (see day_positions):
+    the headcount estimate reads 30 days of them for each of a backfill's 60 days."""
+    key = ("staff_by_day",)
+    if key not in data.derived:
+        frame = data.frame
+        employees = frame["employee"].to_numpy(dtype=object)
+        known = frame["employee"].notna().to_numpy()  # as nunique: a blank id is nobody
+        present = frame["present"].to_numpy(dtype=bool)
+        table = {}
+        for day, positions in day_positions(data, "date").items():
+            named = positions[known[positions]]
+            table[day] = StaffOnDay(listed=frozenset(employees[named]),
+                                    present=frozenset(employees[named[present[named]]]),
+                                    register=not present[positions].all())
+        data.derived[key] = table
+    return data.derived[key]
+
+
 @dataclass
 class Headcount:
     """Who is expected at work: from a roster or setting (exact) or staff seen recently (estimate)."""
 
     fixed: int | None = None  # roster size or [attendance] headcount
 
-    def for_day(self, frame: pd.DataFrame, day: dt.date) -> tuple[int, bool]:
+    def for_day(self, staff: Mapping[dt.date, StaffOnDay], day: dt.date, since: dt.date) -> tuple[int, bool]:
+        """Headcount on `day` and whether it is estimated; the estimate reads no rows before `since`."""
         if self.fixed:
             return self.fixed, False
-        on_day = frame[frame["day"] == day]
-        if (~on_day["present"]).any():
-            # The file lists absentees too (a status register): everyone listed is expected.
-            return int(on_day["employee"].nunique()), False
-        start = day - dt.timedelta(days=ESTIMATE_WINDOW_DAYS - 1)
-        recent = frame[(frame["day"] >= start) & (frame["day"] <= day)]
-        return int(recent["employee"].nunique()), True
+        on_day = staff.get(day)
+        if on_day is not None and on_day.register:  # everyone listed is expected
+            return len(on_day.listed), False
+        start = max(since, day - dt.timedelta(days=ESTIMATE_WINDOW_DAYS - 1))
+        seen = [staff[when].listed for when in _dates(start, day) if when in staff]
+        return len(frozenset().union(*seen)), True
 
 
 def compute_attendance(
@@ -193,14 +241,16 @@ def compute_attendance(
     headcount: Headcount,
 ) -> AttendanceKpis:
     prev = previous_day(day)
+    # The rows a report reads (see pipeline.LOOKBACK_DAYS): the comparison days' estimates stop here too.
     start = min(_days_back(day, prev), day - dt.timedelta(days=ESTIMATE_WINDOW_DAYS - 1))
-    rows = _window(data.frame, "date", start, day)
+    staff_on = staff_by_day(data)
 
     def rate_on(when: dt.date) -> tuple[float | None, int, int, bool]:
         if not data.covers(when):
             return _past(history, when, "attendance", "rate_pct"), 0, 0, False
-        staff, estimated = headcount.for_day(rows, when)
-        present = int(rows.loc[(rows["day"] == when) & rows["present"], "employee"].nunique())
+        staff, estimated = headcount.for_day(staff_on, when, start)
+        on_day = staff_on.get(when)
+        present = len(on_day.present) if on_day is not None else 0
         present = min(present, staff) if headcount.fixed else present
         rate = round(present / staff * 100, 1) if staff else None
         return rate, staff, present, estimated
