@@ -7,10 +7,9 @@ import datetime as dt
 
 import pandas as pd
 
-from connectors.base import NOT_SALE_STATUSES
 from connectors.parsing import by_unique
 
-from .kpis import DomainData, pct_change
+from .kpis import DomainData, counted_rows, pct_change
 from .report import BranchLine
 
 UNLABELLED = "Other"
@@ -22,11 +21,9 @@ def _sale_rows(data: DomainData) -> tuple[pd.DataFrame, pd.Series, pd.Series | N
     key = ("branches",)
     if key not in data.derived:
         (labels,) = by_unique(data.frame["branch"], lambda unique: unique.fillna("").astype(str).str.strip())
-        frame = data.frame
-        if "status" in frame:
-            frame = frame[~frame["status"].isin(NOT_SALE_STATUSES)]
+        frame, days = counted_rows(data, "ordered_at")
         names = labels.loc[frame.index].replace("", UNLABELLED) if labels.any() else None
-        data.derived[key] = (frame, frame["ordered_at"].dt.date, names)
+        data.derived[key] = (frame, days, names)
     return data.derived[key]
 
 

@@ -13,10 +13,9 @@ import datetime as dt
 
 import pandas as pd
 
-from connectors.base import NOT_SALE_STATUSES
 from connectors.parsing import by_unique
 
-from .kpis import DomainData
+from .kpis import DomainData, counted_rows
 from .report import Driver
 
 SALES_BREAKDOWNS = ("product", "channel", "branch")
@@ -36,16 +35,14 @@ def _items_by_day(data: DomainData, stamp: str, value: str | None, by: str) -> D
     """Per day, each item's sum (or row count): built once per source read (a backfill asks 60 times)."""
     key = ("drivers", stamp, value, by)
     if key not in data.derived:
-        frame = data.frame
-        if by not in frame:
+        if by not in data.frame:
             data.derived[key] = None
             return None
-        if "status" in frame:
-            frame = frame[~frame["status"].isin(NOT_SALE_STATUSES)]
+        frame, days = counted_rows(data, stamp)
         # stripped once per distinct value: a year of orders repeats a few products and channels
         (labels,) = by_unique(frame[by], lambda unique: unique.astype("string").str.strip().fillna(NO_LABEL))
         measured = frame[value] if value else pd.Series(1, index=frame.index)
-        sums = measured.groupby([frame[stamp].dt.date, labels]).sum()
+        sums = measured.groupby([days, labels]).sum()
         table: DayItems = {}
         for (day, label), amount in sums.items():
             table.setdefault(day, {})[label] = float(amount)
