@@ -101,14 +101,9 @@ _LOCAL_BRANCH_ROWS = (
     "ALTER TABLE reports ADD COLUMN pc TEXT DEFAULT '' NOT NULL",
     # One row per saved report revision the shared database has not confirmed yet. `conflict` is set (and the
     # row no longer pushed) when the shared database holds a different report under the same key.
-    """CREATE TABLE row_outbox (
-\treport_id INTEGER NOT NULL, 
-\tqueued_at TEXT NOT NULL, 
-\tattempts INTEGER DEFAULT '0' NOT NULL, 
-\tlast_error TEXT, 
-\t"conflict" TEXT, 
-\tPRIMARY KEY (report_id)
-)""",
+    "CREATE TABLE row_outbox (\n\treport_id INTEGER NOT NULL, \n\tqueued_at TEXT NOT NULL, \n"
+    "\tattempts INTEGER DEFAULT '0' NOT NULL, \n\tlast_error TEXT, \n\t\"conflict\" TEXT, \n"
+    "\tPRIMARY KEY (report_id)\n)",
 )
 
 
@@ -235,7 +230,8 @@ def _pending(chain: str, current: str | None) -> tuple[Step, ...]:
 
 
 _VERSION_TABLE_SQL = (  # what Alembic creates (see upgrade), so either path leaves the same file
-    f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (\n\tversion_num VARCHAR(32) NOT NULL, \n\tPRIMARY KEY (version_num)\n)")
+    f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (\n\tversion_num VARCHAR(32) NOT NULL, \n"
+    "\tPRIMARY KEY (version_num)\n)")
 
 
 def _upgrade_with_sqlite3(path: Path, chain: str) -> list[str]:
