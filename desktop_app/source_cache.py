@@ -26,7 +26,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from connectors import CellIssue, SourceFrame, SourceSpec, connectors, read_source
+from connectors import ENTRY_POINT_GROUP, CellIssue, SourceFrame, SourceSpec, read_source
 
 from . import __version__
 
@@ -60,8 +60,15 @@ def _file_state(path: Path) -> dict[str, int]:
 
 
 def _plugins() -> list[str]:
-    return sorted(f"{key}:{type(connector).__module__}.{type(connector).__qualname__}"
-                  for key, connector in connectors().items())
+    """The installed connector plug-ins as their entry points say (name, object, package and version), read
+    without importing any connector: a cache hit then skips loading every connector module (0.15 s).
+    The built-in connectors are in code_version()."""
+    from importlib import metadata
+
+    def version(ep: metadata.EntryPoint) -> str:
+        return f"{ep.dist.name} {ep.dist.version}" if ep.dist is not None else ""
+
+    return sorted(f"{ep.name}={ep.value} ({version(ep)})" for ep in metadata.entry_points(group=ENTRY_POINT_GROUP))
 
 
 class SourceCache:
