@@ -76,6 +76,7 @@ class SourceCache:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self._kept: dict[Path, tuple[str, SourceFrame]] = {}  # read by warm(), handed over by the next read()
 
     def entry(self, spec: SourceSpec) -> Path:
         """Where the cached frame of this source lives (one per path + spec, so the folder stays small)."""
@@ -91,6 +92,25 @@ class SourceCache:
         state = {"file": _file_state(spec.file), "code": code_version(), "connectors": _plugins()}
         return json.dumps(state, sort_keys=True)
 
+    def has(self, spec: SourceSpec) -> bool:
+        """Whether read() would be a hit, from the entry's header alone (not its payload)."""
+        try:
+            key = self.key(spec)
+            with open(self.entry(spec), "rb") as handle:
+                line = handle.readline(1 << 16)
+                return line == MAGIC and json.loads(handle.readline(1 << 16))["key"] == key
+        except (OSError, ValueError, KeyError):
+            return False
+
+    def warm(self, spec: SourceSpec, reader: Reader = read_source) -> None:
+        """read(), keeping the frame for the next read() of the same unchanged source (which hands it over
+        once) rather than loading it back from the file just written."""
+        try:
+            key = self.key(spec)
+            self._kept[self.entry(spec)] = (key, self.read(spec, reader))
+        except Exception as exc:  # the report's own read() reads it again and says what is wrong
+            log.debug("could not read %s ahead: %s", spec.name, exc)
+
     def read(self, spec: SourceSpec, reader: Reader = read_source) -> SourceFrame:
         """The source's frame: from the cache when nothing changed, else read (and cached)."""
         try:
@@ -98,6 +118,9 @@ class SourceCache:
         except OSError:
             return reader(spec)  # missing file: let the reader say so
         entry = self.entry(spec)
+        kept_key, kept = self._kept.pop(entry, (None, None))
+        if kept is not None and kept_key == key:
+            return kept
         cached = self._load(entry, key)
         if cached is not None:
             log.debug("cache hit for %s", spec.file)
