@@ -55,7 +55,7 @@ def _parse_into_cache(folder: Path, spec: SourceSpec) -> None:
 
 
 def warm_cache(cache: SourceCache, specs: list[SourceSpec]) -> list[str]:
-    """Parse the files of `specs` missing from `cache` side by side; returns the sources workers parsed.
+    """Parse the files of `specs` missing from `cache` side by side; returns the sources workers took on.
 
     Does nothing (the report reads one file after the other, as before) on a single core, inside a daemon
     process (the tray's report child may not start processes), or when the files are too small to gain.
@@ -74,4 +74,9 @@ def warm_cache(cache: SourceCache, specs: list[SourceSpec]) -> list[str]:
     with pool:
         cache.warm(missing[0])  # the biggest, here; kept in memory for the report's own read
         wait(futures)
-    return [spec.name for spec in others]
+    done = [spec.name for spec, future in zip(others, futures, strict=True) if future.exception() is None]
+    if len(done) < len(others):  # a worker that could not start (BrokenProcessPool): read here, one by one
+        log.warning("a worker process failed; reading the rest here: %s",
+                    next(future.exception() for future in futures if future.exception() is not None))
+    log.info("parsed side by side with %s: %s", missing[0].name, ", ".join(done) or "none")
+    return done
