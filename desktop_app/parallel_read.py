@@ -16,9 +16,7 @@ biggest file takes longer than that to parse, hence the size thresholds.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor, wait
 from pathlib import Path
 
 from connectors import SourceSpec
@@ -63,7 +61,13 @@ def warm_cache(cache: SourceCache, specs: list[SourceSpec]) -> list[str]:
     missing = sorted((spec for spec in specs if not spec.is_service and not cache.has(spec)), key=_size, reverse=True)
     others = [spec for spec in missing[1:] if _size(spec) >= OTHER_MIN_BYTES]
     workers = min(len(others), spare_cores())
-    if not others or workers < 1 or _size(missing[0]) < BIGGEST_MIN_BYTES or multiprocessing.current_process().daemon:
+    if not others or workers < 1 or _size(missing[0]) < BIGGEST_MIN_BYTES:
+        return []
+    # Loaded only now: a report whose files are all in the cache does not pay for them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, wait
+
+    if multiprocessing.current_process().daemon:
         return []
     try:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))

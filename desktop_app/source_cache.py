@@ -59,16 +59,18 @@ def _file_state(path: Path) -> dict[str, int]:
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "ctime_ns": stat.st_ctime_ns, "inode": stat.st_ino}
 
 
-def _plugins() -> list[str]:
+@cache
+def _plugins() -> tuple[str, ...]:
     """The installed connector plug-ins as their entry points say (name, object, package and version), read
     without importing any connector: a cache hit then skips loading every connector module (0.15 s).
-    The built-in connectors are in code_version()."""
+    Listed once per process, as the registry loads them (connectors()). Built-ins are in code_version()."""
     from importlib import metadata
 
     def version(ep: metadata.EntryPoint) -> str:
         return f"{ep.dist.name} {ep.dist.version}" if ep.dist is not None else ""
 
-    return sorted(f"{ep.name}={ep.value} ({version(ep)})" for ep in metadata.entry_points(group=ENTRY_POINT_GROUP))
+    return tuple(sorted(f"{ep.name}={ep.value} ({version(ep)})"
+                        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)))
 
 
 class SourceCache:
@@ -89,7 +91,7 @@ class SourceCache:
 
     def key(self, spec: SourceSpec) -> str:
         """Everything that must be unchanged for a cached frame to be the answer."""
-        state = {"file": _file_state(spec.file), "code": code_version(), "connectors": _plugins()}
+        state = {"file": _file_state(spec.file), "code": code_version(), "connectors": list(_plugins())}
         return json.dumps(state, sort_keys=True)
 
     def has(self, spec: SourceSpec) -> bool:

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from connectors import SourceSpec, read_source
+from desktop_app import source_cache
 from desktop_app.source_cache import SourceCache
 
 CSV = "Invoice No,Invoice Date,Amount,Status\nA1,2025-04-03,100,paid\nA2,2025-04-03,250.50,cancelled\n"
@@ -135,6 +136,7 @@ def test_installing_or_upgrading_a_connector_plug_in_is_a_miss(sales, cache, mon
         return real(**params)
 
     monkeypatch.setattr(metadata, "entry_points", entry_points)
+    monkeypatch.setattr(source_cache, "_plugins", source_cache._plugins.__wrapped__)  # not the process's list
     cache.read(sales, reader)
     assert reader.calls == 1
     plugins.append(metadata.EntryPoint("tally_xml", "acme_connectors:TallyXml", "business_orchestrator.connectors"))
