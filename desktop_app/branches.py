@@ -4,26 +4,37 @@ table); a source's bills are its own, so INV-001 in two branches is two orders."
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from connectors.parsing import by_unique
 
-from .kpis import DomainData, counted_rows, pct_change
+from .kpis import NO_ROWS, DomainData, counted_rows, pct_change, positions_by_day
 from .report import BranchLine
 
 UNLABELLED = "Other"
 
 
-def _sale_rows(data: DomainData) -> tuple[pd.DataFrame, pd.Series, pd.Series | None]:
-    """(sale rows, their days, their branch names; None when no row has a label), built once per
-    source read: a backfill asks for every past day."""
+@dataclass(frozen=True)
+class _SaleRows:
+    frame: pd.DataFrame  # the rows that count as sales
+    names: pd.Series  # each one's branch name
+    branches: list[str]  # every name, sorted
+    by_day: dict[dt.date, np.ndarray]  # each day's positions in `frame`
+
+
+def _sale_rows(data: DomainData) -> _SaleRows | None:
+    """The sale rows by branch (None when no row has a label), built once per source read: a backfill asks
+    for every past day, and listing the branches or finding one day's rows is a pass over them all."""
     key = ("branches",)
     if key not in data.derived:
         (labels,) = by_unique(data.frame["branch"], lambda unique: unique.fillna("").astype(str).str.strip())
-        frame, days = counted_rows(data, "ordered_at")
+        frame, _ = counted_rows(data, "ordered_at")
         names = labels.loc[frame.index].replace("", UNLABELLED) if labels.any() else None
-        data.derived[key] = (frame, days, names)
+        data.derived[key] = None if names is None else _SaleRows(frame, names, sorted(set(names)),
+                                                                  positions_by_day(frame["ordered_at"]))
     return data.derived[key]
 
 
@@ -31,13 +42,13 @@ def branch_lines(data: DomainData | None, day: dt.date, previous: dt.date) -> li
     """One line per branch when the sales sources carry at least one branch label, else none."""
     if data is None or "branch" not in data.frame:
         return []
-    frame, days, names = _sale_rows(data)
-    if names is None:
+    sale = _sale_rows(data)
+    if sale is None:
         return []
 
     def totals(when: dt.date) -> tuple[pd.Series, pd.Series]:
-        rows = frame.loc[days == when]
-        labels = names.loc[rows.index]
+        positions = sale.by_day.get(when, NO_ROWS)
+        rows, labels = sale.frame.iloc[positions], sale.names.iloc[positions]
         keys = [labels, rows["_source"]] if "_source" in rows else [labels]
         per_order = rows.groupby([*keys, rows["order_id"]])["amount"].sum()
         return rows["amount"].groupby(labels).sum(), (per_order > 0).groupby(level=0).sum()
@@ -45,7 +56,7 @@ def branch_lines(data: DomainData | None, day: dt.date, previous: dt.date) -> li
     total, orders = totals(day)
     prev_total, _ = totals(previous) if data.covers(previous) else (None, None)
     lines = []
-    for branch in sorted(set(names)):
+    for branch in sale.branches:
         amount = round(float(total.get(branch, 0.0)), 2)
         count = int(orders.get(branch, 0))
         before = None if prev_total is None else round(float(prev_total.get(branch, 0.0)), 2)

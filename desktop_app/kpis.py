@@ -41,21 +41,25 @@ def _dates(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=offset) for offset in range((last - first).days + 1)]
 
 
+def positions_by_day(stamps: pd.Series) -> dict[dt.date, np.ndarray]:
+    """Each day's positions in `stamps` (in their order; no entry for a day without rows, none for NaT)."""
+    days = stamps.to_numpy(dtype="datetime64[D]")
+    order = np.argsort(days, kind="stable")  # NaT sorts last; stable keeps frame order within a day
+    dated = days[order][: int((~np.isnat(days)).sum())]
+    uniques, starts = np.unique(dated, return_index=True)
+    ends = [*starts[1:], len(dated)]
+    return {day.item(): order[start:end] for day, start, end in zip(uniques, starts, ends, strict=True)}
+
+
 def day_positions(data: DomainData, column: str) -> dict[dt.date, np.ndarray]:
-    """Each day's row positions by `column`'s timestamps (in frame order; no entry for a day without rows).
+    """Each day's row positions by `column`'s timestamps (see positions_by_day).
 
     Built once per source read and kept in `data.derived`: a backfill asks for 60 days' rows, and
     masking the whole frame for each of them costs more than the day's own sums.
     """
     key = ("day_positions", column)
     if key not in data.derived:
-        days = data.frame[column].to_numpy(dtype="datetime64[D]")  # NaT stays NaT and gets no day
-        order = np.argsort(days, kind="stable")  # NaT sorts last; stable keeps frame order within a day
-        dated = days[order][: int((~np.isnat(days)).sum())]
-        uniques, starts = np.unique(dated, return_index=True)
-        ends = [*starts[1:], len(dated)]
-        data.derived[key] = {day.item(): order[start:end] for day, start, end in zip(uniques, starts, ends,
-                                                                                     strict=True)}
+        data.derived[key] = positions_by_day(data.frame[column])
     return data.derived[key]
 
 
