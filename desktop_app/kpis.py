@@ -47,8 +47,8 @@ def positions_by_day(stamps: pd.Series) -> dict[dt.date, np.ndarray]:
     order = np.argsort(days, kind="stable")  # NaT sorts last; stable keeps frame order within a day
     dated = days[order][: int((~np.isnat(days)).sum())]
     uniques, starts = np.unique(dated, return_index=True)
-    ends = [*starts[1:], len(dated)]
-    return {day.item(): order[start:end] for day, start, end in zip(uniques, starts, ends, strict=True)}
+    bounds = [*starts, len(dated)]
+    return {day.item(): order[start:end] for day, start, end in zip(uniques, bounds, bounds[1:], strict=False)}
 
 
 def day_positions(data: DomainData, column: str) -> dict[dt.date, np.ndarray]:

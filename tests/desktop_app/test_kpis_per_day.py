@@ -201,3 +201,12 @@ def test_saving_a_backfill_at_once_lands_every_day_or_none(tmp_path):
         store.save_all([Report(date=LAST - dt.timedelta(days=3), currency="INR", business="Shop", sales=None,
                                leads=None, attendance=None), broken])
     assert sorted(store.bodies(FIRST, LAST)) == days
+
+
+def test_a_file_with_no_dated_rows_has_no_day(frames):
+    for frame in (frames[0].iloc[:0], frames[0].assign(ordered_at=pd.NaT)):
+        kpis = compute_sales(DomainData(frame, (FIRST, LAST)), LAST, BUSINESS.previous_open_day, BUSINESS.is_open, {})
+        assert (kpis.total, kpis.orders, kpis.returns, kpis.prev_total) == (0.0, 0, 0.0, 0.0)
+    empty = frames[2].iloc[:0]
+    kpis = compute_attendance(DomainData(empty, (FIRST, LAST)), LAST, BUSINESS.previous_open_day, {}, Headcount())
+    assert (kpis.headcount, kpis.present, kpis.rate_pct) == (0, 0, None)
