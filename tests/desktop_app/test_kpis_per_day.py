@@ -143,7 +143,8 @@ def test_lead_sources_on_every_day_match_that_days_rows_alone(frames):
     for day in ASKED:
         kpis = compute_leads(data, day, BUSINESS.previous_open_day, BUSINESS.is_open, {})
         assert kpis.by_source == plain_mix(frame, day), day
-        assert kpis.count == sum(kpis.by_source.values())
+        assert kpis.count == sum(kpis.by_source.values()) == len(on_day(frame, "received_at", day)), day
+        assert kpis.prev_count == len(on_day(frame, "received_at", BUSINESS.previous_open_day(day))), day
         seen_blank |= "Unknown" in kpis.by_source
     assert seen_blank and compute_leads(data, NO_ROWS_DAY, BUSINESS.previous_open_day, BUSINESS.is_open,
                                         {}).by_source == {}
