@@ -45,7 +45,7 @@ def _items_by_day(data: DomainData, stamp: str, value: str | None, by: str) -> D
         sums = measured.groupby([days, labels]).sum()
         table: DayItems = {}
         for (day, label), amount in sums.items():
-            table.setdefault(day, {})[label] = float(amount)
+            table.setdefault(day.date(), {})[label] = float(amount)
         data.derived[key] = table
     return data.derived[key]
 
