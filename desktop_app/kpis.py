@@ -112,7 +112,8 @@ def counted_rows(data: DomainData, stamp: str) -> tuple[pd.DataFrame, pd.Series]
     if key not in data.derived:
         frame = data.frame
         if "status" in frame:
-            frame = frame[~frame["status"].isin(NOT_SALE_STATUSES)]
+            counted = ~frame["status"].isin(NOT_SALE_STATUSES)
+            frame = frame if counted.all() else frame[counted]  # kept for the whole run: no copy when all count
         data.derived[key] = (frame, frame[stamp].dt.normalize())
     return data.derived[key]
 
