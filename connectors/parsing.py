@@ -200,7 +200,7 @@ def parse_amounts_and_currencies(series: pd.Series, decimal: str = ".") -> tuple
     else:
         text = series.fillna("")
         is_num = pd.Series(False, index=series.index)
-    parsed, empty, marks = by_unique(text, lambda u: _amount_text(u, decimal))
+    parsed, empty, marks = by_unique(text, lambda u: _amounts_of(u, decimal))
     values = values.where(is_num, parsed)
     values = values.where(values.abs() < MAX_AMOUNT)  # also drops inf
     bad = values.isna() & (~empty | is_num)
@@ -256,6 +256,29 @@ def blank_text(series: pd.Series) -> pd.Series:
     spaced = np.flatnonzero(np.strings.isspace(cells.astype("U1")))
     blank[spaced] = [cell.isspace() for cell in cells[spaced]]
     return pd.Series(blank, index=series.index)
+
+
+_PLAIN = r"[0-9]+(?:\.[0-9]+)?"  # "978.00", "1500": what most exports write
+
+
+def _amounts_of(text: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """`_amount_text`, with plain amounts read straight by pd.to_numeric.
+
+    A plain amount ("978.00") has no spaces, signs, marks or grouping, so the general parser would
+    hand pd.to_numeric the same string; skipping its regexes matters when a big export holds
+    thousands of distinct totals. With a decimal comma "978.00" is not plain (it is refused there).
+    """
+    plain = text.str.fullmatch(_PLAIN) if decimal == "." else pd.Series(False, index=text.index)
+    if not plain.any():
+        return _amount_text(text, decimal)
+    values = pd.Series(np.nan, index=text.index, dtype="float64")
+    empty = pd.Series(False, index=text.index)
+    marks = pd.Series("", index=text.index, dtype="str")
+    values[plain] = pd.to_numeric(text[plain]).astype("float64")
+    rest = ~plain
+    if rest.any():
+        values[rest], empty[rest], marks[rest] = _amount_text(text[rest], decimal)
+    return values, empty, marks
 
 
 def _amount_text(text: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series, pd.Series]:
