@@ -377,24 +377,16 @@ _ISO_WIDTH = 26  # the longest shape the fast path takes: "YYYY-MM-DD HH:MM:SS +
 
 def _digits(codes: np.ndarray, start: int, count: int) -> tuple[np.ndarray, np.ndarray]:
     """(value, all-ASCII-digits mask) of the `count` characters at `start` of each row of code points."""
+    chunk = codes[:, start:start + count].astype(np.int64) - _ZERO
+    ok = ((chunk >= 0) & (chunk <= 9)).all(axis=1)
     value = np.zeros(len(codes), dtype=np.int64)
-    for column in range(start, start + count):
-        value = value * 10 + (codes[:, column].astype(np.int64) - _ZERO)
-    return value, _all_digits(codes, start, count)
-
-
-def _all_digits(codes: np.ndarray, start: int, count: int) -> np.ndarray:
-    """Whether the `count` characters at `start` are all ASCII digits (no values: offsets only need the shape)."""
-    chunk = codes[:, start:start + count]
-    return ((chunk >= _ZERO) & (chunk <= _ZERO + 9)).all(axis=1)
+    for column in range(count):
+        value = value * 10 + chunk[:, column]
+    return value, ok
 
 
 def _is_char(codes: np.ndarray, position: int, chars: str) -> np.ndarray:
-    column = codes[:, position]
-    hit = column == ord(chars[0])
-    for char in chars[1:]:
-        hit |= column == ord(char)
-    return hit
+    return np.isin(codes[:, position], [ord(c) for c in chars])
 
 
 ISO_BLOCK = 65_536  # values per numpy pass: the code-point copies of a million stamps would cost ~100 MB
@@ -425,8 +417,8 @@ def _iso_block(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     handled = np.zeros(len(text), dtype=bool)
     if text.empty:
         return pd.Series(pd.NaT, index=text.index, dtype=DATETIME_DTYPE), pd.Series(handled, index=text.index)
-    values = text.to_numpy(dtype=object, na_value="")
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    values = text.to_numpy(dtype=object)
+    lengths = text.str.len().to_numpy(dtype="int64", na_value=0)
     fits = (lengths >= 10) & (lengths <= _ISO_WIDTH)
     if not fits.any():
         return pd.Series(pd.NaT, index=text.index, dtype=DATETIME_DTYPE), pd.Series(handled, index=text.index)
@@ -447,11 +439,11 @@ def _iso_block(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     space_sign = _is_char(codes, 19, " ") & _is_char(codes, 20, "+-")
     offset_ok = (
         ((length == 20) & _is_char(codes, 19, "Z"))
-        | ((length == 24) & sign & _all_digits(codes, 20, 4))
-        | ((length == 25) & sign & _all_digits(codes, 20, 2) & _is_char(codes, 22, ":") & _all_digits(codes, 23, 2))
-        | ((length == 25) & space_sign & _all_digits(codes, 21, 4))
-        | ((length == 26) & space_sign & _all_digits(codes, 21, 2) & _is_char(codes, 23, ":")
-           & _all_digits(codes, 24, 2))
+        | ((length == 24) & sign & _digits(codes, 20, 4)[1])
+        | ((length == 25) & sign & _digits(codes, 20, 2)[1] & _is_char(codes, 22, ":") & _digits(codes, 23, 2)[1])
+        | ((length == 25) & space_sign & _digits(codes, 21, 4)[1])
+        | ((length == 26) & space_sign & _digits(codes, 21, 2)[1] & _is_char(codes, 23, ":")
+           & _digits(codes, 24, 2)[1])
     )
     date_only = date_ok & (length == 10)
     with_minutes = date_ok & (length == 16) & hm_ok
