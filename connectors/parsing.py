@@ -274,7 +274,7 @@ def _amounts_of(text: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series, pd
     values = pd.Series(np.nan, index=text.index, dtype="float64")
     empty = pd.Series(False, index=text.index)
     marks = pd.Series("", index=text.index, dtype="str")
-    values[plain] = pd.to_numeric(text[plain]).astype("float64")
+    values[plain] = pd.to_numeric(text[plain], errors="coerce").astype("float64")
     rest = ~plain
     if rest.any():
         values[rest], empty[rest], marks[rest] = _amount_text(text[rest], decimal)

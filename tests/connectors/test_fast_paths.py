@@ -75,7 +75,8 @@ def test_a_row_of_only_spaces_is_dropped_and_a_row_starting_with_one_is_kept(tmp
 @pytest.mark.parametrize("decimal", [".", ","])
 def test_plain_amounts_read_directly_equal_the_general_parser(decimal):
     rng = random.Random(17)
-    plain = ["978.00", "1500", "0.5", "007", "1000000000000000", "99999999999999999999", "12.345678901234567"]
+    plain = ["978.00", "1500", "0.5", "007", "1000000000000000", "99999999999999999999", "12.345678901234567",
+             "9" * 5000, "1." + "0" * 5000]  # more digits than int() reads: unreadable, not a crash
     other = ["1,200", "₹ 50", " 75 ", "(1,200)", "500-", "1e3", ".5", "5.", "", "abc", "978,00", "١٢", "$9.99"]
     for size in (1, 3, 20):
         cells = pd.Series([rng.choice(plain + other) for _ in range(size)] + plain + other, dtype="str")
