@@ -122,3 +122,63 @@ def test_shopify_status_and_total_of_only_spaces_is_not_an_order(tmp_path, monke
         assert streamed.frame[["order_id", "amount", "product"]].values.tolist() == [
             ["#1", 100.0, "Kurta"], ["#2", 50.0, "Mojari"], ["#3", 70.0, "Diya"]]
         assert streamed.frame["_row"].tolist() == [2, 6, 7]
+
+
+def random_stamps(seed: int, count: int) -> list[str]:
+    """ISO-like timestamps with impossible days and times, odd years, every offset shape and some junk."""
+    rng = random.Random(seed)
+    stamps = []
+    for _ in range(count):
+        year = rng.choice([2025, 1999, 25, 70, 99, 0, 1678, 2261, 2000])
+        day = f"{year:04d}-{rng.randint(0, 13):02d}-{rng.randint(0, 32):02d}"
+        time = f"{rng.choice(' T')}{rng.randint(0, 99):02d}:{rng.randint(0, 99):02d}"
+        seconds = f":{rng.randint(0, 99):02d}"
+        offset = rng.choice(["", "Z", " +0530", "+05:30", " -04:00", "-0400", " UTC", "+05", "  +0530", ".123"])
+        stamp = rng.choice([day, day + time, day + time + seconds + offset])
+        if rng.random() < 0.05:
+            where = rng.randrange(len(stamp))
+            stamp = stamp[:where] + rng.choice(["\x00", "x", "/", "٣", " "]) + stamp[where + 1:]
+        stamps.append(stamp)
+    return stamps
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_dates_read_per_day_and_time_equal_the_whole_values(seed):
+    from connectors.parsing import _iso_by_day_and_time, _iso_fast
+
+    text = pd.Series(random_stamps(seed, 400), dtype="str", index=range(7, 407))
+    whole, whole_handled = _iso_fast(text)
+    split, split_handled = _iso_by_day_and_time(text)
+    pd.testing.assert_series_equal(split, whole)
+    pd.testing.assert_series_equal(split_handled, whole_handled)
+    assert whole_handled.sum() > 200 and whole.notna().sum() > 100
+
+
+def test_a_time_past_midnight_and_a_day_at_the_range_ends_read_as_whole_values():
+    from connectors.parsing import _iso_by_day_and_time
+
+    rolled = pd.Series(["2025-12-31 25:00:00 +0530", "2025-12-31", "2025-12-31T23:59"], dtype="str")
+    stamps, handled = _iso_by_day_and_time(rolled)
+    assert stamps.tolist() == [pd.Timestamp("2026-01-01 01:00"), pd.Timestamp("2025-12-31"),
+                               pd.Timestamp("2025-12-31 23:59")]
+    assert handled.all()
+    # Midnight of 21 Sep 1677 is before datetime64[ns] begins, 00:12:44 that day is not; the reverse
+    # on 11 Apr 2262. Such columns are read whole, so these cells keep their whole-value answers.
+    ends = pd.Series(["1677-09-21 00:12:44", "2262-04-11 23:59:59", "2262-04-11", "2025-05-11 10:00"], dtype="str")
+    stamps, handled = _iso_by_day_and_time(ends)
+    assert stamps[0] == pd.Timestamp("1677-09-21 00:12:44") and pd.isna(stamps[1])
+    assert stamps[2] == pd.Timestamp("2262-04-11") and stamps[3] == pd.Timestamp("2025-05-11 10:00")
+    assert handled.all()
+
+
+def test_a_column_mixing_iso_and_day_month_dates_reads_as_before(tmp_path):
+    text = ("Lead ID,Created Date,Lead Source\n"
+            "L1, 2025-05-11 10:00:00\u00a0,IndiaMART\n"
+            "L2,13/05/2025,Walk-in\n"
+            "L3,2025-05-12T09:30,Website\n"
+            "L4,12/05/2025 18:45,Walk-in\n"
+            "L5,2025-05-12 25:00:00,Website\n")
+    leads = read_source(spec(write(tmp_path / "leads.csv", text), "leads")).frame
+    assert leads["received_at"].tolist() == [
+        pd.Timestamp("2025-05-11 10:00"), pd.Timestamp("2025-05-13"), pd.Timestamp("2025-05-12 09:30"),
+        pd.Timestamp("2025-05-12 18:45"), pd.Timestamp("2025-05-13 01:00")]
