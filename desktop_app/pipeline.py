@@ -28,6 +28,7 @@ from .insights.engine import write_insights
 from .kpis import DomainData, Headcount, compute_attendance, compute_leads, compute_sales
 from .live import LiveSources, read_live_source
 from .outbox import Outbox
+from .parallel_read import warm_cache
 from .paths import AppPaths
 from .redact import redact_report, redact_status, redact_urls
 from .render import render_html, render_text
@@ -249,6 +250,9 @@ def read_sources(settings: Settings, specs: list[SourceSpec], day: dt.date,
     statuses: list[SourceStatus] = []
     reads: dict[Domain, _DomainRead] = {domain: _DomainRead() for domain in DOMAINS}
     branches = {source.name: source.branch.strip() for source in settings.sources}
+    if cache is not None and len(specs) > 1:
+        checkpoint(f"Reading {specs[0].name}…")
+        warm_cache(cache, specs)  # the files missing from the cache, parsed side by side into it
     for spec in specs:
         checkpoint(f"Reading {spec.name}…")
         status, frame, coverage, notes = read_live_source(spec, day, settings, live, checkpoint) \

@@ -165,6 +165,29 @@ def check_ai(executable: Path, env: dict[str, str], home: Path) -> None:
         raise _fail("the prompt sent should be the bundled template filled in for the demo shop", done)
 
 
+def check_parallel_read(executable: Path, env: dict[str, str], home: Path) -> None:
+    """A first report on exports big enough to be parsed side by side: the frozen app's spawned worker
+    processes start (freeze_support), parse into the cache, and the numbers are the source checkout's."""
+    from bench.generate import Sizes, generate
+
+    data = generate(home / "big", Sizes(line_items=90_000, leads=15_000, staff=20, days=120))
+    args = ("generate", "--date", data.report_day.isoformat(), "--source", f"sales={data.orders}", "--source",
+            f"leads={data.leads}", "--source", f"attendance={data.attendance}", "--no-send", "--offline", "--json")
+    frozen_home = home / "parallel"
+    done = _run(executable, *args, env={**env, "BUSINESS_ORCHESTRATOR_HOME": str(frozen_home)},
+                note="  (90,000 line items)")
+    frozen = _report(done, "generate on large exports")
+    log = (frozen_home / "logs" / "app.log").read_text(encoding="utf-8", errors="replace")
+    if f"parsed side by side with {data.orders.name}: {data.leads.name}" not in log:
+        raise _fail("the leads and attendance files should have been parsed by worker processes", done)
+    source = subprocess.run([sys.executable, "-m", "desktop_app", *args], capture_output=True, text=True,
+                            timeout=TIMEOUT, env={**env, "BUSINESS_ORCHESTRATOR_HOME": str(home / "source")})
+    expected = _report(source, "the source checkout's report")
+    for key in ("sales", "leads", "attendance"):
+        if frozen[key] != expected[key]:
+            raise _fail(f"{key} from the frozen app differ from the source checkout's", done)
+
+
 def check_gui(executable: Path, env: dict[str, str]) -> None:
     """The tray app offscreen; and on a real X server too when Xvfb is installed (the plug-in users get)."""
     done = _run(executable, "gui", "--smoke", env={**env, "QT_QPA_PLATFORM": "offscreen"})
@@ -201,6 +224,7 @@ def smoke(folder: Path, *, gui: bool = True) -> None:
         check_demo(cli, env)
         check_locales(cli, env, home)
         check_ai(cli, env, home)
+        check_parallel_read(cli, env, home)
         if gui:
             check_gui(executable, env)
 

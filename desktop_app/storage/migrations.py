@@ -12,8 +12,10 @@ Four chains, one per kind of database:
 - OUTBOX: the deliveries table alone, for an outbox kept on a database URL (desktop_app/outbox.py); on a PC's
   own file the deliveries are part of LOCAL, beside the reports they carry.
 
-`ensure_sqlite(path, chain)` is on the start-up path: it reads the version with sqlite3 and only imports
-SQLAlchemy and Alembic when the file is new or older than this app.
+`ensure_sqlite(path, chain)` is on the start-up path: it reads the version with sqlite3. A step written as plain
+SQL (`Step.sql`, the whole LOCAL chain) is applied by sqlite3 too, so a PC's first report does not wait for
+SQLAlchemy and Alembic to load (about 0.35 s); the other steps need them, and Alembic applies every step on a
+database URL. Either way the file ends with the same tables and the same `alembic_version` row.
 """
 
 from __future__ import annotations
@@ -31,7 +33,14 @@ VERSION_TABLE = "alembic_version"
 @dataclass(frozen=True)
 class Step:
     revision: str
-    upgrade: Callable[[Any], None]  # called with an alembic Operations
+    upgrade: Callable[[Any], None] | None = None  # called with an alembic Operations
+    sql: tuple[str, ...] = ()  # or: statements that sqlite3 and Alembic's op.execute both run as written
+
+    def apply(self, operations) -> None:
+        if self.upgrade is not None:
+            self.upgrade(operations)
+        for statement in self.sql:
+            operations.execute(statement)
 
 
 # -- LOCAL: this PC's history file ---------------------------------------------------------------------------------
@@ -85,27 +94,17 @@ _LOCAL_BASELINE = (
 )
 
 
-def _local_baseline(op) -> None:
-    for statement in _LOCAL_BASELINE:
-        op.execute(statement)
-
-
-def _local_branch_rows(op) -> None:
-    """Issue 19: each report row says which branch and PC made it; the outbox of rows for the shared database."""
-    import sqlalchemy as sa
-
-    op.add_column("reports", sa.Column("branch", sa.Text, nullable=False, server_default=""))
-    op.add_column("reports", sa.Column("pc", sa.Text, nullable=False, server_default=""))
+_LOCAL_BRANCH_ROWS = (
+    # Issue 19: each report row says which branch and PC made it; the outbox of rows for the shared database.
+    # Written as Alembic's op.add_column/op.create_table wrote them on SQLite, so files migrated either way match.
+    "ALTER TABLE reports ADD COLUMN branch TEXT DEFAULT '' NOT NULL",
+    "ALTER TABLE reports ADD COLUMN pc TEXT DEFAULT '' NOT NULL",
     # One row per saved report revision the shared database has not confirmed yet. `conflict` is set (and the
     # row no longer pushed) when the shared database holds a different report under the same key.
-    op.create_table(
-        "row_outbox",
-        sa.Column("report_id", sa.Integer, primary_key=True),
-        sa.Column("queued_at", sa.Text, nullable=False),
-        sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("last_error", sa.Text),
-        sa.Column("conflict", sa.Text),
-    )
+    "CREATE TABLE row_outbox (\n\treport_id INTEGER NOT NULL, \n\tqueued_at TEXT NOT NULL, \n"
+    "\tattempts INTEGER DEFAULT '0' NOT NULL, \n\tlast_error TEXT, \n\t\"conflict\" TEXT, \n"
+    "\tPRIMARY KEY (report_id)\n)",
+)
 
 
 def _outbox_deliveries(op) -> None:
@@ -117,7 +116,7 @@ def _outbox_deliveries(op) -> None:
         op.execute(statement)
 
 
-LOCAL = (Step("0001_local_baseline", _local_baseline), Step("0002_branch_rows", _local_branch_rows))
+LOCAL = (Step("0001_local_baseline", sql=_LOCAL_BASELINE), Step("0002_branch_rows", sql=_LOCAL_BRANCH_ROWS))
 
 
 # -- SHARED: every branch's reports --------------------------------------------------------------------------------
@@ -209,6 +208,9 @@ def ensure_sqlite(path: Path, chain: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if sqlite_version(path) == head(chain):
         return
+    if all(step.sql and step.upgrade is None for step in CHAINS[chain]):
+        _upgrade_with_sqlite3(path, chain)
+        return
     from .engines import sqlite_engine
 
     engine = sqlite_engine(path)
@@ -218,6 +220,41 @@ def ensure_sqlite(path: Path, chain: str) -> None:
         engine.dispose()
 
 
+def _pending(chain: str, current: str | None) -> tuple[Step, ...]:
+    steps = CHAINS[chain]
+    known = [step.revision for step in steps]
+    if current is not None and current not in known:
+        raise SchemaTooNew(f"the database is at schema {current}, newer than this app knows ({known[-1]}); "
+                           "update the app on this PC")
+    return steps[known.index(current) + 1:] if current else steps
+
+
+_VERSION_TABLE_SQL = (  # what Alembic creates (see upgrade), so either path leaves the same file
+    f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (\n\tversion_num VARCHAR(32) NOT NULL, \n"
+    "\tPRIMARY KEY (version_num)\n)")
+
+
+def _upgrade_with_sqlite3(path: Path, chain: str) -> list[str]:
+    """`upgrade` for a chain of SQL steps, by sqlite3 alone, in one transaction under the write lock."""
+    from desktop_app.db import write_transaction
+
+    with write_transaction(path) as conn:
+        try:
+            row = conn.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
+        except sqlite3.OperationalError:
+            row = None
+        todo = _pending(chain, row[0] if row else None)
+        if not todo:
+            return []
+        conn.execute(_VERSION_TABLE_SQL)
+        for step in todo:
+            for statement in step.sql:
+                conn.execute(statement)
+        conn.execute(f"DELETE FROM {VERSION_TABLE}")
+        conn.execute(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES (?)", (todo[-1].revision,))
+    return [step.revision for step in todo]
+
+
 def upgrade(engine, chain: str) -> list[str]:
     """Apply the steps `engine`'s database lacks, in one transaction (SQLite: under its write lock, so two
     first starts at once migrate once); returns the revisions applied."""
@@ -225,24 +262,18 @@ def upgrade(engine, chain: str) -> list[str]:
     from alembic.operations import Operations
     from alembic.runtime.migration import MigrationContext
 
-    steps = CHAINS[chain]
-    known = [step.revision for step in steps]
     version = sa.Table(VERSION_TABLE, sa.MetaData(), sa.Column("version_num", sa.String(32), primary_key=True))
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":  # one migrator at a time on a shared server
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(19190019)"))
         context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
-        current = context.get_current_revision()
-        if current is not None and current not in known:
-            raise SchemaTooNew(f"the database is at schema {current}, newer than this app knows ({known[-1]}); "
-                               "update the app on this PC")
-        todo = steps[known.index(current) + 1:] if current else steps
+        todo = _pending(chain, context.get_current_revision())
         if not todo:
             return []
         version.create(conn, checkfirst=True)
         operations = Operations(context)
         for step in todo:
-            step.upgrade(operations)
+            step.apply(operations)
         conn.execute(version.delete())
         conn.execute(version.insert().values(version_num=todo[-1].revision))
     return [step.revision for step in todo]

@@ -130,7 +130,9 @@ def generate_in_child(ctx: TaskContext, workspace: Workspace, day: dt.date | Non
     ours, theirs = spawn.Pipe(duplex=False)
     cancel = spawn.Event()
     level = logging.getLogger("business_orchestrator").getEffectiveLevel()
-    child = spawn.Process(target=child_main, name="business-orchestrator-report", daemon=True,
+    # Not a daemon: a daemon process may not start processes, and the child parses large files side by side
+    # (parallel_read.py). This thread ends it either way: it waits for the answer, terminates it on Cancel.
+    child = spawn.Process(target=child_main, name="business-orchestrator-report", daemon=False,
                           args=(theirs, cancel, workspace, day, send, hold_until, client_factory is None, level))
     child.start()
     theirs.close()  # ours then sees end-of-file when the child is gone

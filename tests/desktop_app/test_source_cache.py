@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from connectors import SourceSpec, read_source
+from desktop_app import source_cache
 from desktop_app.source_cache import SourceCache
 
 CSV = "Invoice No,Invoice Date,Amount,Status\nA1,2025-04-03,100,paid\nA2,2025-04-03,250.50,cancelled\n"
@@ -117,3 +118,32 @@ def test_a_missing_file_is_the_readers_error(tmp_path, cache):
 
     with pytest.raises(SourceReadError, match="file not found"):
         cache.read(SourceSpec(name="gone", domain="sales", path=str(tmp_path / "gone.csv")))
+
+
+def test_installing_or_upgrading_a_connector_plug_in_is_a_miss(sales, cache, monkeypatch):
+    """A plug-in may replace a built-in's parser, so the cache key names every installed entry point (and its
+    package version), read from the package metadata without importing any connector."""
+    from importlib import metadata
+
+    reader = CountingReader()
+    cache.read(sales, reader)
+    plugins: list[metadata.EntryPoint] = []
+    real = metadata.entry_points
+
+    def entry_points(**params):
+        if params.get("group") == "business_orchestrator.connectors":
+            return metadata.EntryPoints(plugins)
+        return real(**params)
+
+    monkeypatch.setattr(metadata, "entry_points", entry_points)
+    monkeypatch.setattr(source_cache, "_plugins", source_cache._plugins.__wrapped__)  # not the process's list
+    cache.read(sales, reader)
+    assert reader.calls == 1
+    plugins.append(metadata.EntryPoint("tally_xml", "acme_connectors:TallyXml", "business_orchestrator.connectors"))
+    cache.read(sales, reader)
+    assert reader.calls == 2
+    cache.read(sales, reader)
+    assert reader.calls == 2
+    plugins[0] = metadata.EntryPoint("tally_xml", "acme_connectors:TallyXmlV2", "business_orchestrator.connectors")
+    cache.read(sales, reader)
+    assert reader.calls == 3

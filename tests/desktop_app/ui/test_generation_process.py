@@ -77,3 +77,19 @@ def test_cancel_reaches_the_child_through_its_event(paths, caplog, monkeypatch):
         generate_in_child(ctx, jobs.Workspace(Settings(), paths, demo=True), DAY)
     assert "terminating" not in caplog.text
     assert multiprocessing.active_children() == []
+
+
+def test_the_trays_first_report_on_large_exports_parses_them_side_by_side(paths, caplog, tmp_path):
+    """The report child may start worker processes (it is not a daemon), so the tray's first report on a big
+    export reads the other files beside it, as the CLI does; the log records of the child come back."""
+    from bench.generate import Sizes, generate
+
+    data = generate(tmp_path / "exports", Sizes(line_items=90_000, leads=15_000, staff=20, days=120))
+    settings = Settings(sources=[SourceSettings(name="Orders", domain="sales", path=str(data.orders)),
+                                 SourceSettings(name="Leads", domain="leads", path=str(data.leads)),
+                                 SourceSettings(name="Staff", domain="attendance", path=str(data.attendance))])
+    with caplog.at_level(logging.INFO, logger="business_orchestrator"):
+        done = generate_in_child(context([]), jobs.Workspace(settings, paths, demo=False), data.report_day)
+    assert done.view.report.sales is not None and done.view.report.leads is not None
+    assert "parsed side by side with Orders: Leads" in caplog.text
+    assert multiprocessing.active_children() == []
