@@ -463,45 +463,6 @@ def _iso_block(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.Series(out, index=text.index), pd.Series(handled, index=text.index)
 
 
-_STAND_IN_DAY = "2000-01-01"
-SAFE_YEARS = range(1678, 2262)  # a day whose times (up to 99:99:99) all stay in datetime64[ns]'s range
-
-
-def _iso_by_day_and_time(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """`_iso_fast`, worked out once per distinct day and once per distinct time of day.
-
-    An order export's timestamps hardly repeat (one per order), but its days repeat about a
-    thousand times and its times of day a few times, so this parses far fewer strings. The day is
-    the first 10 characters and the time the rest, read behind a stand-in day: `_iso_block` checks
-    the two parts independently and its fields add up (25:00 is 01:00 the next day), so the sum is
-    exactly its answer for the whole value. Near the ends of the timestamp range a time can carry
-    a day in or out of it, so a column with such a day is read whole.
-    """
-    cells = text.to_numpy(dtype=object, na_value="")
-    day_codes, days = pd.factorize(np.array([cell[:10] for cell in cells], dtype=object))
-    if not all(_pivot_year(day) in SAFE_YEARS for day in days if _ascii_year(day)):
-        return _iso_fast(text)
-    time_codes, times = pd.factorize(np.array([cell[10:] for cell in cells], dtype=object))
-    day_at, day_ok = _iso_fast(pd.Series(days, dtype="str"))
-    time_at, time_ok = _iso_fast(pd.Series([_STAND_IN_DAY + time for time in times], dtype="str"))
-    since_midnight = (time_at - pd.Timestamp(_STAND_IN_DAY)).to_numpy()
-    handled = day_ok.to_numpy()[day_codes] & time_ok.to_numpy()[time_codes]
-    stamps = day_at.to_numpy()[day_codes] + since_midnight[time_codes]
-    stamps[~handled] = np.datetime64("NaT")
-    return pd.Series(stamps, index=text.index), pd.Series(handled, index=text.index)
-
-
-def _ascii_year(day: str) -> bool:
-    """Whether a 10-character day starts with four ASCII digits (the only years `_iso_block` reads)."""
-    return len(day) == 10 and day[:4].isascii() and day[:4].isdigit()
-
-
-def _pivot_year(day: str) -> int:
-    """The year `_two_digit_year` makes of a day's four digits ("0025-..." is 2025)."""
-    year = int(day[:4])
-    return year + (2000 if year < 69 else 1900) if year < 100 else year
-
-
 # Decides day/month order for a column whose numeric dates all fit both: given (a, b, Y) of those
 # dates, returns (day first?, note or None), or raises (see connectors/dates.py).
 OrderResolver = Callable[[pd.DataFrame], tuple[bool, str | None]]
@@ -511,7 +472,7 @@ def _parse_date_text(
     text: pd.Series, dayfirst: bool | OrderResolver | None, column: str
 ) -> tuple[pd.Series, list[str]]:
     """Parse strings without a configured format; the day/month order is decided by the data."""
-    fast, handled = _iso_by_day_and_time(text)
+    fast, handled = _iso_fast(text)
     if handled.all():
         return fast, []
     rest, warnings = _parse_date_general(text[~handled], dayfirst, column)
