@@ -70,6 +70,8 @@ class IssueLog:
         The message says why (`reason`, or what `cell_message` makes of the value); a cell already
         recorded is not recorded twice.
         """
+        if not bad.any():
+            return
         bad = bad & ~bad.index.isin([row for row, col in self._seen if col == column])
         count = int(bad.sum())
         if not count:

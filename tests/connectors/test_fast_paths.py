@@ -122,3 +122,16 @@ def test_shopify_status_and_total_of_only_spaces_is_not_an_order(tmp_path, monke
         assert streamed.frame[["order_id", "amount", "product"]].values.tolist() == [
             ["#1", 100.0, "Kurta"], ["#2", 50.0, "Mojari"], ["#3", 70.0, "Diya"]]
         assert streamed.frame["_row"].tolist() == [2, 6, 7]
+
+
+def test_a_column_mixing_iso_and_day_month_dates_reads_as_before(tmp_path):
+    text = ("Lead ID,Created Date,Lead Source\n"
+            "L1, 2025-05-11 10:00:00\u00a0,IndiaMART\n"
+            "L2,13/05/2025,Walk-in\n"
+            "L3,2025-05-12T09:30,Website\n"
+            "L4,12/05/2025 18:45,Walk-in\n"
+            "L5,2025-05-12 25:00:00,Website\n")
+    leads = read_source(spec(write(tmp_path / "leads.csv", text), "leads")).frame
+    assert leads["received_at"].tolist() == [
+        pd.Timestamp("2025-05-11 10:00"), pd.Timestamp("2025-05-13"), pd.Timestamp("2025-05-12 09:30"),
+        pd.Timestamp("2025-05-12 18:45"), pd.Timestamp("2025-05-13 01:00")]
