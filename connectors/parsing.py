@@ -251,7 +251,7 @@ def blank_text(series: pd.Series) -> pd.Series:
     Python's: the same whitespace str.strip removes, NBSP included); only cells that start with
     whitespace are tested one by one.
     """
-    cells = series.to_numpy(dtype=object, na_value="")
+    cells = _cells(series)
     blank = cells == ""
     spaced = np.flatnonzero(np.strings.isspace(cells.astype("U1")))
     blank[spaced] = [cell.isspace() for cell in cells[spaced]]
