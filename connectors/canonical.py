@@ -27,11 +27,12 @@ from .columns import expected_columns
 from .dates import order_resolver
 from .parsing import (
     as_text,
+    blank_text,
     by_unique,
-    filled,
     parse_amounts_and_currencies,
     parse_bool_presence,
     parse_dates,
+    text_or_na,
 )
 from .quoting import column_list, cut, quoted
 
@@ -69,6 +70,8 @@ class IssueLog:
         The message says why (`reason`, or what `cell_message` makes of the value); a cell already
         recorded is not recorded twice.
         """
+        if not bad.any():
+            return
         bad = bad & ~bad.index.isin([row for row, col in self._seen if col == column])
         count = int(bad.sum())
         if not count:
@@ -116,8 +119,7 @@ def text_column(raw: pd.DataFrame, mapping: Mapping[str, str], key: str) -> pd.S
     """A mapped column as str with blanks as NA, or an all-NA column when the file lacks it."""
     if key not in mapping:
         return pd.Series(pd.NA, index=raw.index, dtype="str")
-    text = as_text(raw[mapping[key]])
-    return text.where(text != "", None).astype("str")
+    return text_or_na(raw[mapping[key]])
 
 
 def amount_column(raw: pd.DataFrame, col: str, issues: IssueLog, decimal: str = ".", *,
@@ -136,10 +138,10 @@ def amount_column(raw: pd.DataFrame, col: str, issues: IssueLog, decimal: str = 
 
 
 def blank_cells(raw: pd.DataFrame, col: str) -> pd.Series:
-    """Cells with nothing in them (NaN, None or only spaces); text columns are tested per distinct value."""
+    """Cells with nothing in them (NaN, None or only spaces)."""
     series = raw[col]
     if isinstance(series.dtype, pd.StringDtype):
-        return ~filled(series.fillna(""))
+        return blank_text(series)  # a date column hardly repeats: no per-value hashing
     return as_text(series) == ""
 
 

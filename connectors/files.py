@@ -21,7 +21,7 @@ import pandas as pd
 from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
 from .canonical import canonicalise
 from .columns import resolve_columns
-from .parsing import decode, filled, first_row, sniff_delimiter
+from .parsing import blank_text, decode, first_row, sniff_delimiter
 from .quoting import cut, cut_message, quoted
 from .registers import (
     SCAN_ROWS,
@@ -57,7 +57,7 @@ def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty or not len(frame.columns):
         return frame
     first = frame.iloc[:, 0]
-    candidates = first.isna() | ~filled(first.astype("str"))  # cheap pre-filter: one column
+    candidates = blank_text(first.astype("str"))  # cheap pre-filter: one column (often an id)
     if not candidates.any():
         return frame
     sub = frame[candidates]

@@ -12,12 +12,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Collection, Mapping
-from typing import Any
-
-import httpx2
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, retry_if_result, stop_after_attempt
+from typing import TYPE_CHECKING, Any
 
 from .base import ServiceError
+
+if TYPE_CHECKING:
+    import httpx2
+    from tenacity import RetryCallState
+
+# httpx2 and tenacity are imported where a request is made, not with this module: every file connector
+# module imports it for json_body/looks_like_html, so a report from exported files would load them (40 ms).
 
 log = logging.getLogger("business_orchestrator.http")
 
@@ -33,6 +37,8 @@ def user_agent(version: str) -> str:
 
 def safe_url(url: str | httpx2.URL) -> str:
     """scheme://host/path: what may be printed or logged (no query string, no user:password)."""
+    import httpx2
+
     parsed = httpx2.URL(str(url))
     port = f":{parsed.port}" if parsed.port else ""
     return f"{parsed.scheme}://{parsed.host}{port}{parsed.path}"
@@ -54,6 +60,8 @@ def check_url(source: str, url: str, lan_http: bool = False) -> httpx2.URL:
     `lan_http` lets a service that sends no secret and cannot speak HTTPS (Tally's gateway) use plain HTTP
     to a computer on the office network too.
     """
+    import httpx2
+
     try:
         parsed = httpx2.URL(url)
     except (httpx2.InvalidURL, TypeError) as exc:
@@ -92,6 +100,8 @@ class HttpClient:
     def __init__(self, *, user_agent: str, timeout_s: float = 20.0, retries: int = 3, backoff_s: float = 1.0,
                  backoff_cap_s: float = 30.0, sleep: Callable[[float], None] = time.sleep,
                  transport: httpx2.BaseTransport | None = None):
+        import httpx2
+
         self.retries, self.sleep, self.timeout_s, self.user_agent = retries, sleep, timeout_s, user_agent
         self._wait = _RetryAfter(backoff_s, backoff_cap_s)
         self._client = httpx2.Client(
@@ -143,6 +153,9 @@ class HttpClient:
                                                "to another address)", response.status_code)
                 check_url(source, str(address), lan_http)
             raise ServiceError(source, f"{what} at {target.host} redirects in circles; check the address")
+
+        import httpx2
+        from tenacity import Retrying, retry_if_exception_type, retry_if_result, stop_after_attempt
 
         retrying = Retrying(
             stop=stop_after_attempt(self.retries + 1),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .base import (
@@ -74,30 +75,44 @@ class ShopifyConnector:
 
         Applied chunk by chunk while reading, so a cumulative export's continuation rows (most of
         its line items) never pile up in memory. The first line-item row of an order in the file is
-        the first in its chunk too, so the product of every order is unchanged.
+        the first in its chunk too, so the product of every order is unchanged. Order rows are
+        found by a cheap test that also keeps the rare row whose status and total are only spaces:
+        read() applies the exact one, and a kept row never comes before its order's first item.
         """
         if not {"Name", "Financial Status", "Total"} <= set(chunk.columns):
             return chunk  # read() reports the missing columns
-        keep = filled(chunk["Financial Status"]) | filled(chunk["Total"])
+        keep = _written(chunk["Financial Status"]) | _written(chunk["Total"])
         if "Lineitem name" in chunk:
-            items = chunk[filled(chunk["Lineitem name"])]
-            keep |= chunk.index.isin(items.index[~items["Name"].duplicated()])
+            keep |= _first_items(chunk)
         return chunk[keep]
 
     def read(self, spec: SourceSpec) -> SourceFrame:
         raw = read_csv_table(spec, usecols=self.COLUMNS, reduce=self._needed_rows)
         _require(raw, spec, "Shopify orders", "Name", "Financial Status", "Total", "Created at")
         # Continuation rows (extra line items) have no Financial Status / Total: the order counts once.
-        is_order = filled(raw["Financial Status"]) | filled(raw["Total"])
+        is_order = (filled(raw["Financial Status"]) | filled(raw["Total"])).to_numpy(copy=True)
+        is_order[is_order] = ~raw["Name"][is_order].duplicated().to_numpy()
         orders = raw[is_order]
-        orders = orders[~orders["Name"].duplicated()]
         first_item = None
         if "Lineitem name" in raw:
-            items = raw[filled(raw["Lineitem name"])]
+            items = raw[["Name", "Lineitem name"]][filled(raw["Lineitem name"])]
             first_item = items.groupby("Name", sort=False)["Lineitem name"].first()
             del items
         del raw  # orders is a copy: parsing below peaks lower without the raw rows beside it
         return orders_frame(orders, first_item, spec, self.key)
+
+
+def _written(column: pd.Series) -> np.ndarray:
+    """Cells that are not empty: `filled` without its whitespace test, for keeping rows cheaply."""
+    return column.to_numpy() != ""
+
+
+def _first_items(chunk: pd.DataFrame) -> np.ndarray:
+    """Rows holding the first line item of their order (Name) in `chunk`."""
+    has_item = filled(chunk["Lineitem name"]).to_numpy()
+    first = np.zeros(len(chunk), dtype=bool)
+    first[np.flatnonzero(has_item)[~chunk["Name"][has_item].duplicated().to_numpy()]] = True
+    return first
 
 
 def orders_frame(orders: pd.DataFrame, first_item: pd.Series | None, spec: SourceSpec, key: str) -> SourceFrame:

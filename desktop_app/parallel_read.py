@@ -25,7 +25,7 @@ from .source_cache import SourceCache
 
 log = logging.getLogger("business_orchestrator.read")
 BIGGEST_MIN_BYTES = 16 << 20  # a smaller biggest file is parsed before a worker process has even started
-OTHER_MIN_BYTES = 1 << 20  # a smaller file parses faster than its worker process starts
+OTHER_MIN_BYTES = 1 << 20  # when every other file is smaller, they parse faster than a worker process starts
 
 
 def spare_cores() -> int:
@@ -59,9 +59,9 @@ def warm_cache(cache: SourceCache, specs: list[SourceSpec]) -> list[str]:
     process (the tray's report child may not start processes), or when the files are too small to gain.
     """
     missing = sorted((spec for spec in specs if not spec.is_service and not cache.has(spec)), key=_size, reverse=True)
-    others = [spec for spec in missing[1:] if _size(spec) >= OTHER_MIN_BYTES]
-    workers = min(len(others), spare_cores())
-    if not others or workers < 1 or _size(missing[0]) < BIGGEST_MIN_BYTES:
+    others = missing[1:]  # the small files go to the workers too: they cost no extra process
+    workers = min(spare_cores(), sum(_size(spec) >= OTHER_MIN_BYTES for spec in others))  # one per big file
+    if workers < 1 or _size(missing[0]) < BIGGEST_MIN_BYTES:
         return []
     # Loaded only now: a report whose files are all in the cache does not pay for them.
     import multiprocessing

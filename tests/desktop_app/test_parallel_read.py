@@ -97,6 +97,14 @@ def test_a_file_a_worker_cannot_read_is_read_again_and_its_error_said(exports, t
     assert str(from_cache.value) == str(direct.value) and "Leads" in str(direct.value)
 
 
+def test_small_files_go_to_a_worker_only_with_a_big_one(exports, tmp_path, monkeypatch, side_by_side):
+    specs = _specs(exports)
+    monkeypatch.setattr(parallel_read, "OTHER_MIN_BYTES", exports.leads.stat().st_size)
+    assert warm_cache(SourceCache(tmp_path / "a"), specs) == ["Leads", "Staff"]
+    monkeypatch.setattr(parallel_read, "OTHER_MIN_BYTES", exports.leads.stat().st_size + 1)
+    assert warm_cache(SourceCache(tmp_path / "b"), specs) == []
+
+
 def test_one_core_small_files_or_a_daemon_process_read_one_by_one(exports, tmp_path, monkeypatch, side_by_side):
     specs = _specs(exports)
     monkeypatch.setattr(parallel_read, "spare_cores", lambda: 0)
