@@ -480,13 +480,25 @@ def _parse_date_text(
     return fast, warnings
 
 
+def ascii_digits(text: pd.Series) -> pd.Series:
+    """Digits of other scripts as ASCII digits: a date typed with Devanagari (१२), Gujarati (૧૨) or Arabic-Indic
+    digits reads as the date it is. The patterns' \\d matches such digits and pd.to_numeric refuses them, so
+    untranslated they stopped the whole source instead of one cell."""
+    odd = ~text.str.isascii().fillna(True).astype(bool)
+    if not odd.any():
+        return text
+    text = text.copy()
+    text[odd] = text[odd].map(lambda value: "".join(str(unicodedata.decimal(c, c)) for c in value))
+    return text
+
+
 def _parse_date_general(
     text: pd.Series, dayfirst: bool | OrderResolver | None, column: str
 ) -> tuple[pd.Series, list[str]]:
     """The regex parser for every shape: ISO-like, month names, and day/month or month/day numbers."""
     out = pd.Series(pd.NaT, index=text.index, dtype=DATETIME_DTYPE)
     warnings: list[str] = []
-    text = _strip_offset(text.str.replace(r"\s+", " ", regex=True))
+    text = _strip_offset(ascii_digits(text).str.replace(r"\s+", " ", regex=True))
 
     iso = text.str.extract(_YEAR_FIRST)
     has = iso["Y"].notna()
@@ -535,7 +547,7 @@ def _parse_date_general(
 
 def numeric_date_parts(text: pd.Series) -> pd.DataFrame:
     """(a, b, Y) of the "a/b/Y" dates among distinct strings, as numbers; other values are left out."""
-    unique = pd.Series(pd.unique(text.str.strip().str.replace(r"\s+", " ", regex=True)), dtype="str")
+    unique = pd.Series(pd.unique(ascii_digits(text).str.strip().str.replace(r"\s+", " ", regex=True)), dtype="str")
     parts = _strip_offset(unique).str.extract(_NUMERIC)
     parts = parts[parts["Y"].notna()]
     return pd.DataFrame({"a": pd.to_numeric(parts["a"]), "b": pd.to_numeric(parts["b"]),

@@ -213,3 +213,18 @@ def test_dates_outside_the_timestamp_range_are_unreadable_cells_not_a_crash():
     assert values[1] == pd.Timestamp("2026-11-24 10:00")
     values, bad, _ = parse_dates(pd.Series(["01/01/1500", "24/11/2026"]), fmt="%d/%m/%Y", column="Date")
     assert bad.tolist() == [True, False]
+
+
+def test_dates_typed_with_indian_or_arabic_digits_read_as_those_dates(tmp_path):
+    """A Hindi or Gujarati keyboard writes १२/०५/२०२५: it is 12 May, not a crash of the whole source."""
+    from connectors import SourceSpec, read_source
+
+    days = ["१२/05/2025", "૧૩/૦૫/૨૦૨૫", "١٤/05/2025", "15/05/2025", "१६-मई"]
+    parsed, bad, _ = parse_dates(pd.Series(days, dtype="str"))
+    assert list(parsed[:4].dt.day) == [12, 13, 14, 15] and set(parsed[:4].dt.month) == {5}
+    assert list(bad) == [False, False, False, False, True]
+    sales = tmp_path / "sales.csv"
+    sales.write_text("Date,Amount\n" + "".join(f"{day},100\n" for day in days), encoding="utf-8")
+    result = read_source(SourceSpec(name="Shop", domain="sales", path=str(sales)))
+    assert result.frame["ordered_at"].notna().sum() == 4
+    assert [issue.row for issue in result.issues] == [6] and "Date" in result.issues[0].column
