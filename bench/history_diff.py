@@ -11,12 +11,8 @@ writing left out. `--compare` prints the cases and days whose rows differ and ex
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import json
-import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -24,7 +20,7 @@ import tempfile
 from contextlib import closing
 from pathlib import Path
 
-from bench.report_diff import IST, ROOT, cases
+from bench.report_diff import cases, diff_main, prepare_case
 
 NOT_COMPARED = {"generated_at"}  # the moment of writing: a repeat run's report day differs by the clock
 
@@ -45,22 +41,7 @@ def run(checkout: Path, out: Path, data: Path | None, shared: Path) -> None:
     results = {}
     with tempfile.TemporaryDirectory(prefix="bo-hist-") as tmp:
         for name, day, sources, saved, runs in cases(data, shared):
-            home, inputs = Path(tmp) / "home", Path(tmp) / "in"
-            shutil.rmtree(home, ignore_errors=True)
-            shutil.rmtree(inputs, ignore_errors=True)
-            args = []
-            for source in sources:
-                domain, path = source.split("=", 1)
-                if saved:  # a copy with the modification time the corpus test gives it, as report_diff does
-                    inputs.mkdir(exist_ok=True)
-                    copy = inputs / Path(path).name
-                    shutil.copy(path, copy)
-                    stamp = dt.datetime.fromisoformat(saved).replace(tzinfo=IST).timestamp()
-                    os.utime(copy, (stamp, stamp))
-                    path = str(copy)
-                args += ["--source", f"{domain}={path}"]
-            env = dict(os.environ, BUSINESS_ORCHESTRATOR_HOME=str(home), PYTHONPATH=str(checkout),
-                       PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring", PYTHONDONTWRITEBYTECODE="1")
+            home, args, env = prepare_case(Path(tmp), checkout, sources, saved)
             exits = [subprocess.run([sys.executable, "-m", "desktop_app", "generate", "--date", day, *args,
                                      "--no-send", "--offline", "--json"], cwd=checkout, env=env,
                                     capture_output=True, text=True).returncode for _ in range(runs)]
@@ -93,18 +74,7 @@ def compare(before: Path, after: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs=2, type=Path, help="CHECKOUT OUT.json, or BEFORE.json AFTER.json with --compare")
-    parser.add_argument("--compare", action="store_true")
-    parser.add_argument("--data", type=Path, default=Path("/tmp/bench-full"), help="the generated large exports")
-    parser.add_argument("--no-large", action="store_true")
-    parser.add_argument("--shared", type=Path,
-                        default=Path(os.environ.get("BO_SHARED_DATA") or ROOT.parent / "shared/data"))
-    args = parser.parse_args(argv)
-    if args.compare:
-        return compare(*args.paths)
-    run(args.paths[0].resolve(), args.paths[1], None if args.no_large else args.data, args.shared)
-    return 0
+    return diff_main(__doc__, run, compare, argv)
 
 
 if __name__ == "__main__":

@@ -51,26 +51,34 @@ def cases(data: Path | None, shared: Path) -> list[tuple[str, str, list[str], st
     return found
 
 
+def prepare_case(tmp: Path, checkout: Path, sources: list[str], saved: str | None
+                 ) -> tuple[Path, list[str], dict[str, str]]:
+    """A fresh app home, the --source arguments (copies dated `saved` when given, as the corpus test dates them)
+    and the environment that runs `checkout`'s code: what report_diff and history_diff run each case with."""
+    home, inputs = tmp / "home", tmp / "in"
+    shutil.rmtree(home, ignore_errors=True)
+    shutil.rmtree(inputs, ignore_errors=True)
+    args = []
+    for source in sources:
+        domain, path = source.split("=", 1)
+        if saved:  # a copy, so its modification time can be set
+            inputs.mkdir(exist_ok=True)
+            copy = inputs / Path(path).name
+            shutil.copy(path, copy)
+            stamp = dt.datetime.fromisoformat(saved).replace(tzinfo=IST).timestamp()
+            os.utime(copy, (stamp, stamp))
+            path = str(copy)
+        args += ["--source", f"{domain}={path}"]
+    env = dict(os.environ, BUSINESS_ORCHESTRATOR_HOME=str(home), PYTHONPATH=str(checkout),
+               PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring", PYTHONDONTWRITEBYTECODE="1")
+    return home, args, env
+
+
 def run(checkout: Path, out: Path, data: Path | None, shared: Path) -> None:
     results = {}
     with tempfile.TemporaryDirectory(prefix="bo-diff-") as tmp:
         for name, day, sources, saved, runs in cases(data, shared):
-            home, inputs = Path(tmp) / "home", Path(tmp) / "in"
-            shutil.rmtree(home, ignore_errors=True)
-            shutil.rmtree(inputs, ignore_errors=True)
-            args = []
-            for source in sources:
-                domain, path = source.split("=", 1)
-                if saved:  # a copy, so its modification time can be set
-                    inputs.mkdir(exist_ok=True)
-                    copy = inputs / Path(path).name
-                    shutil.copy(path, copy)
-                    stamp = dt.datetime.fromisoformat(saved).replace(tzinfo=IST).timestamp()
-                    os.utime(copy, (stamp, stamp))
-                    path = str(copy)
-                args += ["--source", f"{domain}={path}"]
-            env = dict(os.environ, BUSINESS_ORCHESTRATOR_HOME=str(home), PYTHONPATH=str(checkout),
-                       PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring", PYTHONDONTWRITEBYTECODE="1")
+            _home, args, env = prepare_case(Path(tmp), checkout, sources, saved)
             answers = []
             for _ in range(runs):
                 done = subprocess.run([sys.executable, "-m", "desktop_app", "generate", "--date", day, *args,
@@ -98,8 +106,9 @@ def compare(before: Path, after: Path) -> int:
     return 1 if differing else 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def diff_main(doc: str, run_checkout, compare_files, argv: list[str] | None = None) -> int:
+    """The command line of report_diff and history_diff: run a checkout's cases, or --compare two outputs."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("paths", nargs=2, type=Path, help="CHECKOUT OUT.json, or BEFORE.json AFTER.json with --compare")
     parser.add_argument("--compare", action="store_true")
     parser.add_argument("--data", type=Path, default=Path("/tmp/bench-full"), help="the generated large exports")
@@ -108,9 +117,13 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(os.environ.get("BO_SHARED_DATA") or ROOT.parent / "shared/data"))
     args = parser.parse_args(argv)
     if args.compare:
-        return compare(*args.paths)
-    run(args.paths[0].resolve(), args.paths[1], None if args.no_large else args.data, args.shared)
+        return compare_files(*args.paths)
+    run_checkout(args.paths[0].resolve(), args.paths[1], None if args.no_large else args.data, args.shared)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return diff_main(__doc__, run, compare, argv)
 
 
 if __name__ == "__main__":

@@ -57,3 +57,30 @@ def settings_for(*sources: tuple[str, str, Path] | tuple[str, str, Path, str], *
 
 def telegram(*destinations: str) -> TelegramSettings:
     return TelegramSettings(enabled=True, destinations=list(destinations) or ["me"])
+
+
+def app_home(monkeypatch, folder: Path):
+    """A fresh app home in `folder` for this test (the environment variable the app reads)."""
+    from desktop_app.paths import app_paths
+
+    monkeypatch.setenv("BUSINESS_ORCHESTRATOR_HOME", str(folder))
+    return app_paths().ensure()
+
+
+def generated_settings(data) -> Settings:
+    """The sources of bench.generate's exports: orders, leads and attendance."""
+    return settings_for(("Orders", "sales", data.orders), ("Leads", "leads", data.leads),
+                        ("Staff", "attendance", data.attendance))
+
+
+def report_and_history(settings: Settings, paths, day: dt.date) -> tuple[dict, dict]:
+    """A saved report (its moment of writing left out) and every day history then holds, as dicts."""
+    from desktop_app.history import HistoryStore
+    from desktop_app.pipeline import run_report
+
+    report = run_report(settings, paths, day, offline=True).to_dict()
+    report.pop("generated_at", None)
+    bodies = HistoryStore(paths.history_db).bodies(day - dt.timedelta(days=400), day)
+    for body in bodies.values():
+        body.pop("generated_at", None)
+    return report, bodies

@@ -6,22 +6,17 @@ take the parallel path, and one spare core is assumed so the path is taken on an
 
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing
-from pathlib import Path
 
 import pytest
 
 from bench.generate import Sizes, generate
 from connectors import SourceSpec
 from desktop_app import parallel_read
-from desktop_app.history import HistoryStore
 from desktop_app.parallel_read import warm_cache
-from desktop_app.paths import AppPaths, app_paths
-from desktop_app.pipeline import run_report
 from desktop_app.source_cache import SourceCache
 
-from .shop_files import settings_for
+from .shop_files import app_home, report_and_history, settings_for
 
 SIZES = Sizes(line_items=2_000, leads=600, staff=4, days=90)
 
@@ -44,20 +39,6 @@ def _specs(data) -> list[SourceSpec]:
             SourceSpec(name="Staff", domain="attendance", path=str(data.attendance))]
 
 
-def _home(monkeypatch, folder: Path) -> AppPaths:
-    monkeypatch.setenv("BUSINESS_ORCHESTRATOR_HOME", str(folder))
-    return app_paths().ensure()
-
-
-def _answer(settings, paths: AppPaths, day: dt.date) -> tuple[dict, dict]:
-    report = run_report(settings, paths, day, offline=True).to_dict()
-    report.pop("generated_at", None)
-    bodies = HistoryStore(paths.history_db).bodies(day - dt.timedelta(days=400), day)
-    for body in bodies.values():
-        body.pop("generated_at", None)
-    return report, bodies
-
-
 def test_workers_parse_all_but_the_biggest_file_into_the_cache(exports, tmp_path, side_by_side):
     cache = SourceCache(tmp_path / "cache")
     specs = _specs(exports)
@@ -74,10 +55,10 @@ def test_the_report_and_history_are_the_ones_read_one_by_one(exports, tmp_path, 
     calls: list[list[str]] = []
     real = parallel_read.warm_cache
     monkeypatch.setattr("desktop_app.pipeline.warm_cache", lambda cache, specs: calls.append(real(cache, specs)))
-    parallel = _answer(settings, _home(monkeypatch, tmp_path / "parallel"), day)
+    parallel = report_and_history(settings, app_home(monkeypatch, tmp_path / "parallel"), day)
     assert calls == [["Leads", "Staff"]]
     monkeypatch.setattr(parallel_read, "spare_cores", lambda: 0)
-    one_by_one = _answer(settings, _home(monkeypatch, tmp_path / "serial"), day)
+    one_by_one = report_and_history(settings, app_home(monkeypatch, tmp_path / "serial"), day)
     assert calls[-1] == []
     assert parallel == one_by_one
     assert parallel[0]["sales"]["total"] and parallel[0]["leads"]["count"]

@@ -7,17 +7,14 @@ attendance), so the window (backfill days + LOOKBACK_DAYS) holds only part of ea
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from bench.generate import Sizes, generate
 from desktop_app import pipeline
-from desktop_app.history import HistoryStore
-from desktop_app.paths import AppPaths, app_paths
 from desktop_app.pipeline import run_report
 
-from .shop_files import settings_for
+from .shop_files import app_home, generated_settings, report_and_history
 
 SIZES = Sizes(line_items=3_000, leads=900, staff=4, days=150)
 
@@ -27,35 +24,15 @@ def exports(tmp_path_factory):
     return generate(tmp_path_factory.mktemp("exports"), SIZES)
 
 
-def _settings(data):
-    return settings_for(("Orders", "sales", data.orders), ("Leads", "leads", data.leads),
-                        ("Staff", "attendance", data.attendance))
-
-
-def _home(monkeypatch, folder: Path) -> AppPaths:
-    monkeypatch.setenv("BUSINESS_ORCHESTRATOR_HOME", str(folder))
-    return app_paths().ensure()
-
-
-def _answer(settings, paths: AppPaths, day: dt.date) -> tuple[dict, dict]:
-    """The report (its moment of writing left out) and every day history holds, as dicts."""
-    report = run_report(settings, paths, day, offline=True).to_dict()
-    report.pop("generated_at", None)
-    bodies = HistoryStore(paths.history_db).bodies(day - dt.timedelta(days=400), day)
-    for body in bodies.values():
-        body.pop("generated_at", None)
-    return report, bodies
-
-
 def _every_row(monkeypatch) -> None:
     monkeypatch.setattr(pipeline, "rows_since", lambda day, past_days=0: None)
 
 
 def test_the_window_gives_the_report_and_history_every_row_gives(exports, tmp_path, monkeypatch):
-    settings, day = _settings(exports), exports.report_day
-    windowed = _answer(settings, _home(monkeypatch, tmp_path / "window"), day)
+    settings, day = generated_settings(exports), exports.report_day
+    windowed = report_and_history(settings, app_home(monkeypatch, tmp_path / "window"), day)
     _every_row(monkeypatch)
-    whole = _answer(settings, _home(monkeypatch, tmp_path / "whole"), day)
+    whole = report_and_history(settings, app_home(monkeypatch, tmp_path / "whole"), day)
     assert windowed == whole
     assert len(windowed[1]) == 61  # the backfill's 60 days and the day itself
     sources = {s["name"]: s for s in windowed[0]["sources"]}
@@ -64,23 +41,23 @@ def test_the_window_gives_the_report_and_history_every_row_gives(exports, tmp_pa
 
 def test_a_window_too_short_would_change_the_backfill(exports, tmp_path, monkeypatch):
     """The check above can fail: without the rows before the first backfilled day, its comparisons differ."""
-    settings, day = _settings(exports), exports.report_day
-    right = _answer(settings, _home(monkeypatch, tmp_path / "right"), day)
+    settings, day = generated_settings(exports), exports.report_day
+    right = report_and_history(settings, app_home(monkeypatch, tmp_path / "right"), day)
     monkeypatch.setattr(pipeline, "LOOKBACK_DAYS", 0)
-    short = _answer(settings, _home(monkeypatch, tmp_path / "short"), day)
+    short = report_and_history(settings, app_home(monkeypatch, tmp_path / "short"), day)
     assert short[0]["sales"] == right[0]["sales"]  # the day itself reads only its own week
     assert short[1] != right[1]
 
 
 def test_an_earlier_day_from_the_cache_of_a_later_report_is_the_same_as_a_fresh_read(exports, tmp_path, monkeypatch):
     """The cache holds every row: a later run for a day outside the first run's window reads it correctly."""
-    settings, day = _settings(exports), exports.report_day
+    settings, day = generated_settings(exports), exports.report_day
     earlier = day - dt.timedelta(days=100)
-    paths = _home(monkeypatch, tmp_path / "cached")
+    paths = app_home(monkeypatch, tmp_path / "cached")
     run_report(settings, paths, day, offline=True)
     assert any(paths.cache.iterdir())
     from_cache = run_report(settings, paths, earlier, offline=True, save=False).to_dict()
-    fresh = run_report(settings, _home(monkeypatch, tmp_path / "fresh"), earlier, offline=True, save=False).to_dict()
+    fresh = run_report(settings, app_home(monkeypatch, tmp_path / "fresh"), earlier, offline=True, save=False).to_dict()
     for report in (from_cache, fresh):
         report.pop("generated_at", None)
     assert from_cache == fresh
