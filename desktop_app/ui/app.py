@@ -116,6 +116,7 @@ class TrayApp(QObject):
         self.sending: Task | None = None
         self.outbox: jobs.OutboxState | None = None
         self.delivery_problem: str | None = None
+        self.day_asked = 0  # counts show_day calls: only the latest one's view may reach the window
         self._wire()
 
     # -- start-up -------------------------------------------------------------------------------------
@@ -404,9 +405,14 @@ class TrayApp(QObject):
     # -- browsing -------------------------------------------------------------------------------------
 
     def show_day(self, day: dt.date | None) -> None:
+        """Load the day off the GUI thread. Loads finish in any order (the start-up's view of today can
+        come after the past day the owner has clicked to), so a view asked for before the latest is dropped."""
         if self.workspace is None:
             return
-        run_in_background("load day", _jobs().load_day, self.workspace, day, parent=self, on_success=self._loaded)
+        self.day_asked += 1
+        asked = self.day_asked
+        run_in_background("load day", _jobs().load_day, self.workspace, day, parent=self,
+                          on_success=lambda view: self._loaded(view) if asked == self.day_asked else None)
 
     def _loaded(self, view: DayView) -> None:
         if view.report is not None and self.last_report is None and view.day == view.report.date:

@@ -17,6 +17,8 @@ from desktop_app.settings import load_settings, save_settings
 from .channels.fakes import SESSION, FakeTelegram
 from .outbox_helpers import API_HASH, BOT_TOKEN, paths, signed_in
 
+DAY = dt.date(2026, 11, 24)  # a Tuesday; never today, so the test holds at any hour in any time zone
+
 
 @pytest.fixture
 def fake(monkeypatch) -> FakeTelegram:
@@ -32,7 +34,7 @@ def fake(monkeypatch) -> FakeTelegram:
 @pytest.fixture
 def configured(tmp_path):
     sales = tmp_path / "sales.csv"
-    sales.write_text(f"date,order_id,amount\n{dt.date.today()},1,1200\n", encoding="utf-8")
+    sales.write_text(f"date,order_id,amount\n{DAY},1,1200\n", encoding="utf-8")
     settings = load_settings(paths().settings_file)
     settings.telegram.enabled, settings.telegram.destinations = True, ["@owner_ramesh"]
     save_settings(settings, paths().settings_file)
@@ -40,16 +42,17 @@ def configured(tmp_path):
 
 
 def test_generate_no_send_queues_nothing(configured, fake, capsys):
-    assert main(["generate", "--source", f"sales={configured}", "--offline", "--no-send", "--json"]) in (0, 3)
+    assert main(["generate", "--date", DAY.isoformat(), "--source", f"sales={configured}", "--offline", "--no-send",
+                 "--json"]) in (0, 3)
     json.loads(capsys.readouterr().out)
     assert Outbox(paths().history_db).deliveries() == [] and fake.calls == []
 
 
 def test_generate_sends_and_keeps_stdout_pure_json(configured, fake, capsys):
     signed_in()
-    main(["generate", "--source", f"sales={configured}", "--offline", "--json"])
+    main(["generate", "--date", DAY.isoformat(), "--source", f"sales={configured}", "--offline", "--json"])
     out, err = capsys.readouterr()
-    assert json.loads(out)["date"] == dt.date.today().isoformat()
+    assert json.loads(out)["date"] == DAY.isoformat()
     assert "Telegram: 1 sent, 0 failed" in err
     assert [sent.entity for sent in fake.sent] == ["@owner_ramesh"]
     assert Outbox(paths().history_db).deliveries()[0].status == "sent"
@@ -58,7 +61,7 @@ def test_generate_sends_and_keeps_stdout_pure_json(configured, fake, capsys):
 def test_outbox_lists_and_send_pending_drains(configured, fake, capsys):
     fake.connect_script = [ConnectionError("offline")]
     signed_in()
-    main(["generate", "--source", f"sales={configured}", "--offline"])
+    main(["generate", "--date", DAY.isoformat(), "--source", f"sales={configured}", "--offline"])
     err = capsys.readouterr().err
     assert "1 to retry later" in err and "could not reach Telegram" in err
     assert main(["outbox"]) == 0

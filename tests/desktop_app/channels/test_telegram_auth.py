@@ -122,7 +122,7 @@ def test_no_secret_reaches_any_file_after_login_and_send(app_home, tmp_path):
     fake = FakeTelegram(authorized=False)
     login_bot(123456, API_HASH, BOT_TOKEN, client_factory=fake)
     sales = tmp_path / "sales.csv"
-    day = dt.date.today()
+    day = dt.date(2026, 11, 24)  # fixed: the test must not depend on today
     sales.write_text(f"date,order_id,amount\n{day},1,1200\n", encoding="utf-8")
     from connectors.base import SourceSpec
 

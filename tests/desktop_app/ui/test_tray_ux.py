@@ -4,6 +4,7 @@ does not read, the banner's links. Each test failed before its fix."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from desktop_app.history import HistoryStore
 from desktop_app.settings import Settings, load_settings, save_settings
@@ -23,6 +24,31 @@ def test_generate_makes_the_report_for_the_day_on_screen(qtbot, tray_app, paths)
     assert view.day == past and view.report.date == past
     assert tray_app.summary.day == past  # the window stays on the day it was showing
     assert HistoryStore(paths.demo_workspace / "history.sqlite3").get(past) is not None
+
+
+def test_a_view_asked_for_earlier_never_replaces_the_day_on_screen(qtbot, tray_app, monkeypatch):
+    """The start-up's view of today can finish after the past day the owner clicked to (it failed once so)."""
+    release, slow_done = threading.Event(), threading.Event()
+    load_day = jobs.load_day
+
+    def slow_for_today(ctx, workspace, day):
+        if day is not None:
+            return load_day(ctx, workspace, day)
+        release.wait(10)
+        try:
+            return load_day(ctx, workspace, day)
+        finally:
+            slow_done.set()
+
+    monkeypatch.setattr(jobs, "load_day", slow_for_today)
+    past = jobs.today(tray_app.settings) - dt.timedelta(days=3)
+    tray_app.show_day(None)
+    with qtbot.waitSignal(tray_app.view_loaded, timeout=10_000, check_params_cb=lambda view: view.day == past):
+        tray_app.show_day(past)
+    release.set()
+    qtbot.waitUntil(slow_done.is_set, timeout=10_000)
+    qtbot.wait(200)  # the late view's signal has reached the GUI thread by now
+    assert tray_app.summary.day == past
 
 
 def test_f5_generates_the_day_on_screen(qtbot, tray_app):
