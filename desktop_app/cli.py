@@ -413,14 +413,15 @@ def cmd_history(args: argparse.Namespace) -> int:
     from .formatting import money
     from .history import HistoryStore
 
-    paths, _settings = _context()
-    reports = HistoryStore(paths.history_db).recent(max(args.days, 1), until=dt.date.today())
+    paths, settings = _context()
+    today = dt.datetime.now(settings.business.zone).date()  # the business's today, not the PC clock's zone
+    reports = HistoryStore(paths.history_db).recent(max(args.days, 1), until=today)
     if args.json:
         print(json.dumps([report.to_dict() for report in reports], ensure_ascii=False, indent=2))
         return EXIT_OK
     if not reports:
         demo_db = paths.demo_workspace / "history.sqlite3"
-        reports = HistoryStore(demo_db).recent(max(args.days, 1), until=dt.date.today()) if demo_db.exists() else []
+        reports = HistoryStore(demo_db).recent(max(args.days, 1), until=today) if demo_db.exists() else []
         if not reports:
             print("No reports yet. Run `business-orchestrator generate` (or `demo` to try it).")
             return EXIT_OK

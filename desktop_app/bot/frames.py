@@ -34,7 +34,8 @@ def sales_frames(settings: Settings, paths: AppPaths,
         if not specs:
             return None
         try:
-            data = read_sources(settings, specs, day() or dt.date.today(), cache=SourceCache(paths.cache))
+            today = day() or dt.datetime.now(settings.business.zone).date()
+            data = read_sources(settings, specs, today, cache=SourceCache(paths.cache))
         except Exception:  # a question about products must not take the bot down
             log.exception("bot: the sales sources could not be read")
             return None

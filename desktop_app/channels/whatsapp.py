@@ -258,7 +258,8 @@ class WhatsAppChannel:
         import datetime as dt
 
         whatsapp = settings.whatsapp
-        day = format_date(dt.date.today(), "EEE d MMM y", locale=settings.business.locale)
+        today = dt.datetime.now(settings.business.zone).date()
+        day = format_date(today, "EEE d MMM y", locale=settings.business.locale)
         params = [clean_param(settings.business.name, 60), day, "TEST", "TEST", "TEST", "TEST",
                   "This is a test from Business Orchestrator: the evening report will arrive like this."]
         sent = []

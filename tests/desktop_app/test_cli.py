@@ -87,6 +87,18 @@ def test_history_lists_saved_reports(capsys):
     assert json.loads(capsys.readouterr().out) == []
 
 
+def test_history_ends_on_the_business_today_not_the_pc_clock_zone_s(tmp_path, capsys):
+    """At 00:30 in Ahmedabad on a PC whose clock is set to UTC (still the day before), tonight's report is listed."""
+    sales = tmp_path / "sales.csv"
+    sales.write_text("date,order_id,amount\n2026-12-08,1,1200\n", encoding="utf-8")
+    with time_machine.travel(dt.datetime(2026, 12, 7, 19, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        assert dt.date.today() == dt.date(2026, 12, 7)  # the PC's zone; the business (Asia/Kolkata) is on the 8th
+        main(["generate", "--source", f"sales={sales}", "--offline", "--no-send", "--json"])
+        assert json.loads(capsys.readouterr().out)["date"] == "2026-12-08"
+        assert main(["history", "--json", "--days", "1"]) == 0
+    assert [report["date"] for report in json.loads(capsys.readouterr().out)] == ["2026-12-08"]
+
+
 def test_doctor_reports_each_source(tmp_path, capsys):
     """doctor judges freshness for today: the clock and the file's time are set to 24 Nov 2026, 20:00 IST."""
     orders = tmp_path / "orders.csv"
