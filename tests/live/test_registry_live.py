@@ -9,7 +9,7 @@ import pytest
 
 from connectors import registry as registry_module
 from connectors.base import Page, Record, ServiceConnector, SourceFrame, SourceReadError, SourceSpec
-from connectors.registry import connectors, service_for, services
+from connectors.registry import ENTRY_POINT_GROUP, connectors, service_for, services
 from tests.live.conftest import NOW, make_live
 
 
@@ -43,7 +43,12 @@ def isolated(monkeypatch):
     monkeypatch.setattr(registry_module, "_registry", dict(registry_module._registry))
     monkeypatch.setattr(registry_module, "_services", dict(registry_module._services))
     monkeypatch.setattr(registry_module, "_state", dict(registry_module._state))
-    monkeypatch.setattr(metadata, "entry_points", lambda group=None: [FakeEntryPoint()])
+    real = metadata.entry_points
+
+    def entry_points(**selection):  # only our group: a library loading its own plug-ins meanwhile gets the real ones
+        return [FakeEntryPoint()] if selection.get("group") == ENTRY_POINT_GROUP else real(**selection)
+
+    monkeypatch.setattr(metadata, "entry_points", entry_points)
 
 
 def test_plugin_service_is_found_by_kind_and_fetched(isolated, store, sleeps):
