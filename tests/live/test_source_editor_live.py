@@ -10,7 +10,6 @@ import pytest
 
 from desktop_app.secrets import get_source_secret, set_source_secret
 from desktop_app.settings import SourceSettings
-from tests.live.conftest import ist
 from tests.live.servers import ShopifyServer, shopify_order
 
 
@@ -18,9 +17,9 @@ from tests.live.servers import ShopifyServer, shopify_order
 def shop():
     import datetime as dt
 
-    now = dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)  # the editor asks for the days up to its own clock: orders follow it
     server = ShopifyServer([shopify_order(i, now - dt.timedelta(hours=2 * i), 100.0 + i) for i in range(30)]
-                           + [shopify_order(99, ist(1, 10), 5.0)])
+                           + [shopify_order(99, now - dt.timedelta(days=36), 5.0)])  # only the 60-day backfill
     yield server
     server.close()
 
