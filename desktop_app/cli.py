@@ -414,7 +414,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     from .history import HistoryStore
 
     paths, settings = _context()
-    today = dt.datetime.now(settings.business.zone).date()  # the business's today, not the PC clock's zone
+    today = settings.business.today()  # not the PC clock's zone
     reports = HistoryStore(paths.history_db).recent(max(args.days, 1), until=today)
     if args.json:
         print(json.dumps([report.to_dict() for report in reports], ensure_ascii=False, indent=2))

@@ -75,7 +75,7 @@ class _DomainRead:
 
 
 def today_in(settings: Settings, now: dt.datetime | None = None) -> dt.date:
-    return (now or dt.datetime.now(dt.UTC)).astimezone(settings.business.zone).date()
+    return settings.business.today(now)
 
 
 def _mtime_day(path: Path, settings: Settings) -> tuple[dt.date, dt.datetime]:

@@ -110,6 +110,10 @@ class BusinessSettings(_Section):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def today(self, now: dt.datetime | None = None) -> dt.date:
+        """The business's date at `now` (default: this moment), whatever zone the PC's clock is set to."""
+        return (now or dt.datetime.now(dt.UTC)).astimezone(self.zone).date()
+
 
 class SourceSettings(_Section):
     name: str = Field(description="A name for this source, used in warnings and errors.")

@@ -34,8 +34,7 @@ def sales_frames(settings: Settings, paths: AppPaths,
         if not specs:
             return None
         try:
-            today = day() or dt.datetime.now(settings.business.zone).date()
-            data = read_sources(settings, specs, today, cache=SourceCache(paths.cache))
+            data = read_sources(settings, specs, day() or settings.business.today(), cache=SourceCache(paths.cache))
         except Exception:  # a question about products must not take the bot down
             log.exception("bot: the sales sources could not be read")
             return None

@@ -255,11 +255,8 @@ class WhatsAppChannel:
     def test(self, settings: Settings) -> str:
         """The test is the approved template itself, with TEST in place of the numbers: it arrives outside the
         24-hour window too, and a wrong template name or language shows now rather than at report time."""
-        import datetime as dt
-
         whatsapp = settings.whatsapp
-        today = dt.datetime.now(settings.business.zone).date()
-        day = format_date(today, "EEE d MMM y", locale=settings.business.locale)
+        day = format_date(settings.business.today(), "EEE d MMM y", locale=settings.business.locale)
         params = [clean_param(settings.business.name, 60), day, "TEST", "TEST", "TEST", "TEST",
                   "This is a test from Business Orchestrator: the evening report will arrive like this."]
         sent = []

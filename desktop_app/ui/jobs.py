@@ -80,7 +80,7 @@ def load_startup(ctx: TaskContext, paths: AppPaths) -> Startup:
 
 
 def today(settings: Settings) -> dt.date:
-    return dt.datetime.now(dt.UTC).astimezone(settings.business.zone).date()
+    return settings.business.today()
 
 
 def load_day(ctx: TaskContext, workspace: Workspace, day: dt.date | None) -> DayView:

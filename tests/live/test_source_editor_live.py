@@ -7,21 +7,24 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+import time_machine
 
 from desktop_app.secrets import get_source_secret, set_source_secret
 from desktop_app.settings import SourceSettings
+from tests.live.conftest import NOW, ist
 from tests.live.servers import ShopifyServer, shopify_order
 
 
 @pytest.fixture
 def shop():
+    """The editor asks for the days up to its own clock: that clock is set to NOW (and runs on from there)."""
     import datetime as dt
 
-    now = dt.datetime.now(dt.UTC)  # the editor asks for the days up to its own clock: orders follow it
-    server = ShopifyServer([shopify_order(i, now - dt.timedelta(hours=2 * i), 100.0 + i) for i in range(30)]
-                           + [shopify_order(99, now - dt.timedelta(days=36), 5.0)])  # only the 60-day backfill
-    yield server
-    server.close()
+    with time_machine.travel(NOW, tick=True):
+        server = ShopifyServer([shopify_order(i, NOW - dt.timedelta(hours=2 * i), 100.0 + i) for i in range(30)]
+                               + [shopify_order(99, ist(1, 10), 5.0)])  # 23 days back: only the 60-day backfill
+        yield server
+        server.close()
 
 
 @pytest.fixture
