@@ -70,6 +70,9 @@ class SourceSpec:
         return Path(self.path).expanduser()
 
 
+UNLISTED = "{} more unreadable cells not listed"  # the last issue of a capped list (canonical.IssueLog)
+
+
 @dataclass(frozen=True)
 class CellIssue:
     """One cell that could not be read; the message names source, row and column."""
@@ -80,12 +83,14 @@ class CellIssue:
     message: str
 
     def __str__(self) -> str:
-        where = [f"'{self.source}'"]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}"
+        return f"'{self.source}', {self.in_source()}" if self.row is not None or self.column else \
+            f"'{self.source}': {self.message}"
+
+    def in_source(self) -> str:
+        """The issue without its source's name, for a sentence that names the source already."""
+        where = ([f"row {self.row}"] if self.row is not None else []) + \
+            ([f"column '{self.column}'"] if self.column else [])
+        return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
 @dataclass

@@ -17,6 +17,7 @@ from .base import (
     NOT_SALE_STATUSES,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
+    UNLISTED,
     CellIssue,
     Domain,
     SourceFrame,
@@ -87,7 +88,7 @@ class IssueLog:
     def result(self) -> list[CellIssue]:
         if not self.more:
             return list(self.items)
-        summary = CellIssue(self.source, None, None, f"{self.more} more unreadable cells not listed")
+        summary = CellIssue(self.source, None, None, UNLISTED.format(self.more))
         return [*self.items, summary]
 
 
@@ -283,8 +284,37 @@ def canonicalise(
     return _finish(out, spec.domain, spec, key, has_dates, issues, warnings, currencies)
 
 
+DATED_SAMPLE = 200  # cells looked at per column when a file has no column named like a date
+DATE_SHAPE = r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"  # what every cell of such a column must contain
+
+
+def _unnamed_date_column(raw: pd.DataFrame, mapping: Mapping[str, str]) -> str | None:
+    """A column not named like a date whose cells are nevertheless nearly all dates.
+
+    A file without dates is counted for the day it was saved (the seed's sales_today.csv); a year of
+    orders whose date column has a name we do not know must never be counted that way.
+    """
+    used = set(mapping.values())
+    for column in raw.columns:
+        if column in used:
+            continue
+        cells = as_text(raw[column].head(DATED_SAMPLE * 5))
+        cells = cells[cells != ""].head(DATED_SAMPLE)
+        if cells.empty or not cells.str.contains(DATE_SHAPE, regex=True).all():
+            continue
+        if parse_dates(cells, dayfirst=True)[0].notna().mean() >= 0.9:
+            return str(column)
+    return None
+
+
 def _dates_or_nat(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[pd.Series, bool]:
     if "date" not in mapping:
+        dated = _unnamed_date_column(raw, mapping) if len(raw) > 1 else None
+        if dated is not None:
+            raise SourceReadError(
+                spec.name, f"no column of {spec.file.name} is named like a date, but {quoted(dated)} holds dates: "
+                           f"set it as this source's date (in the source editor, or date = {quoted(dated)} under "
+                           f"[sources.columns] in settings.toml), so that each row counts on its own day")
         return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"), False
     return date_column(raw, mapping["date"], spec, issues, warnings, excel=excel, dayfirst=dayfirst,
                        fmt=fmt, blank=True), True
@@ -296,14 +326,19 @@ def _sales(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[
     status = (canonical_status(raw[mapping["status"]]) if "status" in mapping
               else pd.Series(pd.NA, index=raw.index, dtype="str"))
     is_sale = ~status.isin(NOT_SALE_STATUSES)
+    order_id = text_column(raw, mapping, "order_id")
+    later_lines = pd.Series(False, index=raw.index)
     if "amount" in mapping:
         merged = raw.index.isin(raw.attrs.get("merged", {}).get(mapping["amount"], ()))
         if merged.any():
             issues.add(pd.Series(merged, index=raw.index), raw[mapping["amount"]], mapping["amount"], "amount",
                        "the amount is in merged cells, so it cannot be told which row it belongs to: unmerge "
                        "them in Excel and give each row its own amount")
+        later_lines = _later_lines_of_written_orders(order_id, blank_cells(raw, mapping["amount"]))
         found: set[str] = set()
-        out["amount"] = amount_column(raw, mapping["amount"], issues, decimal, blank=is_sale, currencies=found)
+        out["amount"] = amount_column(raw, mapping["amount"], issues, decimal, blank=is_sale & ~later_lines,
+                                      currencies=found)
+        out.loc[later_lines, "amount"] = 0.0  # the order's amount is on its first line
         out.attrs["currencies"] = sorted(found)
     elif "quantity" in mapping and "unit_price" in mapping:
         qty = amount_column(raw, mapping["quantity"], issues, decimal, what="quantity", blank=is_sale)
@@ -313,16 +348,66 @@ def _sales(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[
         raise _no_column(spec, "the amount", ("amount",), raw)
     if "order_id" not in mapping:
         warnings.append("no order id column: each row is counted as one order")
-    order_id = text_column(raw, mapping, "order_id")
     missing = order_id.isna()
     if missing.any():  # a row without an id is an order of its own, named by its row
         order_id[missing] = "row " + raw.index[missing.to_numpy()].astype(str)
     out["order_id"] = order_id
     out["ordered_at"], has_dates = _dates_or_nat(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt)
+    if "amount" in mapping and "order_id" in mapping:
+        _count_order_amounts_once(out, later_lines, mapping["amount"], warnings)
     out["status"] = status
     out["product"] = text_column(raw, mapping, "product")
     out["channel"] = text_column(raw, mapping, "channel")
     return out, has_dates
+
+
+def _later_lines_of_written_orders(order_id: pd.Series, blank_amount: pd.Series) -> pd.Series:
+    """Rows with no amount whose order id has an amount on an earlier row: the order's further lines.
+
+    Exports with one row per product often write the order's total on its first row only; those rows
+    are part of an order that has its amount, not orders with a missing one.
+    """
+    known = order_id.notna()
+    if not known.any() or not blank_amount.any():
+        return pd.Series(False, index=order_id.index)
+    written = known & ~blank_amount
+    first_written = order_id[written].drop_duplicates()
+    first_row = pd.Series(first_written.index, index=first_written.to_numpy())
+    starts = order_id.map(first_row)
+    return (known & blank_amount & starts.notna() & (starts < pd.Series(order_id.index, index=order_id.index))
+            ).astype(bool)
+
+
+BILL_WORDS = re.compile(r"invoice|bill|order|voucher|grand|receipt", re.IGNORECASE)
+
+
+def _count_order_amounts_once(out: pd.DataFrame, later_lines: pd.Series, column: str, warnings: list[str]) -> None:
+    """An amount written on every line of an order, the same each time, is the order's total: count it once.
+
+    Item-wise registers (Tally-style Sales Registers, SAP, Zoho) repeat the bill's total on each item line;
+    summing it line by line multiplies every bill by its number of lines. The lines of one order share its
+    id and day. When every order with several lines repeats one amount, the amount is the order's, and
+    so it is when the column is named for the whole bill (Invoice Amount, Bill Value) on the only such
+    order; lines whose amounts differ are line amounts and are added up, as before.
+    """
+    amounts = out["amount"]
+    lines = out["order_id"].notna() & amounts.notna() & ~later_lines
+    if "ordered_at" in out:
+        keys = [out.loc[lines, "order_id"], out.loc[lines, "ordered_at"].dt.normalize()]
+    else:
+        keys = [out.loc[lines, "order_id"]]
+    grouped = amounts[lines].groupby(keys, sort=False, dropna=False)
+    sizes = grouped.size()
+    several = sizes[sizes > 1]
+    if several.empty:
+        return
+    same = grouped.nunique(dropna=False)[several.index] == 1
+    if not same.all() or (len(several) < 2 and not BILL_WORDS.search(column)):
+        return
+    repeated = lines & pd.concat(keys, axis=1).duplicated().reindex(out.index, fill_value=False)
+    out.loc[repeated, "amount"] = 0.0
+    warnings.append(f"{quoted(column)} repeats each order's total on every line of the order ({len(several)} "
+                    f"order{'s' if len(several) != 1 else ''} with several lines): counted once per order")
 
 
 def _leads(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[pd.DataFrame, bool]:

@@ -18,14 +18,17 @@ from .quoting import column_list, quoted
 # fill `name`/`phone` when the file splits them; `time` is an attendance punch time.
 ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
     "sales": {
-        "order_id": ("order id", "order no", "order number", "invoice no", "invoice number", "bill no",
-                     "bill number", "voucher no", "voucher number", "receipt no", "receipt number"),
-        "date": ("order date", "invoice date", "bill date", "transaction date", "created at", "date"),
+        "order_id": ("order id", "order no", "order number", "invoice no", "invoice number", "invoice id", "bill no",
+                     "bill number", "voucher no", "voucher number", "receipt no", "receipt number", "number", "id"),
+        # WooCommerce's API writes date_created in the shop's time zone (date_created_gmt is UTC: never a day)
+        "date": ("order date", "invoice date", "bill date", "transaction date", "created at", "date created",
+                 "date"),
         "amount": ("grand total", "net amount", "net total", "order total", "invoice amount", "bill amount",
                    "total amount", "amount", "total", "value"),
         "quantity": ("quantity", "qty"),
         "unit_price": ("unit price", "price", "rate", "mrp"),
-        "status": ("order status", "financial status", "payment status", "status"),
+        "status": ("order status", "financial status", "payment status", "invoice status", "bill status",
+                   "voucher status", "status"),
         "product": ("product", "product name", "item", "item name"),
         "channel": ("channel", "sales channel", "source"),
         "currency": ("currency", "currency code", "order currency"),
@@ -34,7 +37,7 @@ ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
         "lead_id": ("lead id", "record id", "enquiry id", "id"),
         "date": ("created time", "created date", "created at", "create date", "enquiry date", "lead date",
                  "query time", "created", "date"),
-        "source": ("lead source", "original source", "source", "channel", "medium"),
+        "source": ("lead source", "original source", "source", "channel", "medium", "utm source", "utm medium"),
         "status": ("lead status", "status"),
         "name": ("full name", "name", "lead name", "contact name"),
         "first_name": ("first name",),

@@ -103,15 +103,20 @@ def read_csv_table(
 
 
 def csv_layout(spec: SourceSpec, text: str, delimiter: str) -> HeaderLayout | None:
-    """Where the header is when it is not the first line (title rows above it), else None."""
+    """Where the header is when it is not the first line (title rows above it), or when the rows run wider
+    than it (a trailing delimiter on every row), else None.
+
+    pandas would take rows one value wider than the header as having an index column, and shift every
+    value one column to the left of its name; named and padded, the extra values are checked instead.
+    """
     head = text_rows(text, delimiter)
     layout = find_header(head, header_row_option(spec))
-    if layout.row == 0 and not layout.sub:
-        return None
     if layout.row >= len(head):
         raise SourceReadError(spec.name, f"header_row {layout.row + 1} is past the first {len(head)} rows of "
                                          f"{spec.file.name}")
     width = max((len(row) for row in head[layout.row:]), default=0)
+    if layout.row == 0 and not layout.sub and width <= len(head[0]):
+        return None
     names = list(layout.names) + [f"Unnamed: {i}" for i in range(len(layout.names), width)]
     return HeaderLayout(layout.row, layout.sub, tuple(names), len(layout.names))
 
