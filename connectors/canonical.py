@@ -307,14 +307,23 @@ def _unnamed_date_column(raw: pd.DataFrame, mapping: Mapping[str, str]) -> str |
     return None
 
 
+def check_dated(raw: pd.DataFrame, mapping: Mapping[str, str], spec: SourceSpec) -> None:
+    """Refuse a table read by column names that has no date column by name but holds dates under another.
+
+    For the generic readers: a preset knows its export's columns and decides for itself.
+    """
+    if "date" in mapping or "time" in mapping or len(raw) < 2:
+        return
+    dated = _unnamed_date_column(raw, mapping)
+    if dated is not None:
+        raise SourceReadError(
+            spec.name, f"no column of {spec.file.name} is named like a date, but {quoted(dated)} holds dates: "
+                       f"set it as this source's date (in the source editor, or date = {quoted(dated)} under "
+                       f"[sources.columns] in settings.toml), so that each row counts on its own day")
+
+
 def _dates_or_nat(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[pd.Series, bool]:
     if "date" not in mapping:
-        dated = _unnamed_date_column(raw, mapping) if len(raw) > 1 else None
-        if dated is not None:
-            raise SourceReadError(
-                spec.name, f"no column of {spec.file.name} is named like a date, but {quoted(dated)} holds dates: "
-                           f"set it as this source's date (in the source editor, or date = {quoted(dated)} under "
-                           f"[sources.columns] in settings.toml), so that each row counts on its own day")
         return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"), False
     return date_column(raw, mapping["date"], spec, issues, warnings, excel=excel, dayfirst=dayfirst,
                        fmt=fmt, blank=True), True
@@ -415,6 +424,10 @@ def _leads(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[
         raise _no_column(spec, "the lead source or date", ("source", "date"), raw)
     out = pd.DataFrame(index=raw.index)
     out["received_at"], has_dates = _dates_or_nat(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt)
+    if "source" not in mapping:
+        warnings.append("no lead source column: every lead is listed as Unknown; to see where leads came from, "
+                        "set the column that says it as source under [sources.columns] in settings.toml (or in "
+                        "the source editor)")
     out["source"] = text_column(raw, mapping, "source").fillna("Unknown")
     for key in ("lead_id", "status", "email", "company"):
         out[key] = text_column(raw, mapping, key)

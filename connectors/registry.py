@@ -181,9 +181,11 @@ def recognise(spec: SourceSpec) -> Connector:
             best, best_score = connector, score
     if best is None:
         header = column_list(probe.header or probe.json_keys)
+        formats = ", ".join(sorted(key for key, c in registry.items() if c.domain == spec.domain))
         raise SourceReadError(
-            spec.name, f"cannot recognise {spec.file.name} as a {spec.domain} file (columns: {header}); "
-                       f"set format in settings.toml"
+            spec.name, f"cannot recognise {spec.file.name} as {spec.domain} (columns: {header}); name its columns "
+                       f"under [sources.columns] in settings.toml (or in the source editor), or, if it is one of "
+                       f"these exports, set format to it: {formats}"
         )
     return best
 

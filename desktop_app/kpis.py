@@ -282,9 +282,11 @@ def compute_attendance(
     def rate_on(when: dt.date) -> tuple[float | None, int, int, bool]:
         if not data.covers(when):
             return _past(history, when, "attendance", "rate_pct"), 0, 0, False
-        staff, estimated = headcount.for_day(staff_on, when, start)
         on_day = staff_on.get(when)
-        present = len(on_day.present) if on_day is not None else 0
+        if on_day is None:  # not one punch or mark: a holiday, or the device was off; not 0 % present
+            return None, 0, 0, False
+        staff, estimated = headcount.for_day(staff_on, when, start)
+        present = len(on_day.present)
         present = min(present, staff) if headcount.fixed else present
         rate = round(present / staff * 100, 1) if staff else None
         return rate, staff, present, estimated
