@@ -26,7 +26,7 @@ from .base import (
 from .canonical import IssueLog, amount_column, canonical_status, canonicalise
 from .files import read_csv_table
 from .http import json_body, looks_like_html
-from .parsing import filled
+from .parsing import by_unique, filled
 from .presets import SURE, _currencies, _has_all, _name_bonus, _require, _with_user_columns
 from .service_util import base_url, business_time, iso_utc, missing_fields, with_vendor_issues
 
@@ -128,6 +128,8 @@ def orders_frame(orders: pd.DataFrame, first_item: pd.Series | None, spec: Sourc
     frame = canonicalise(orders, mapping, spec, key, issues=issues, warnings=warnings)
     out = frame.frame
     out["amount"] = (out["amount"] - pd.Series(refunded, index=orders.index).to_numpy()).astype("float64")
+    if "channel" in out:
+        out["channel"] = channel_names(out["channel"])
     status = canonical_status(orders["Financial Status"])
     if "Cancelled at" in orders:
         status = status.where(~filled(orders["Cancelled at"]), "cancelled")
@@ -138,6 +140,19 @@ def orders_frame(orders: pd.DataFrame, first_item: pd.Series | None, spec: Sourc
     return frame
 
 
+
+
+# Shopify's `source_name` codes as the admin names the channel; an app's channel is its numeric id
+CHANNEL_NAMES = {"web": "Online Store", "pos": "Point of Sale", "shopify_draft_order": "Draft orders",
+                 "iphone": "Shopify app", "android": "Shopify app"}
+
+
+def channel_names(codes: pd.Series) -> pd.Series:
+    """The owner's words for Shopify's channel codes ("web" -> Online Store, "580111" -> Sales channel 580111)."""
+    (names,) = by_unique(codes.fillna(""), lambda unique: unique.map(
+        lambda code: CHANNEL_NAMES.get(code.strip().lower())
+        or (f"Sales channel {code.strip()}" if code.strip().isdigit() else code)).astype("str"))
+    return names.where(codes.notna(), None).astype("str")
 
 
 class ShopifyService:

@@ -11,6 +11,7 @@ from .formatting import arrow_pct, money, number
 from .report import Driver, GoalProgress, Report
 
 SHARE_ALL = 100.0
+SHARE_MORE = 110.0  # a part this much bigger than the change: others moved the other way
 MOST_DRIVER_LINES = 3  # the message stays short; --json and the AI get every driver
 
 
@@ -72,7 +73,15 @@ def goal_line(goal: GoalProgress, report: Report) -> str:
 
 
 def _share(driver: Driver) -> str:
-    return "all of it" if driver.share_pct >= SHARE_ALL else f"{driver.share_pct:.0f}%"
+    return share_words(driver.share_pct, "{:.0f}%")
+
+
+def share_words(share_pct: float, partial: str) -> str:
+    """How much of a change a part explains: a part bigger than the change (others moved the other way) is
+    more than all of it, not "all of it"."""
+    if share_pct > SHARE_MORE:
+        return "more than all of it"
+    return "all of it" if share_pct >= SHARE_ALL else partial.format(share_pct)
 
 
 def driver_lines(report: Report) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..formatting import money_short, number, signed_pct
-from ..render_meaning import closed_line
+from ..render_meaning import closed_line, share_words
 from ..report import AttendanceKpis, LeadsKpis, Report, SalesKpis
 from .branch_rules import branch_insights
 
@@ -27,7 +27,8 @@ def _sales(sales: SalesKpis, currency: str, locale: str) -> list[str]:
 
     if sales.orders == 0 and sales.total == 0:
         return ["No sales were recorded for the day."]
-    parts = [f"Sales were {cash(sales.total)} from {number(sales.orders, locale)} orders"]
+    parts = [f"Sales were {cash(sales.total)} from {number(sales.orders, locale)} order"
+             f"{'' if sales.orders == 1 else 's'}"]
     comparisons = [
         text
         for text in (
@@ -66,7 +67,7 @@ def _driver(report: Report) -> str | None:
         ("were up" if first.change > 0 else "were down")
     parts = ", ".join(f"{d.name} {'+' if d.part > 0 else '−'}{amount(d.part)}" for d in same)
     share = sum(d.share_pct for d in same)
-    explains = "all of it" if share >= 100 else f"{share:.0f}% of it"
+    explains = share_words(share, "{:.0f}% of it")
     verb = "explains" if len(same) == 1 else "explain"
     return f"{noun} {moved} {amount(first.change)} against {when}; {parts} {verb} {explains}."
 

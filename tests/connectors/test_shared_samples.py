@@ -60,7 +60,7 @@ def test_shopify_dates_keep_wall_clock_and_rows_point_at_order_row():
         for d, n in {"2025-05-11": 3, "2025-05-12": 2, "2025-05-13": 7, "2025-05-16": 1, "2025-05-17": 6}.items()
     }
     assert frame.loc[frame["order_id"] == "#1006", "product"].item() == "The Complete Snowboard - Ice"
-    assert set(frame["channel"]) == {"shopify_draft_order"}
+    assert set(frame["channel"]) == {"Draft orders"}  # Source "shopify_draft_order", as the admin names it
 
 
 def test_woocommerce_orders_plus_dated_refund_row():

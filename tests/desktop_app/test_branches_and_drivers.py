@@ -75,3 +75,23 @@ def test_lead_sources_drive_a_rise_in_leads(tmp_path):
     [driver] = [d for d in report.drivers if d.against == "previous"]
     assert (driver.metric, driver.by, driver.name, driver.part, driver.share_pct) == (
         "leads", "source", "IndiaMART", 6, 100.0)
+
+
+def test_a_part_bigger_than_the_change_is_more_than_all_of_it(tmp_path):
+    """Found on a real Shopify export: 'web −$689 (all of it)' for a fall of $225 (another channel rose)."""
+    rows = [("B1", MON, 50000, "Cement bags", "Counter"), ("B2", MON, 10000, "Paint", "Counter"),
+            ("B3", TUE, 10000, "Cement bags", "Counter"), ("B4", TUE, 30000, "Paint", "Counter")]
+    sales = write_sales(tmp_path / "sales.csv", rows, mtime=TUE)
+    report = run_report(settings_for(("Bills", "sales", sales)), app_paths().ensure(), TUE, offline=True)
+    first = next(d for d in report.drivers if d.against == "previous")
+    assert (first.name, first.part, first.change, first.share_pct) == ("Cement bags", -40000, -20000, 200.0)
+    assert "Cement bags −₹40,000 (more than all of it)" in report.text
+    assert any("Cement bags −₹40,000 explains more than all of it" in bullet for bullet in report.insights)
+    assert "(all of it)" not in report.text
+
+
+def test_one_order_is_one_order_in_the_insights(tmp_path):
+    sales = write_sales(tmp_path / "sales.csv", [("B1", TUE, 5000, "Paint", "Counter")], mtime=TUE)
+    report = run_report(settings_for(("Bills", "sales", sales)), app_paths().ensure(), TUE, offline=True)
+    assert any(bullet.startswith("Sales were ₹5,000 from 1 order") and "1 orders" not in bullet
+               for bullet in report.insights)
