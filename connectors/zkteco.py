@@ -1,6 +1,7 @@
-"""eSSL / ZKTeco biometric devices: the attlog.dat file (USB download) and the device itself on the LAN.
+"""eSSL / ZKTeco biometric devices: the attlog.dat file (USB download), the older AGL_001.TXT export and
+the device itself on the LAN.
 
-Both give punches (user id, time). A person is present on a day when a shift starts that day: punches
+All give punches (user id, time). A person is present on a day when a shift starts that day: punches
 are paired in and out per person, so a night shift punched in at 22:00 and out at 06:00 counts once, on
 the day it began, and a double tap a few seconds apart is one punch. The device is read with pyzk and
 only read: nothing is ever written to it or cleared on it (other software may depend on its log). Staff
@@ -18,25 +19,43 @@ from typing import Any
 import pandas as pd
 
 from .base import Domain, FetchRequest, Page, Probe, Record, ServiceError, ServiceField, SourceFrame, SourceSpec
-from .canonical import IssueLog, canonicalise
+from .canonical import IssueLog, canonicalise, date_column
 from .files import PREVIEW_ROWS
 from .parsing import read_text
 from .presets import SURE, _name_bonus, _with_user_columns
+from .quoting import quoted
 
 log = logging.getLogger("business_orchestrator.zkteco")
 
-_ZK_LINE = re.compile(r"^\s*(?P<emp>[^\t]+?)\s*\t\s*(?P<ts>\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?)")
+_STAMP = r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?"
+# id, then the time; or id, a name, the time and the device's small numbers (some firmware writes the name).
+# The name form must end in those numbers, so a headerless sales sheet (id, customer, date, amount...) is not it.
+_ZK_LINE = re.compile(
+    rf"^\s*(?P<emp>[^\t]+?)\s*\t(?:(?P<name>[^\t]*)\t(?=\s*{_STAMP}(?:\s*\t\s*\d+){{2,}}\s*$))??"
+    rf"\s*(?P<ts>{_STAMP})"
+)
 DUPLICATE_MINUTES = 5  # a second punch within this of the first is a double tap
 MAX_SHIFT_HOURS = 14  # a punch later than this after a shift began starts a new shift (a missed punch-out)
+NIGHT_ENDS_HOUR = 5  # a punch before this hour the day after a shift began closes it, however long it was
+MAX_LISTED_ROWS = 5  # rows named in a warning before "and N more"
+
+
+def _closes_night(opened: pd.Timestamp, at: pd.Timestamp, night_ends: pd.Timedelta) -> bool:
+    """An early-morning punch the day after a shift began is its punch-out (a long day ending in a group
+    exit at 02:23), not the start of a new day's attendance."""
+    next_day = at.normalize() - opened.normalize() == pd.Timedelta(days=1)
+    return next_day and at - at.normalize() < night_ends
 
 
 def shift_days(employees: pd.Series, stamps: pd.Series, *, duplicate_minutes: float = DUPLICATE_MINUTES,
-               max_shift_hours: float = MAX_SHIFT_HOURS) -> tuple[pd.Series, pd.Series]:
+               max_shift_hours: float = MAX_SHIFT_HOURS,
+               night_ends_hour: float = NIGHT_ENDS_HOUR) -> tuple[pd.Series, pd.Series]:
     """(the day each punch's shift began, duplicate mask) for punches of many people.
 
     Per person in time order: a punch opens a shift when none is open, and closes the open one when it
-    comes within `max_shift_hours` of its start; a punch within `duplicate_minutes` of the previous one
-    is a double tap (marked, and not counted as an in or out).
+    comes within `max_shift_hours` of its start, or on the next calendar day before `night_ends_hour`;
+    a punch within `duplicate_minutes` of the previous one is a double tap (marked, and not counted as
+    an in or out).
     """
     frame = pd.DataFrame({"employee": employees, "at": stamps}).dropna()
     frame = frame.sort_values(["employee", "at"], kind="stable")
@@ -44,6 +63,7 @@ def shift_days(employees: pd.Series, stamps: pd.Series, *, duplicate_minutes: fl
     duplicate = pd.Series(False, index=employees.index)
     tap = pd.Timedelta(minutes=duplicate_minutes)
     longest = pd.Timedelta(hours=max_shift_hours)
+    night_ends = pd.Timedelta(hours=night_ends_hour)
     for _, group in frame.groupby("employee", sort=False):
         opened: pd.Timestamp | None = None
         previous: pd.Timestamp | None = None
@@ -53,7 +73,7 @@ def shift_days(employees: pd.Series, stamps: pd.Series, *, duplicate_minutes: fl
                 day[index] = (opened or at).normalize()
                 continue
             previous = at
-            if opened is not None and at - opened <= longest:
+            if opened is not None and (at - opened <= longest or _closes_night(opened, at, night_ends)):
                 day[index] = opened.normalize()  # the punch out: the shift's day
                 opened = None
             else:
@@ -62,22 +82,85 @@ def shift_days(employees: pd.Series, stamps: pd.Series, *, duplicate_minutes: fl
     return day, duplicate
 
 
-def punches_frame(raw: pd.DataFrame, spec: SourceSpec, key: str, issues: IssueLog | None = None) -> SourceFrame:
-    """`raw` has "user id" and "timestamp" text columns (index = row/record number): present per shift day."""
-    stamps = pd.to_datetime(raw["timestamp"], errors="coerce", format="mixed")
-    day, duplicate = shift_days(raw["user id"].str.strip(), stamps,
-                                duplicate_minutes=float(spec.options.get("duplicate_minutes", DUPLICATE_MINUTES)),
-                                max_shift_hours=float(spec.options.get("max_shift_hours", MAX_SHIFT_HOURS)))
-    raw = raw.assign(shift_day=day.dt.strftime("%Y-%m-%d").fillna(""))
-    mapping = _with_user_columns({"employee": "user id", "time": "timestamp", "date": "shift_day"}, raw, spec)
-    result = canonicalise(raw, mapping, spec, key, issues=issues)
+def punches_frame(raw: pd.DataFrame, spec: SourceSpec, key: str, issues: IssueLog | None = None,
+                  warnings: list[str] | None = None) -> SourceFrame:
+    """`raw` has "user id" and "timestamp" text columns (index = row/record number): present per shift day.
+
+    The timestamps are the device's own year-first form, so there is no day/month order to guess.
+    """
+    stamps = _device_stamps(raw["timestamp"])
+    return shifts_frame(raw, stamps, spec, key, issues=issues, warnings=warnings)
+
+
+def _device_stamps(text: pd.Series) -> pd.Series:
+    """Year-first device timestamps; an impossible one (month 00) is NaT."""
+    return pd.to_datetime(text, errors="coerce", format="mixed")
+
+
+def shifts_frame(raw: pd.DataFrame, stamps: pd.Series, spec: SourceSpec, key: str, *, employee: str = "user id",
+                 time: str = "timestamp", issues: IssueLog | None = None,
+                 warnings: list[str] | None = None) -> SourceFrame:
+    """Present per shift day from punches already parsed into `stamps` (index = row number).
+
+    The shift day goes to canonicalise as dates, not text, so a date_format meant for the punch times
+    is not applied to it.
+    """
+    options = spec.options
+    taps_within = float(options.get("duplicate_minutes", DUPLICATE_MINUTES))
+    day, duplicate = shift_days(raw[employee].str.strip(), stamps, duplicate_minutes=taps_within,
+                                max_shift_hours=float(options.get("max_shift_hours", MAX_SHIFT_HOURS)),
+                                night_ends_hour=float(options.get("night_ends_hour", NIGHT_ENDS_HOUR)))
+    raw = raw.assign(shift_day=day)
+    mapping = _with_user_columns({"employee": employee, "time": time, "date": "shift_day"}, raw, spec)
+    result = canonicalise(raw, mapping, spec, key, issues=issues, warnings=warnings)
     taps = int(duplicate.sum())
     if taps:
-        result.notes.append(f"{taps} double tap(s) within {DUPLICATE_MINUTES} minutes counted once")
+        result.notes.append(f"{taps} double tap(s) within {taps_within:g} minutes counted once")
     crossing = int(((stamps.dt.normalize() != day) & day.notna()).sum())
     if crossing:
         result.notes.append(f"{crossing} punch(es) after midnight counted on the day their shift began")
     return result
+
+
+def _numbered_lines(text: str) -> pd.Series:
+    """The file's lines, index = line number (what an editor shows)."""
+    lines = pd.Series(text.splitlines(), dtype="str")
+    lines.index = pd.RangeIndex(1, len(lines) + 1)
+    return lines
+
+
+def _last_filled(lines: pd.Series) -> int:
+    """Line number of the last non-blank line (0 for an empty file)."""
+    filled = lines[lines.str.strip() != ""]
+    return int(filled.index[-1]) if len(filled) else 0
+
+
+def _preview_cut(lines: pd.Series, spec: SourceSpec) -> pd.Series:
+    if spec.options.get(PREVIEW_ROWS) is None:
+        return lines
+    return lines.iloc[: int(spec.options[PREVIEW_ROWS])]  # type: ignore[call-overload]
+
+
+def _rows_named(rows: Sequence[int]) -> str:
+    """"row 7175" / "rows 3, 9 and 12" / "rows 3, 9, 12, 15, 20 and 4 more"."""
+    shown = [str(row) for row in rows[:MAX_LISTED_ROWS]]
+    more = len(rows) - len(shown)
+    if len(rows) == 1:
+        return f"row {shown[0]}"
+    if more:
+        return f"rows {', '.join(shown)} and {more} more"
+    return f"rows {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def unplaced_warning(file_name: str, lines: pd.Series) -> str:
+    """Why punch lines the device wrote wrongly were left out, and that nothing needs doing about them."""
+    one = len(lines) == 1
+    first = quoted(lines.iloc[0].strip())
+    which = _rows_named([int(row) for row in lines.index])
+    return (f"{which} of {file_name} {'is not a punch' if one else 'are not punches'}: "
+            f"{'it' if one else 'the first'} reads {first}, which cannot be placed on any day (the device wrote "
+            f"{'it' if one else 'them'} wrongly), so {'it was' if one else 'they were'} left out and no day's count "
+            f"changes; nothing needs doing unless this keeps happening, then check the date and time on the device")
 
 
 class ZKTecoConnector:
@@ -91,6 +174,8 @@ class ZKTecoConnector:
         lines = [line for line in probe.head_text.splitlines()[:20] if line.strip()]
         if not lines:
             return 0
+        if not _ZK_LINE.match(lines[0]):
+            return 0  # a header row: a table read by its column names, not a device log
         matches = sum(bool(_ZK_LINE.match(line)) for line in lines)
         if matches >= max(1, int(0.8 * len(lines))):
             return SURE + _name_bonus(probe, "attlog")
@@ -98,24 +183,90 @@ class ZKTecoConnector:
 
     def read(self, spec: SourceSpec) -> SourceFrame:
         text = read_text(spec.file, str(spec.options.get("encoding") or "") or None)
-        lines = pd.Series(text.splitlines(), dtype="str")
-        lines.index = pd.RangeIndex(1, len(lines) + 1)  # no header: row = line number
-        if spec.options.get(PREVIEW_ROWS) is not None:
-            lines = lines.iloc[: int(spec.options[PREVIEW_ROWS])]  # type: ignore[call-overload]
+        lines = _numbered_lines(text)  # no header: row = line number
+        last = _last_filled(lines)
+        lines = _preview_cut(lines, spec)
         lines = lines[lines.str.strip() != ""]
         parts = lines.str.extract(_ZK_LINE)
+        unplaced = _device_stamps(parts["ts"]).isna()
+        # the last line may be a copy cut off half-way, and the punches after it missing: that stays an issue
+        cut_off = unplaced & (lines.index == last)
         issues = IssueLog(spec.name)
-        issues.add(parts["emp"].isna(), lines, None, "punch line")  # type: ignore[arg-type]
-        good = parts[parts["emp"].notna()]
+        issues.add(cut_off, lines, None, "punch line")  # type: ignore[arg-type]
+        skipped = lines[unplaced & ~cut_off]
+        warnings = [unplaced_warning(spec.file.name, skipped)] if len(skipped) else []
+        good = parts[~unplaced]
         raw = pd.DataFrame({"user id": good["emp"], "timestamp": good["ts"]})
-        return punches_frame(raw, spec, self.key, issues)
+        return punches_frame(raw, spec, self.key, issues, warnings)
 
     def preview_raw(self, spec: SourceSpec, rows: int) -> pd.DataFrame:
         text = read_text(spec.file, str(spec.options.get("encoding") or "") or None, limit=65536)
         lines = pd.Series(text.splitlines()[:rows], dtype="str")
-        cols = ["user id", "timestamp", "verify", "state", "workcode", "reserved"]
+        named = lines.str.extract(_ZK_LINE)["name"].notna().any()
+        cols = ["user id", *(["name"] if named else []), "timestamp", "verify", "state", "workcode", "reserved"]
         frame = lines.str.split("\t", expand=True)
         frame.columns = [cols[i] if i < len(cols) else f"field {i + 1}" for i in range(frame.shape[1])]
+        return frame.apply(lambda c: c.fillna("").str.strip())
+
+
+# --- the older "TMNo" USB export (AGL_001.TXT, GLG_001.TXT) -------------------------------------------
+
+_TMNO_HEADER = re.compile(r"^\ufeff?\s*No\s*\tTMNo\s*\tEnNo\b.*\bDateTime\s*$", re.IGNORECASE)
+TMNO_EMPLOYEE = "EnNo"
+TMNO_TIME = "DateTime"
+
+
+def _first_filled(text: str) -> str:
+    return next((line for line in text.splitlines() if line.strip()), "")
+
+
+def _tmno_fields(rows: pd.Series) -> pd.DataFrame:
+    """EnNo (third field) and DateTime (the last non-blank field after the name) of each row.
+
+    The header may have more tab fields than the rows (blank names between Name and GMNo), so the
+    header's positions are not the rows'; the time is always last.
+    """
+    fields = rows.str.split("\t")
+    employee = fields.map(lambda cells: cells[2].strip() if len(cells) > 2 else "")
+    stamp = fields.map(lambda cells: next((c.strip() for c in reversed(cells[3:]) if c.strip()), ""))
+    frame = pd.DataFrame({TMNO_EMPLOYEE: employee, TMNO_TIME: stamp}, index=rows.index, dtype="str")
+    return frame.where(frame != "")
+
+
+class ZKTecoTMNoConnector:
+    """The older ZKTeco USB export (AGL_001.TXT / GLG_001.TXT): a `No TMNo EnNo … DateTime` header and
+    one punch per row, its time written in the PC's date settings (the order is read from the column)."""
+
+    key = "zkteco_tmno"
+    label = "ZKTeco attendance export (AGL_001.TXT)"
+    domain: Domain = "attendance"
+
+    def detect(self, probe: Probe) -> int:
+        if _TMNO_HEADER.match(_first_filled(probe.head_text)):
+            return SURE + _name_bonus(probe, "agl_", "glg_")
+        return 0
+
+    def read(self, spec: SourceSpec) -> SourceFrame:
+        text = read_text(spec.file, str(spec.options.get("encoding") or "") or None)
+        lines = _numbered_lines(text)  # the header is row 1, as a spreadsheet shows it
+        filled = lines[lines.str.strip() != ""]
+        rows = _preview_cut(filled.iloc[1:], spec)
+        raw = _tmno_fields(rows)
+        issues = IssueLog(spec.name)
+        warnings: list[str] = []
+        issues.add(raw[TMNO_EMPLOYEE].isna(), rows, TMNO_EMPLOYEE, "enrolment number (EnNo) of the punch row")
+        stamps = date_column(raw, TMNO_TIME, spec, issues, warnings, blank=True)
+        return shifts_frame(raw, stamps, spec, self.key, employee=TMNO_EMPLOYEE, time=TMNO_TIME, issues=issues,
+                            warnings=warnings)
+
+    def preview_raw(self, spec: SourceSpec, rows: int) -> pd.DataFrame:
+        text = read_text(spec.file, str(spec.options.get("encoding") or "") or None, limit=65536)
+        lines = [line for line in text.splitlines() if line.strip()][: rows + 1]
+        names = [name.strip() for name in lines[0].split("\t") if name.strip()] if lines else []
+        frame = pd.Series(lines[1:], dtype="str").str.split("\t", expand=True)
+        if frame.shape[1] != len(names):  # without the blank header fields the names line up with the rows
+            names = [f"field {i + 1}" for i in range(frame.shape[1])]
+        frame.columns = names
         return frame.apply(lambda c: c.fillna("").str.strip())
 
 
@@ -241,6 +392,7 @@ def _with_roster(result: SourceFrame, roster: list[str]) -> SourceFrame:
                        result.currencies, notes)
 
 
-CONNECTORS = (ZKTecoConnector(), ZKTecoDevice())
+CONNECTORS = (ZKTecoConnector(), ZKTecoTMNoConnector(), ZKTecoDevice())
 
-__all__ = ["CONNECTORS", "ZKTecoConnector", "ZKTecoDevice", "make_zk", "punches_frame", "shift_days"]
+__all__ = ["CONNECTORS", "ZKTecoConnector", "ZKTecoDevice", "ZKTecoTMNoConnector", "make_zk", "punches_frame",
+           "shift_days", "shifts_frame"]
