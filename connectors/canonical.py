@@ -277,9 +277,13 @@ def canonicalise(
     currencies: tuple[str, ...] = ()
     if spec.domain == "sales":
         found = set(out.attrs.pop("currencies", ()))
-        if "currency" in mapping:
+        named = currency_in_name(mapping.get("amount", ""))
+        column = None if named else _currency_column(raw, mapping)
+        if named:
+            found.add(named)
+        elif column is not None:
             added = out["amount"].notna()  # the currency of the amounts that count
-            found |= {c for c in as_text(raw.loc[added, mapping["currency"]]).str.upper().unique() if c}
+            found |= {c for c in as_text(raw.loc[added, column]).str.upper().unique() if c}
         currencies = tuple(sorted(found))
     return _finish(out, spec.domain, spec, key, has_dates, issues, warnings, currencies)
 
@@ -317,9 +321,33 @@ def check_dated(raw: pd.DataFrame, mapping: Mapping[str, str], spec: SourceSpec)
     dated = _unnamed_date_column(raw, mapping)
     if dated is not None:
         raise SourceReadError(
-            spec.name, f"no column of {spec.file.name} is named like a date, but {quoted(dated)} holds dates: "
+            spec.name, f"none of the columns of {spec.file.name} has a name the app knows as the date, but "
+                       f"{quoted(dated)} holds dates: "
                        f"set it as this source's date (in the source editor, or date = {quoted(dated)} under "
                        f"[sources.columns] in settings.toml), so that each row counts on its own day")
+
+
+def currency_in_name(column: str) -> str | None:
+    """The ISO code an amount column's own name gives its currency in ("Net Invoice Amount INR" -> INR)."""
+    words = set(re.findall(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])", column))
+    if not words:
+        return None
+    from babel.numbers import list_currencies
+
+    codes = words & list_currencies()
+    return next(iter(codes)) if len(codes) == 1 else None
+
+
+def _currency_column(raw: pd.DataFrame, mapping: Mapping[str, str]) -> str | None:
+    """The column that says the mapped amounts' currency: the amount's own pair ("Converted Amount" ->
+    "Converted Currency") before a plain Currency column, which may belong to another amount."""
+    amount = mapping.get("amount", "")
+    paired = re.sub(r"amount", "currency", amount, flags=re.IGNORECASE)
+    if paired != amount:
+        for column in raw.columns:
+            if str(column).strip().lower() == paired.strip().lower():
+                return str(column)
+    return mapping.get("currency")
 
 
 def _dates_or_nat(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[pd.Series, bool]:
@@ -349,6 +377,10 @@ def _sales(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[
                                       currencies=found)
         out.loc[later_lines, "amount"] = 0.0  # the order's amount is on its first line
         out.attrs["currencies"] = sorted(found)
+        returns = _marked_returns(raw, mapping)
+        if returns is not None:
+            out.loc[returns, "amount"] = -out.loc[returns, "amount"].abs()
+            status = status.where(~returns, "returned")
     elif "quantity" in mapping and "unit_price" in mapping:
         qty = amount_column(raw, mapping["quantity"], issues, decimal, what="quantity", blank=is_sale)
         price = amount_column(raw, mapping["unit_price"], issues, decimal, what="unit price", blank=is_sale)
@@ -368,6 +400,23 @@ def _sales(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[
     out["product"] = text_column(raw, mapping, "product")
     out["channel"] = text_column(raw, mapping, "channel")
     return out, has_dates
+
+
+YES, NO = frozenset({"y", "yes", "true", "1"}), frozenset({"n", "no", "false", "0", ""})
+
+
+def _marked_returns(raw: pd.DataFrame, mapping: Mapping[str, str]) -> pd.Series | None:
+    """Rows a yes/no column (is_return) marks as returns, or None when there is no such column.
+
+    Some billing systems write a return as a bill of its own with a positive amount and a flag; added as
+    written, the day's returns would count as sales. A column whose cells are not all yes/no is not a flag.
+    """
+    if "is_return" not in mapping:
+        return None
+    text = as_text(raw[mapping["is_return"]]).str.strip().str.lower()
+    if not text.isin(YES | NO).all():
+        return None
+    return text.isin(YES)
 
 
 def _later_lines_of_written_orders(order_id: pd.Series, blank_amount: pd.Series) -> pd.Series:

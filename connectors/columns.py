@@ -18,11 +18,12 @@ from .quoting import column_list, quoted
 # fill `name`/`phone` when the file splits them; `time` is an attendance punch time.
 ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
     "sales": {
-        "order_id": ("order id", "order no", "order number", "invoice no", "invoice number", "invoice id", "bill no",
-                     "bill number", "voucher no", "voucher number", "receipt no", "receipt number", "number", "id"),
+        "order_id": ("order id", "order no", "order number", "invoice no", "invoice number", "invoice id", "inv no",
+                     "bill no", "bill number", "voucher no", "voucher number", "receipt no", "receipt number",
+                     "number", "id"),
         # WooCommerce's API writes date_created in the shop's time zone (date_created_gmt is UTC: never a day)
-        "date": ("order date", "invoice date", "bill date", "transaction date", "created at", "date created",
-                 "date"),
+        "date": ("order date", "invoice date", "inv date", "bill date", "sale date", "sales date", "transaction date",
+                 "purchase date", "created at", "date created", "created date", "creation date", "created on", "date"),
         "amount": ("grand total", "net amount", "net total", "order total", "invoice amount", "bill amount",
                    "total amount", "amount", "total", "value"),
         "quantity": ("quantity", "qty"),
@@ -32,6 +33,8 @@ ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
         "product": ("product", "product name", "item", "item name"),
         "channel": ("channel", "sales channel", "source"),
         "currency": ("currency", "currency code", "order currency"),
+        # a yes/no column marking bills that are returns (written with a positive amount)
+        "is_return": ("is return", "return", "is refund", "return flag", "sales return"),
     },
     "leads": {
         "lead_id": ("lead id", "record id", "enquiry id", "id"),

@@ -113,8 +113,9 @@ def test_woocommerce_api_columns_are_dated(tmp_path):
 
 def test_a_file_with_dates_under_an_unknown_name_is_never_counted_as_undated(tmp_path):
     path = write(tmp_path / "orders.csv", "ref,placed,value\n1,29/06/2026 21:28,1000\n2,01/05/2026 10:00,500\n")
-    with pytest.raises(SourceReadError, match=re.escape("no column of orders.csv is named like a date, but 'placed' "
-                                                        "holds dates: set it as this source's date")):
+    with pytest.raises(SourceReadError, match=re.escape("none of the columns of orders.csv has a name the app knows "
+                                                        "as the date, but 'placed' holds dates: set it as this "
+                                                        "source's date")):
         read_source(spec(path, "sales"))
     mapped = read_source(spec(path, "sales", columns={"date": "placed"}))
     assert day_sales(mapped.frame, "2026-06-29") == (1000.0, 1)
@@ -131,3 +132,45 @@ def test_a_capped_issue_list_says_how_many_cells_in_all_and_names_the_source_onc
     assert "orders.csv" not in text
     assert _describe_issues(issues[:2]) == "row 2, column 'Date': cannot read date 'x2'; row 3, column 'Date': " \
                                            "cannot read date 'x3'"
+
+
+def test_bills_flagged_as_returns_take_off_sales():
+    """A billing system writing each return as a bill with a positive amount and is_return = Y: the day's three
+    returns (1,46,160) were added to its four sales (1,31,550)."""
+    result = read_source(spec(DATA / "zipone_bills_and_returns_2026-07-16.csv", "sales"))
+    assert result.issues == []
+    assert day_sales(result.frame, "2026-07-16") == (131550.0 - 146160.0, 4)
+    returned = result.frame[result.frame["status"] == "returned"]
+    assert sorted(returned["order_id"]) == ["50018", "50019", "50020"] and (returned["amount"] < 0).all()
+
+
+def test_a_return_column_that_is_not_yes_or_no_changes_nothing(tmp_path):
+    path = write(tmp_path / "bills.csv", "Bill No,Date,Amount,Return\nB1,2026-11-24,500,20\nB2,2026-11-24,300,\n")
+    assert day_sales(read_source(spec(path, "sales")).frame, "2026-11-24") == (800.0, 2)
+
+
+def test_an_amount_column_named_with_its_currency_is_in_that_currency():
+    """Infor M3 lines: 'Invoice Amount INR' beside 'Invoice Amount FCN', whose currency the Currency Code column
+    gives (EUR): the rupee amounts were refused as euros, and no setting could say otherwise."""
+    result = read_source(spec(DATA / "m3_invoice_lines_inr_and_fcn.csv", "sales",
+                              columns={"order_id": "Invoice No", "date": "Invoice Date",
+                                       "amount": "Invoice Amount INR"}, options={"date_format": "%m/%d/%Y"}))
+    assert result.currencies == ("INR",)
+    assert round(float(result.frame["amount"].sum()), 2) == 34801.27  # eleven lines that differ: added up
+
+
+def test_the_converted_amount_takes_the_converted_currency():
+    result = read_source(spec(DATA / "stripe_payments_converted.csv", "sales",
+                              columns={"order_id": "Invoice Number", "date": "Created date (UTC)",
+                                       "amount": "Converted Amount"}))
+    assert result.currencies == ("THB",)
+    assert day_sales(result.frame, "2024-06-01") == (4025.8, 9)
+    buyers = read_source(spec(DATA / "stripe_payments_converted.csv", "sales",
+                              columns={"order_id": "Invoice Number", "date": "Created date (UTC)", "amount": "Amount"}))
+    assert set(buyers.currencies) >= {"EUR", "MXN"}  # the buyers' own currencies: refused by the report, as before
+
+
+@pytest.mark.parametrize("header", ["Sale Date", "Creation Date", "Created Date", "Inv Date", "Purchase Date"])
+def test_plain_english_date_headers_are_dates(tmp_path, header):
+    path = write(tmp_path / "sales.csv", f"Order ID,{header},Amount\n1,2022-07-14,10\n2,2022-07-13,5\n")
+    assert day_sales(read_source(spec(path, "sales")).frame, "2022-07-14") == (10.0, 1)
