@@ -490,9 +490,30 @@ def _leads(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[
     return out, has_dates
 
 
+def _device_codes(raw: pd.DataFrame, mapping: Mapping[str, str], spec: SourceSpec) -> bool:
+    """Whether the status column found by its name is a punch log's device code, not an attendance mark.
+
+    Punch logs pulled from a ZKTeco device (pyzk) carry `Status` 0/1/15: how the person was verified
+    (password, fingerprint, face). Read as marks, a password punch would be an absence. Codes are numbers
+    only, beside a punch time; a status the owner mapped by name is always read as marks.
+    """
+    if "time" not in mapping or "status" not in mapping:
+        return False
+    if {"status", "present"} & set(spec.columns):
+        return False
+    values = as_text(raw[mapping["status"]]).str.strip()
+    return bool(values.str.fullmatch(r"\d{1,3}").all())
+
+
 def _attendance(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[pd.DataFrame, bool]:
     if "employee" not in mapping:
         raise _no_column(spec, "the employee", ("employee",), raw)
+    if _device_codes(raw, mapping, spec):
+        warnings.append(f"{quoted(mapping['status'])} holds the device's codes "
+                        f"({', '.join(sorted(as_text(raw[mapping['status']]).str.strip().unique())[:5])}), not "
+                        f"attendance marks: every punch counts as present (if they are marks, set status = "
+                        f"{quoted(mapping['status'])} under [sources.columns])")
+        mapping = {key: col for key, col in mapping.items() if key != "status"}
     if "status" not in mapping and "time" not in mapping:
         raise _no_column(spec, "presence or punch time", ("status", "time"), raw)
     employee = text_column(raw, mapping, "employee")

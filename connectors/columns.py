@@ -94,9 +94,9 @@ def user_columns(
         by_norm.setdefault(normalise_header(col), col)
     mapping: dict[str, str] = {}
     for key, col in user_map.items():
-        key = KEY_SYNONYMS.get(key, key)
-        if key == DATE_COLUMN[domain]:
-            key = "date"
+        key = _user_key(key, domain)
+        if not str(col).strip():
+            continue  # `status = ""`: this file has no such column, whatever the aliases would find
         if col in header:
             mapping[key] = col
         elif normalise_header(col) in by_norm:
@@ -104,6 +104,12 @@ def user_columns(
         else:
             raise _missing_column(source, col, header)
     return mapping
+
+
+def _user_key(key: str, domain: Domain) -> str:
+    """A key as written in settings.toml -> ours (`ordered_at`, `present`... are accepted too)."""
+    key = KEY_SYNONYMS.get(key, key)
+    return "date" if key == DATE_COLUMN[domain] else key
 
 
 def resolve_columns(
@@ -115,12 +121,13 @@ def resolve_columns(
     """
     header = [h for h in header if str(h).strip()]
     mapping = user_columns(header, domain, user_map, source)
+    switched_off = {_user_key(key, domain) for key, col in user_map.items() if not str(col).strip()}
     by_norm: dict[str, str] = {}
     for col in header:
         by_norm.setdefault(normalise_header(col), col)
     used = set(mapping.values())
     for key, aliases in ALIASES[domain].items():
-        if key in mapping:
+        if key in mapping or key in switched_off:
             continue
         for alias in aliases:
             col = by_norm.get(normalise_header(alias))

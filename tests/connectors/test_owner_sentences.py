@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from connectors import SourceReadError, read_source
@@ -27,3 +29,32 @@ def test_a_file_not_recognised_says_what_to_set(tmp_path):
     assert "cannot recognise log.dat as attendance (columns: 'x', 'y'); name its columns under" in text
     assert "set format to it: " in text and "zkteco" in text
     assert "as a attendance" not in text
+
+
+PYZK = Path(__file__).parent / "data" / "attendance" / "pyzk_punches_2022-09-06.csv"
+US_STAMPS = {"date_format": "%m/%d/%Y %H:%M"}
+
+
+def present_on(frame, day: str) -> set[str]:
+    rows = frame[(frame["date"] == day) & frame["present"].astype(bool)]
+    return set(rows["employee"])
+
+
+def test_a_punch_logs_device_status_codes_are_not_attendance_marks():
+    """pyzk's Status is how the person was verified (0 = password): read as a mark, id 1 was 'absent'."""
+    result = read_source(spec(PYZK, "attendance", options=US_STAMPS))
+    assert present_on(result.frame, "2022-09-06") == {"1", "2", "3", "4", "6", "7", "9"}
+    assert any("'Status' holds the device's codes (0, 1), not attendance marks" in w for w in result.warnings)
+    marks = read_source(spec(PYZK, "attendance", options=US_STAMPS,
+                             columns={"employee": "User ID", "time": "Timestamp", "status": "Status"}))
+    assert "1" not in present_on(marks.frame, "2022-09-06")  # mapped by the owner: read as marks, as asked
+
+
+def test_an_empty_mapping_switches_a_column_off(tmp_path):
+    path = write(tmp_path / "register.csv", "Employee,Date,Status,Remarks\nAsha,2026-11-24,P,\nBina,2026-11-24,A,\n")
+    assert present_on(read_source(spec(path, "attendance")).frame, "2026-11-24") == {"Asha"}
+    punches = write(tmp_path / "punches.csv", "Employee,Punch Time,Status\nAsha,2026-11-24 09:00,IN\n"
+                                               "Bina,2026-11-24 09:05,OUT\n")
+    assert [issue.column for issue in read_source(spec(punches, "attendance")).issues] == ["Status", "Status"]
+    off = read_source(spec(punches, "attendance", columns={"status": ""}))  # IN/OUT are not marks
+    assert off.issues == [] and present_on(off.frame, "2026-11-24") == {"Asha", "Bina"}
