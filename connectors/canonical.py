@@ -311,6 +311,35 @@ def _unnamed_date_column(raw: pd.DataFrame, mapping: Mapping[str, str]) -> str |
     return None
 
 
+# a date ("2022-06-01 00:00:00", "01/06/2022"), or a day of the month with its weekday ("1", "2 St", "3 S")
+DAY_COLUMN = re.compile(r"^\s*(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:\s+[\d:]+)?"
+                        r"|(?P<day>\d{1,2})(?:\s*[A-Za-z]{1,3})?)\s*$")
+MIN_DAY_COLUMNS = 7
+ONE_ROW_PER_DAY = {
+    "attendance": "the daily attendance report (a row per person and day, with the date and P/A) or the "
+                  "device's punch log",
+    "sales": "the bills or orders, one row each with its date and amount",
+    "leads": "the leads, one row each with the date it came in",
+}
+
+
+def check_day_columns(raw: pd.DataFrame, spec: SourceSpec) -> None:
+    """Refuse a monthly sheet with one column per day (a muster roll, eSSL's Monthly Status Report).
+
+    Read by column names, its day columns would be taken for names or dates of something else; until such
+    sheets are read, the owner is told what to export instead of being asked to map columns that cannot be.
+    """
+    days = []
+    for column in raw.columns:
+        match = DAY_COLUMN.match(str(column))
+        if match and (match.group("day") is None or 1 <= int(match.group("day")) <= 31):
+            days.append(str(column))
+    if len(days) >= MIN_DAY_COLUMNS:
+        raise SourceReadError(
+            spec.name, f"{spec.file.name} has one column per day ({column_list(days[:3])} …): a monthly sheet, "
+                       f"which the app does not read yet; export {ONE_ROW_PER_DAY[spec.domain]} instead")
+
+
 def check_dated(raw: pd.DataFrame, mapping: Mapping[str, str], spec: SourceSpec) -> None:
     """Refuse a table read by column names that has no date column by name but holds dates under another.
 

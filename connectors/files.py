@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
-from .canonical import canonicalise, check_dated
+from .canonical import canonicalise, check_dated, check_day_columns
 from .columns import resolve_columns
 from .parsing import blank_text, decode, first_row, sniff_delimiter
 from .quoting import cut, cut_message, quoted
@@ -508,6 +508,7 @@ class TableConnector:
 
     def read(self, spec: SourceSpec) -> SourceFrame:
         raw = apply_filter(self.reader(spec), spec)
+        check_day_columns(raw, spec)
         mapping = resolve_columns(raw.columns, spec.domain, spec.columns, spec.name)
         check_dated(raw, mapping, spec)
         return canonicalise(raw, mapping, spec, self.key, excel=self.excel)
