@@ -55,7 +55,7 @@ ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
                      "employee name", "staff", "name"),
         "date": ("attendance date", "date"),
         "status": ("status", "present", "attendance"),
-        "time": ("punch time", "check in", "timestamp", "time", "in time"),
+        "time": ("punch time", "check in", "timestamp", "time", "in time", "punch records"),
     },
 }
 

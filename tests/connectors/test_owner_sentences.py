@@ -71,3 +71,10 @@ def test_a_monthly_sheet_with_a_column_per_day_says_what_to_export(tmp_path, day
     with pytest.raises(SourceReadError, match=r"muster\.csv has one column per day") as caught:
         read_source(spec(path, "attendance"))
     assert "export the daily attendance report" in str(caught.value)
+
+
+def test_essl_daily_reports_punch_records_are_punches(tmp_path):
+    path = write(tmp_path / "daily.csv", "Emp Code,Emp Name,Attendance Date,Punch Records\n"
+                                         "1001,Asha,10-Dec-2024,\"09:12:in(TD),18:30:out(TD)\"\n"
+                                         "1002,Bina,10-Dec-2024,\n1003,Dev,10-Dec-2024,09:40:in(TD)\n")
+    assert present_on(read_source(spec(path, "attendance")).frame, "2024-12-10") == {"1001", "1003"}
