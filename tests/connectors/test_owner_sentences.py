@@ -78,3 +78,11 @@ def test_essl_daily_reports_punch_records_are_punches(tmp_path):
                                          "1001,Asha,10-Dec-2024,\"09:12:in(TD),18:30:out(TD)\"\n"
                                          "1002,Bina,10-Dec-2024,\n1003,Dev,10-Dec-2024,09:40:in(TD)\n")
     assert present_on(read_source(spec(path, "attendance")).frame, "2024-12-10") == {"1001", "1003"}
+
+
+@pytest.mark.parametrize("header", ["User Registration Date", "Submission Date", "Inquiry Date"])
+def test_lead_form_date_headers_are_dates(tmp_path, header):
+    path = write(tmp_path / "leads.csv", f"Name,{header},Lead Source\nAna,2025-05-12 10:00,YouTube\n"
+                                         "Bo,2025-05-11 09:00,Google\n")
+    result = read_source(spec(path, "leads"))
+    assert result.has_dates and result.frame["received_at"].dt.day.tolist() == [12, 11]
