@@ -14,7 +14,7 @@ import datetime as dt
 import pandas as pd
 
 from .base import SourceReadError, SourceSpec
-from .parsing import OrderResolver, as_text, numeric_date_parts
+from .parsing import OrderResolver, as_text, date_format_of, numeric_date_parts
 from .quoting import cut, quoted
 
 MAX_OTHER_COLUMNS = 40
@@ -74,6 +74,22 @@ def _from_file_age(parts: pd.DataFrame, saved: dt.date | None) -> tuple[bool, st
     return None
 
 
+def _advice(example: pd.Series) -> tuple[str, dict[bool, str]]:
+    """(the cell to quote, date_format for day first / month first) for one ambiguous date.
+
+    Quoting a cell the file really has, and formats built from its own separators and time part, means
+    following the advice works: "%m/%d/%Y" offered for "03-05-2015  10:53:05AM" did not. Without the
+    cell (a resolver called by other code) the old "03/05/2015" and "%d/%m/%Y" stand in.
+    """
+    cell = example.get("text")
+    if isinstance(cell, str) and cell.strip():
+        day_first, month_first = date_format_of(cell, True), date_format_of(cell, False)
+        if day_first and month_first:
+            return quoted(cell.strip()), {True: day_first, False: month_first}
+    sample = f"{int(example['a']):02d}/{int(example['b']):02d}/{int(example['Y'])}"
+    return sample, {True: "%d/%m/%Y", False: "%m/%d/%Y"}
+
+
 def order_resolver(raw: pd.DataFrame, col: str, spec: SourceSpec) -> OrderResolver:
     """A resolver for parse_dates: called only when every numeric date in `col` fits both orders."""
 
@@ -81,7 +97,7 @@ def order_resolver(raw: pd.DataFrame, col: str, spec: SourceSpec) -> OrderResolv
         if not (parts["a"] != parts["b"]).any():
             return True, None  # 05/05/2026 reads the same either way
         example = parts[parts["a"] != parts["b"]].iloc[0]
-        sample = f"{int(example['a']):02d}/{int(example['b']):02d}/{int(example['Y'])}"
+        sample, formats = _advice(example)
         evidence = _from_other_columns(raw, col)
         if evidence is not None:
             order, other = evidence
@@ -92,13 +108,14 @@ def order_resolver(raw: pd.DataFrame, col: str, spec: SourceSpec) -> OrderResolv
                 raise SourceReadError(
                     spec.name,
                     f"the dates in column {quoted(col)} could be day/month or month/day (e.g. {sample}) and nothing "
-                    f"in {spec.file.name} tells which: set date_format for this source in Settings (\"%d/%m/%Y\" "
-                    f"when the day comes first, \"%m/%d/%Y\" when the month does)",
+                    f"in {spec.file.name} tells which: set date_format for this source in Settings "
+                    f"(\"{formats[True]}\" when the day comes first, \"{formats[False]}\" when the month does)",
                     column=cut(col),
                 )
             order, why = found
         note = (f"the dates in column {quoted(col)} could be read either way (e.g. {sample}); read as "
-                f"{'day/month' if order else 'month/day'} because {why}; set date_format for this source to be sure")
+                f"{'day/month' if order else 'month/day'} because {why}; set date_format for this source to be sure "
+                f"(\"{formats[order]}\")")
         return order, note
 
     return resolve

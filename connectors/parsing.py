@@ -305,7 +305,9 @@ def _amount_text(text: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series, p
 
 # --- dates ------------------------------------------------------------------------------------
 
-_TIME = r"""(?:[\sT]+(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?
+# Between date and time: spaces or "T", or a comma ("07/05/2025, 23:57:03": JavaScript's en-GB/en-IN date
+# text, which Meta's Leads Center and NoPaperForms export); the comma says nothing about day/month order.
+_TIME = r"""(?:(?:\s*,\s*|[\sT]+)(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?
     \s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?\s*$"""
 _OFFSET = re.compile(
     r"^(.*\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$"
@@ -367,8 +369,46 @@ def _assemble(parts: pd.DataFrame, day: pd.Series, month: pd.Series) -> pd.Serie
 
 
 def _from_format(text: pd.Series, fmt: str) -> pd.Series:
+    """Read with the owner's date_format; cells it misses get its date part with another time style.
+
+    The format fixes the day/month order; the time part says nothing about it. An export appended to
+    daily can switch from "07/05/2025, 23:57:03" to "12/05/2025, 11:58:06 PM", and the editor's
+    date-only formats ("%m/%d/%Y") meet timestamps: one pattern would make half of such a file, or
+    all of it, unreadable. Cells the format reads are read by it alone, exactly as written.
+    """
     fmt = re.sub(r"\s*%[zZ]", "", fmt)
-    return _ns(pd.to_datetime(_strip_offset(text), format=fmt, errors="coerce"))
+    text = _strip_offset(text)
+    out = _ns(pd.to_datetime(text, format=fmt, errors="coerce"))
+    for other in _time_styles_of(fmt):
+        todo = out.isna() & (text != "")
+        if not todo.any():
+            break
+        out[todo] = _ns(pd.to_datetime(text[todo], format=other, errors="coerce"))
+    return out
+
+
+# A format's time part: what follows the date ("%d/%m/%Y, %H:%M:%S", "%m-%d-%Y  %I:%M:%S%p").
+_FORMAT_TIME = re.compile(r"(?P<sep>,?\s*|T)%[HI][:.]%M(?:[:.]%S(?:[.,]%f)?)?\s*(?:%p)?$")
+TIME_STYLES = ("%H:%M:%S", "%H:%M", "%H:%M:%S.%f", "%I:%M:%S %p", "%I:%M:%S%p", "%I:%M %p", "%I:%M%p")
+
+
+def _time_styles_of(fmt: str) -> list[str]:
+    """The other formats a date_format stands for: its date part alone and with each time style.
+
+    Only the time part varies (24- or 12-hour, with or without seconds, or none); the date part, and so
+    the day/month order, stays the owner's. A format whose time is not at its end is left as written.
+    """
+    found = _FORMAT_TIME.search(fmt)
+    if found:
+        date_part, seps = fmt[:found.start()], [found["sep"] or " "]
+    elif any(code in fmt for code in ("%H", "%I", "%M", "%p")):
+        return []
+    else:
+        date_part, seps = fmt, [" ", ", "]
+    if "%" not in date_part:
+        return []
+    styles = [date_part, *(date_part + sep + style for sep in seps for style in TIME_STYLES)]
+    return [style for style in styles if style != fmt]
 
 
 _ZERO = ord("0")
@@ -495,10 +535,16 @@ def ascii_digits(text: pd.Series) -> pd.Series:
 def _parse_date_general(
     text: pd.Series, dayfirst: bool | OrderResolver | None, column: str
 ) -> tuple[pd.Series, list[str]]:
-    """The regex parser for every shape: ISO-like, month names, and day/month or month/day numbers."""
+    """The regex parser for every shape: ISO-like, compact YYYYMMDD, month names, and day/month or month/day
+    numbers. A resolver gets the cells as written too ("text"), to quote one in its advice."""
     out = pd.Series(pd.NaT, index=text.index, dtype=DATETIME_DTYPE)
     warnings: list[str] = []
+    written = text
     text = _strip_offset(ascii_digits(text).str.replace(r"\s+", " ", regex=True))
+
+    compact, has = _compact_dates(text)
+    if has.any():
+        out[has] = compact
 
     iso = text.str.extract(_YEAR_FIRST)
     has = iso["Y"].notna()
@@ -529,7 +575,8 @@ def _parse_date_general(
         elif day_evidence or month_evidence:
             use_dayfirst = bool(day_evidence)
         elif callable(dayfirst):
-            use_dayfirst, note = dayfirst(pd.DataFrame({"a": a, "b": b, "Y": _two_digit_year(pd.to_numeric(p["Y"]))}))
+            use_dayfirst, note = dayfirst(pd.DataFrame({"a": a, "b": b, "Y": _two_digit_year(pd.to_numeric(p["Y"])),
+                                                        "text": written[has]}))
             if note:
                 warnings.append(note)
         else:
@@ -545,6 +592,28 @@ def _parse_date_general(
     return out, warnings
 
 
+COMPACT_YEARS = (1900, 2100)
+
+
+def _compact_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole cells of eight digits read as YYYYMMDD ("20210105", Salesforce and warehouse extracts).
+
+    Year first with fixed widths, so no order is guessed; but a column of eight-digit numbers could be
+    ids or amounts. They are read only when every one of them is a real date from 1900 to 2100; one
+    that is not (20211305, 12345678) leaves them all unreadable. Returns (stamps, mask of cells taken).
+    """
+    eight = text.str.len() == 8  # cheap: the regex only looks at cells of the right length
+    if eight.any():
+        eight[eight] = text[eight].str.fullmatch(r"[0-9]{8}")
+    digits = text[eight]
+    year = pd.to_numeric(digits.str[:4])
+    stamps = _ns(pd.to_datetime(pd.DataFrame({"year": year, "month": pd.to_numeric(digits.str[4:6]),
+                                              "day": pd.to_numeric(digits.str[6:])}), errors="coerce"))
+    if stamps.isna().any() or not year.between(*COMPACT_YEARS).all():
+        return stamps[:0], pd.Series(False, index=text.index)
+    return stamps, eight
+
+
 def numeric_date_parts(text: pd.Series) -> pd.DataFrame:
     """(a, b, Y) of the "a/b/Y" dates among distinct strings, as numbers; other values are left out."""
     unique = pd.Series(pd.unique(ascii_digits(text).str.strip().str.replace(r"\s+", " ", regex=True)), dtype="str")
@@ -552,6 +621,37 @@ def numeric_date_parts(text: pd.Series) -> pd.DataFrame:
     parts = parts[parts["Y"].notna()]
     return pd.DataFrame({"a": pd.to_numeric(parts["a"]), "b": pd.to_numeric(parts["b"]),
                          "Y": _two_digit_year(pd.to_numeric(parts["Y"]))})
+
+
+_WRITTEN_DATE = re.compile(r"(?P<a>\d{1,2})(?P<s1>[-/.])(?P<b>\d{1,2})(?P<s2>[-/.])(?P<Y>\d{4}|\d{2})(?P<rest>.*)")
+_WRITTEN_TIME = re.compile(r"(?P<sep>\s*,\s*|[\sT]+)\d{1,2}(?P<c1>[:.])\d{2}(?:(?P<c2>[:.])\d{2}"
+                           r"(?:(?P<c3>[.,])\d{1,9})?)?(?P<gap>\s*)(?P<ampm>[AaPp][Mm])?\s*")
+
+
+def date_format_of(cell: str, dayfirst: bool) -> str | None:
+    """The date_format that reads this numeric "a/b/Y" cell exactly as written, day or month first.
+
+    Advice to set "%m/%d/%Y" for cells written "03-05-2015  10:53:05AM" fails when followed; this
+    copies the cell's own separators, year width and time part (24- or 12-hour, seconds, the gap
+    before AM/PM), so the owner can paste it. None when the cell is not such a date.
+    """
+    found = _WRITTEN_DATE.fullmatch(_OFFSET.sub(r"\1", cell.strip()))
+    if found is None:
+        return None
+    first, second = ("%d", "%m") if dayfirst else ("%m", "%d")
+    fmt = f"{first}{found['s1']}{second}{found['s2']}{'%Y' if len(found['Y']) == 4 else '%y'}"
+    rest = found["rest"]
+    if not rest.strip():
+        return fmt
+    time = _WRITTEN_TIME.fullmatch(rest)
+    if time is None:
+        return None
+    clock = f"{'%I' if time['ampm'] else '%H'}{time['c1']}%M"
+    if time["c2"]:
+        clock += f"{time['c2']}%S" + (f"{time['c3']}%f" if time["c3"] else "")
+    if time["ampm"]:
+        clock += f"{time['gap']}%p"
+    return f"{fmt}{time['sep']}{clock}"
 
 
 def _excel_cells(series: pd.Series, excel: bool) -> tuple[pd.Series, pd.Series]:
