@@ -479,6 +479,9 @@ def _count_order_amounts_once(out: pd.DataFrame, later_lines: pd.Series, column:
     """
     amounts = out["amount"]
     lines = out["order_id"].notna() & amounts.notna() & ~later_lines
+    lines &= out["order_id"].duplicated(keep=False)  # one hashing pass; most exports have one row per order
+    if not lines.any():
+        return
     if "ordered_at" in out:
         keys = [out.loc[lines, "order_id"], out.loc[lines, "ordered_at"].dt.normalize()]
     else:
