@@ -87,7 +87,8 @@ def kpi_cards(report: Report) -> list[CardData]:
     att = report.attendance
     if att:
         rate = f"{att.rate_pct:.1f}%" if att.rate_pct is not None else "–"
-        note = f"{att.present}/{att.headcount} present · {att.absent} absent"
+        note = f"{att.present}/{att.headcount} present · {att.absent} absent" if att.headcount else \
+            "nobody recorded for the day"  # as the message says: a holiday, or a device file not yet refreshed
         if att.headcount_estimated:
             note += " · headcount estimated"
         cards.append(CardData("attendance", "Attendance", rate, [c for c in (

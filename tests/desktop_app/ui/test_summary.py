@@ -55,6 +55,12 @@ def test_missing_domains_say_so():
     assert "orders" not in cards
 
 
+def test_a_day_nobody_punched_is_said_so_not_zero_of_zero():
+    nobody = AttendanceKpis(headcount=0, present=0, absent=0, rate_pct=None, prev_date="2026-11-23")
+    card = {card.key: card for card in kpi_cards(make_report(attendance=nobody))}["attendance"]
+    assert (card.value, card.note) == ("–", "nobody recorded for the day")
+
+
 def test_badge_names_the_engine_and_the_reason():
     assert insight_badge(make_report(engine="ai", engine_reason=None)) == ("AI, numbers checked", "ai")
     assert insight_badge(make_report()) == ("Simple rules wrote these: AI was switched off for this report", "rules")
