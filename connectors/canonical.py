@@ -452,13 +452,17 @@ def _later_lines_of_written_orders(order_id: pd.Series, blank_amount: pd.Series)
     """Rows with no amount whose order id has an amount on an earlier row: the order's further lines.
 
     Exports with one row per product often write the order's total on its first row only; those rows
-    are part of an order that has its amount, not orders with a missing one.
+    are part of an order that has its amount, not orders with a missing one. Only in a file where no
+    order has an amount on two of its rows: where lines carry their own amounts, a blank one is missing.
     """
     known = order_id.notna()
+    none = pd.Series(False, index=order_id.index)
     if not known.any() or not blank_amount.any():
-        return pd.Series(False, index=order_id.index)
+        return none
     written = known & ~blank_amount
-    first_written = order_id[written].drop_duplicates()
+    if order_id[written].duplicated().any():
+        return none  # line amounts: a blank line amount stays an unreadable cell
+    first_written = order_id[written]
     first_row = pd.Series(first_written.index, index=first_written.to_numpy())
     starts = order_id.map(first_row)
     return (known & blank_amount & starts.notna() & (starts < pd.Series(order_id.index, index=order_id.index))

@@ -92,6 +92,14 @@ def test_the_total_on_the_first_item_row_only_is_not_a_missing_amount(tmp_path):
     assert day_sales(result.frame, "2026-04-26") == (855.25, 1)
 
 
+def test_a_blank_line_amount_among_line_amounts_is_still_missing(tmp_path):
+    """Where the lines of an order carry their own amounts, a blank one is a missing amount, not a further line."""
+    path = write(tmp_path / "lines.csv", "Invoice No,Date,Product,Amount\nA1,2026-11-24,Tea,100\n"
+                                        "A1,2026-11-24,Sugar,50\nA2,2026-11-24,Tea,100\nA2,2026-11-24,Milk,\n")
+    result = read_source(spec(path, "sales"))
+    assert [(issue.row, issue.column) for issue in result.issues] == [(5, "Amount")]
+
+
 def test_rows_one_value_wider_than_the_header_keep_their_columns(tmp_path):
     path = write(tmp_path / "trailing.csv", "Invoice No,Date,Amount\nA1,2026-11-24,100,\nA2,2026-11-24,50,\n")
     assert day_sales(read_source(spec(path, "sales")).frame, "2026-11-24") == (150.0, 2)
