@@ -38,7 +38,8 @@ from .xlsx import sheet_facts
 PREVIEW_ROWS = "preview_rows"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 JSON_SUFFIXES = (".json",)
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+OLD_EXCEL = ".xls"  # Excel 97-2003, as Tally.ERP 9, eSSL and many Indian billing tools still export
 RECORD_KEYS = ("response", "data", "records", "orders", "leads", "items", "results", "rows")
 
 
@@ -405,9 +406,10 @@ def read_excel_table(spec: SourceSpec) -> pd.DataFrame:
     """
     sheet = spec.options.get("sheet", 0)
     nrows = _nrows(spec)
+    old = spec.file.suffix.lower() == OLD_EXCEL
     try:
         grid = pd.read_excel(
-            spec.file, sheet_name=sheet, dtype=object, header=None, engine="openpyxl",
+            spec.file, sheet_name=sheet, dtype=object, header=None, engine=_excel_engine(old),
             nrows=nrows + SCAN_ROWS + 2 if nrows is not None else None,
         )
     except ValueError as exc:
@@ -429,8 +431,22 @@ def read_excel_table(spec: SourceSpec) -> pd.DataFrame:
     frame = frame.copy()
     frame.columns = list(layout.names) if layout.names else [str(c).strip() for c in frame.columns]
     frame.index = pd.RangeIndex(layout.first_data_row, len(frame) + layout.first_data_row)
-    frame = _apply_sheet_facts(spec, frame, sheet)
+    if not old:  # merged blocks and uncalculated formulas are read from the .xlsx file's own XML
+        frame = _apply_sheet_facts(spec, frame, sheet)
     return _drop_blank_rows(frame)
+
+
+def _excel_engine(old: bool) -> str:
+    """openpyxl for .xlsx; calamine for Excel 97-2003 (.xls), which openpyxl cannot open.
+
+    python_calamine is imported here by name so the one-folder build bundles it: pandas loads it by a
+    string, out of PyInstaller's sight.
+    """
+    if not old:
+        return "openpyxl"
+    import python_calamine  # noqa: F401
+
+    return "calamine"
 
 
 def _damaged_workbook(spec: SourceSpec, exc: Exception) -> SourceReadError:
@@ -482,6 +498,11 @@ def _ref(col: int, row: int) -> str:
 
 def excel_header(path: Any) -> tuple[str, ...]:
     """Header row of the first sheet (below any title rows), read cheaply in read-only mode (for probing)."""
+    if str(path).lower().endswith(OLD_EXCEL):
+        grid = pd.read_excel(path, sheet_name=0, dtype=object, header=None, engine=_excel_engine(True),
+                             nrows=SCAN_ROWS)
+        rows = grid.to_numpy().tolist()
+        return find_header(rows).names if rows else ()
     import openpyxl
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -517,7 +538,7 @@ class TableConnector:
 GENERIC_CONNECTORS = (
     TableConnector("csv", "CSV file (columns by name)", CSV_SUFFIXES, read_csv_table),
     TableConnector("json", "JSON file (list of records)", JSON_SUFFIXES, read_json_table),
-    TableConnector("excel", "Excel workbook (.xlsx)", EXCEL_SUFFIXES, read_excel_table, excel=True),
+    TableConnector("excel", "Excel workbook (.xlsx, .xls)", EXCEL_SUFFIXES, read_excel_table, excel=True),
 )
 
 __all__ = [

@@ -13,7 +13,7 @@ from pathlib import Path
 from .base import SourceReadError
 
 HEAD_BYTES = 8192
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls (and old Word files)
 
@@ -63,7 +63,8 @@ def _head(path: Path) -> bytes:
 def check_readable(source: str, path: Path) -> None:
     """Raise SourceReadError with a plain sentence when `path` is not what its name says.
 
-    Text formats (CSV/JSON) must not be binary; Excel workbooks must be ZIP files (.xlsx).
+    Text formats (CSV/JSON) must not be binary; Excel workbooks must be ZIP files (.xlsx) or, named .xls, the
+    old binary format.
     """
     if path.is_dir():
         raise SourceReadError(source, f"{path} is a folder, not a file: choose the export file inside it")
@@ -73,13 +74,16 @@ def check_readable(source: str, path: Path) -> None:
     name = path.name
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        if head.startswith(ZIP_MAGIC):
+        if head.startswith(ZIP_MAGIC if suffix != ".xls" else OLE_MAGIC):
             return
         if not head:
             raise SourceReadError(source, f"{name} is empty (0 bytes): export it again")
         if head.startswith(OLE_MAGIC):
             raise SourceReadError(source, f"{name} is an old Excel 97-2003 workbook (.xls) with an .xlsx name: "
-                                          f"open it in Excel and save it as .xlsx or CSV")
+                                          f"rename it to .xls, or open it in Excel and save it as .xlsx")
+        if head.startswith(ZIP_MAGIC):
+            raise SourceReadError(source, f"{name} is an Excel workbook (.xlsx) with an .xls name: rename it to "
+                                          f".xlsx")
         if not _looks_binary(head):
             kind = "a web page (HTML)" if head.lstrip()[:15].lower().startswith((b"<!doctype", b"<html", b"<table")) \
                 else "a text (CSV) file"
@@ -91,8 +95,8 @@ def check_readable(source: str, path: Path) -> None:
         raise SourceReadError(source, f"{name} is not a CSV/JSON export: it is a ZIP file (an Excel workbook "
                                       f"or an archive); if it is a workbook, rename it to .xlsx")
     if head.startswith(OLE_MAGIC):
-        raise SourceReadError(source, f"{name} is not a CSV/JSON export: it is an old Excel 97-2003 workbook; "
-                                      f"open it in Excel and save it as .xlsx or CSV")
+        raise SourceReadError(source, f"{name} is an Excel 97-2003 workbook with a {suffix or 'missing'} "
+                                      f"name: rename it to .xls")
     for magic, kind in KNOWN_BINARY:
         if head.startswith(magic):
             raise SourceReadError(source, f"{name} is not a CSV/Excel/JSON export: it is {kind}")

@@ -188,6 +188,19 @@ def check_parallel_read(executable: Path, env: dict[str, str], home: Path) -> No
             raise _fail(f"{key} from the frozen app differ from the source checkout's", done)
 
 
+def check_old_excel(executable: Path, env: dict[str, str]) -> None:
+    """An Excel 97-2003 (.xls) export is read in the frozen app: pandas loads its engine (python_calamine) by
+    name, so a build that left it out would call the file damaged."""
+    workbook = Path(__file__).resolve().parents[1] / "tests" / "connectors" / "data" / "attendance" / \
+        "essl_monthly_status_nov2025.xls"
+    done = _run(executable, "generate", "--date", "2025-11-24", "--source", f"attendance={workbook}", "--no-send",
+                "--offline", "--json", env=env, note="  (.xls)")
+    report = _report(done, "generate on an .xls export")
+    message = " ".join(str(source.get("message") or "") for source in report.get("sources", []))
+    if "one column per day" not in message:
+        raise _fail("the .xls export should be read as far as its layout (python_calamine bundled?)", done)
+
+
 def check_gui(executable: Path, env: dict[str, str]) -> None:
     """The tray app offscreen; and on a real X server too when Xvfb is installed (the plug-in users get)."""
     done = _run(executable, "gui", "--smoke", env={**env, "QT_QPA_PLATFORM": "offscreen"})
@@ -225,6 +238,7 @@ def smoke(folder: Path, *, gui: bool = True) -> None:
         check_locales(cli, env, home)
         check_ai(cli, env, home)
         check_parallel_read(cli, env, home)
+        check_old_excel(cli, env)
         if gui:
             check_gui(executable, env)
 

@@ -53,7 +53,7 @@ DATE_FORMATS = [
     ("%Y-%m-%d", "2025-12-31"),
     ("%Y-%m-%d %H:%M:%S", "2025-12-31 18:30:00"),
 ]
-FILE_FILTER = "Exports (*.csv *.txt *.json *.xlsx *.xlsm *.dat *.xml);;All files (*)"
+FILE_FILTER = "Exports (*.csv *.txt *.json *.xlsx *.xlsm *.xls *.dat *.xml);;All files (*)"
 MAPPED_KEYS = {
     "sales": ["order_id", "date", "amount", "quantity", "unit_price", "status"],
     "leads": ["date", "source", "status", "lead_id"],
