@@ -54,6 +54,12 @@ COLUMNS: dict[str, str] = {
 }
 
 
+# The retired pull API (before v2) named the same fields otherwise; saved files of it still exist
+LEGACY_FIELDS = {"QUERY_ID": "UNIQUE_QUERY_ID", "QTYPE": "QUERY_TYPE", "DATE_TIME_RE": "QUERY_TIME",
+                 "SENDERNAME": "SENDER_NAME", "MOB": "SENDER_MOBILE", "SENDEREMAIL": "SENDER_EMAIL",
+                 "GLUSR_USR_COMPANYNAME": "SENDER_COMPANY"}
+
+
 def lead_source(kinds: pd.Series) -> pd.Series:
     """"IndiaMART · Buy-lead" from QUERY_TYPE; an unknown or missing type is "IndiaMART · Other"."""
     label = kinds.fillna("").astype("str").str.strip().str.upper().map(QUERY_TYPES).fillna("Other")
@@ -86,6 +92,8 @@ class IndiaMARTConnector:
         keys = set(probe.json_keys)
         if "UNIQUE_QUERY_ID" in keys or '"UNIQUE_QUERY_ID"' in probe.head_text:
             return SURE + 5
+        if {"QUERY_ID", "QTYPE", "DATE_TIME_RE"} <= keys:  # the retired pull API's names
+            return SURE
         if {"CODE", "STATUS"} <= keys and ("RESPONSE" in keys or "MESSAGE" in keys):
             return SURE
         return 0
@@ -100,8 +108,28 @@ class IndiaMARTConnector:
             raise SourceReadError(spec.name, f"{spec.file.name} has no RESPONSE list of leads")
         nrows = spec.options.get(PREVIEW_ROWS)
         raw = records_frame(records, int(nrows) if nrows is not None else None)  # type: ignore[call-overload]
+        raw = raw.rename(columns={old: new for old, new in LEGACY_FIELDS.items()
+                                  if old in raw.columns and new not in raw.columns})
+        raw, repeats = _once_per_enquiry(raw)
         # QUERY_TIME is IST wall-clock "YYYY-MM-DD HH:MM:SS": unambiguous, read as written.
-        return leads_frame(raw, spec, self.key)
+        result = leads_frame(raw, spec, self.key)
+        if repeats:
+            result.warnings.append(f"{repeats} enquir{'y' if repeats == 1 else 'ies'} listed again under the same "
+                                   f"UNIQUE_QUERY_ID (IndiaMART sends some again; saved pulls overlap) counted once")
+        return result
+
+
+def _once_per_enquiry(raw: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The first record of each UNIQUE_QUERY_ID, and how many repeats were left out (blank ids all kept).
+
+    The live route keeps leads by that id; a saved file must count the same, or a re-sent enquiry, or two
+    overlapping 7-day pulls pasted together, would count twice.
+    """
+    if "UNIQUE_QUERY_ID" not in raw:
+        return raw, 0
+    ids = raw["UNIQUE_QUERY_ID"].astype("str").str.strip()
+    repeated = ids.duplicated() & (ids != "")
+    return raw[~repeated], int(repeated.sum())
 
 
 # --- the live API ------------------------------------------------------------------------------------

@@ -52,6 +52,32 @@ def test_indiamart_pull_api_json(tmp_path):
     assert frame.groupby(frame["received_at"].dt.date).size().tolist() == [2, 2]
 
 
+def test_an_indiamart_enquiry_listed_twice_counts_once(tmp_path):
+    """A real v2 reply held enquiry 551297957 twice (one space apart in the message), and saved 7-day pulls
+    overlap: the live route keeps leads by UNIQUE_QUERY_ID, so a saved file must too."""
+    twice = dict(INDIAMART["RESPONSE"][1], QUERY_MESSAGE="Need it  soon")
+    doc = dict(INDIAMART, TOTAL_RECORDS=5, RESPONSE=[*INDIAMART["RESPONSE"], twice])
+    path = tmp_path / "pull.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    sf = read_source(spec(path, "leads"))
+    assert sf.frame["lead_id"].tolist() == ["2871641203", "2871641299", "2871641300", "2871641301"]
+    assert any(w.startswith("1 enquiry listed again under the same UNIQUE_QUERY_ID") for w in sf.warnings)
+
+
+def test_the_retired_indiamart_pull_api_reads_as_the_new_one(tmp_path):
+    """Field names of the pull API before v2, from a real record kept in an Odoo module's docstring."""
+    record = {"RN": "2", "QUERY_ID": "463179622", "QTYPE": "B", "SENDERNAME": "Buyer", "SENDEREMAIL": "",
+              "DATE_RE": "16 Apr 2022", "DATE_R": "16-Apr-22", "DATE_TIME_RE": "16-Apr-2022 09:33:16 AM",
+              "GLUSR_USR_COMPANYNAME": "Dr Education Center", "MOB": "+91-9000000003", "QUERY_MODID": "DIRECT",
+              "PRODUCT_NAME": "Semi Automated Biochemistry Analyzer", "TOTAL_COUNT": "19"}
+    path = tmp_path / "legacy.json"
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    sf = read_source(spec(path, "leads"))
+    assert sf.connector == "indiamart" and sf.issues == []
+    assert sf.frame.loc[0, ["lead_id", "source", "received_at"]].tolist() == [
+        "463179622", "IndiaMART · Buy-lead", pd.Timestamp("2022-04-16 09:33:16")]
+
+
 def test_indiamart_error_code_quotes_message(tmp_path):
     path = tmp_path / "pull.json"
     path.write_text(json.dumps({"CODE": 429, "STATUS": "FAILURE",
