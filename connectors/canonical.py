@@ -24,9 +24,10 @@ from .base import (
     SourceReadError,
     SourceSpec,
 )
-from .columns import expected_columns
+from .columns import UNIT_SUFFIX, expected_columns
 from .dates import order_resolver
 from .parsing import (
+    CURRENCY_CODES,
     as_text,
     blank_text,
     by_unique,
@@ -357,7 +358,13 @@ def check_dated(raw: pd.DataFrame, mapping: Mapping[str, str], spec: SourceSpec)
 
 
 def currency_in_name(column: str) -> str | None:
-    """The ISO code an amount column's own name gives its currency in ("Net Invoice Amount INR" -> INR)."""
+    """The ISO code an amount column's own name gives its currency in ("Net Invoice Amount INR" -> INR,
+    "Amount (Rs.)" -> INR, "Total Value (PKR)" -> PKR)."""
+    unit = UNIT_SUFFIX.search(column)
+    if unit:
+        mark = unit.group(0).strip().strip("()[]").strip().lower().replace(" ", "")
+        if mark in CURRENCY_CODES:
+            return CURRENCY_CODES[mark]
     words = set(re.findall(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])", column))
     if not words:
         return None

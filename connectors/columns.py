@@ -24,8 +24,9 @@ ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
         # WooCommerce's API writes date_created in the shop's time zone (date_created_gmt is UTC: never a day)
         "date": ("order date", "invoice date", "inv date", "bill date", "sale date", "sales date", "transaction date",
                  "purchase date", "created at", "date created", "created date", "creation date", "created on", "date"),
-        "amount": ("grand total", "net amount", "net total", "order total", "invoice amount", "bill amount",
-                   "total amount", "amount", "total", "value"),
+        "amount": ("grand total", "net amount", "net total", "order total", "invoice amount", "invoice value",
+                   "bill amount", "bill value", "total amount", "amount", "sales value", "sales amount",
+                   "total value", "total", "value"),
         "quantity": ("quantity", "qty"),
         "unit_price": ("unit price", "price", "rate", "mrp"),
         "status": ("order status", "financial status", "payment status", "invoice status", "bill status",
@@ -72,6 +73,28 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", str(name).lower())
 
 
+UNIT_SUFFIX = re.compile(r"\s*[(\[][^()\[\]]{1,12}[)\]]\s*$")  # "Amount (Rs.)", "Total Value (PKR)", "Qty [pcs]"
+
+
+def header_names(name: str) -> tuple[str, ...]:
+    """The normalised names a header answers to: as written, and without a unit in brackets at its end."""
+    full = normalise_header(name)
+    bare = normalise_header(UNIT_SUFFIX.sub("", str(name)))
+    return (full, bare) if bare and bare != full else (full,)
+
+
+def _by_name(header: Iterable[str]) -> dict[str, str]:
+    """Normalised name -> the first column answering to it (its full name before any bare one)."""
+    header = list(header)
+    by_norm: dict[str, str] = {}
+    for col in header:
+        by_norm.setdefault(normalise_header(col), col)
+    for col in header:
+        for name in header_names(col)[1:]:
+            by_norm.setdefault(name, col)
+    return by_norm
+
+
 def expected_columns(domain: Domain, key: str) -> str:
     """Human list of what a key may be called, for error messages."""
     return ", ".join(f"'{a}'" for a in ALIASES[domain].get(key, ()))
@@ -90,9 +113,7 @@ def user_columns(
     A typo must fail loudly, naming the columns that do exist, rather than silently fall back.
     """
     header = [h for h in header if str(h).strip()]
-    by_norm: dict[str, str] = {}
-    for col in header:
-        by_norm.setdefault(normalise_header(col), col)
+    by_norm = _by_name(header)
     mapping: dict[str, str] = {}
     for key, col in user_map.items():
         key = _user_key(key, domain)
@@ -123,9 +144,7 @@ def resolve_columns(
     header = [h for h in header if str(h).strip()]
     mapping = user_columns(header, domain, user_map, source)
     switched_off = {_user_key(key, domain) for key, col in user_map.items() if not str(col).strip()}
-    by_norm: dict[str, str] = {}
-    for col in header:
-        by_norm.setdefault(normalise_header(col), col)
+    by_norm = _by_name(header)
     used = set(mapping.values())
     for key, aliases in ALIASES[domain].items():
         if key in mapping or key in switched_off:

@@ -182,3 +182,24 @@ def test_the_converted_amount_takes_the_converted_currency():
 def test_plain_english_date_headers_are_dates(tmp_path, header):
     path = write(tmp_path / "sales.csv", f"Order ID,{header},Amount\n1,2022-07-14,10\n2,2022-07-13,5\n")
     assert day_sales(read_source(spec(path, "sales")).frame, "2022-07-14") == (10.0, 1)
+
+
+@pytest.mark.parametrize(("header", "currency"), [("Amount (Rs.)", "INR"), ("Amount (₹)", "INR"),
+                                                  ("Total Value (PKR)", "PKR"), ("Sales Value", None),
+                                                  ("Invoice Value", None)])
+def test_amount_headers_of_hand_kept_and_erp_sheets(tmp_path, header, currency):
+    """'Amount (Rs.)' was refused while the message listed 'amount' as expected; SwilERP writes 'Sales Value',
+    GSTR-1 sheets 'Invoice Value'. A unit in brackets is the amounts' currency."""
+    path = write(tmp_path / "sheet.csv", f"Date,Bill No,Party Name,{header}\n2024-04-01,101,Sharma Traders,"
+                                         f"\"1,23,456.00\"\n2024-04-01,102,Gupta & Sons,\"2,500.50\"\n")
+    result = read_source(spec(path, "sales"))
+    assert day_sales(result.frame, "2024-04-01") == (125956.5, 2)
+    assert result.currencies == ((currency,) if currency else ())
+
+
+def test_the_files_total_value_beats_quantity_times_price(tmp_path):
+    """A Pakistani item-wise register: one line's Total Value is not Qty x Unit Price (a discount); the file's
+    value is the sale."""
+    path = write(tmp_path / "register.csv", "Invoice No.,Invoice Date,Qty,Unit Price (PKR),Total Value (PKR)\n"
+                                            "SI-1,2025-10-30,125,177,22125\nSI-1,2025-10-30,10,10,64\n")
+    assert day_sales(read_source(spec(path, "sales")).frame, "2025-10-30") == (22189.0, 1)
