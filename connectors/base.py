@@ -10,6 +10,7 @@ or delivery (data flows one way). See docs in /work/notes/live-framework.md and 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +72,13 @@ class SourceSpec:
 
 
 UNLISTED = "{} more unreadable cells not listed"  # the last issue of a capped list (canonical.IssueLog)
+_UNLISTED = re.compile("^" + re.escape(UNLISTED).replace(re.escape("{}"), r"(\d+)") + "$")
+
+
+def unlisted_count(issue: CellIssue) -> int | None:
+    """How many cells a capped list's last issue stands for, or None for an issue about one cell."""
+    found = _UNLISTED.match(issue.message) if issue.row is None else None
+    return int(found.group(1)) if found else None
 
 
 @dataclass(frozen=True)

@@ -313,8 +313,7 @@ def _unnamed_date_column(raw: pd.DataFrame, mapping: Mapping[str, str]) -> str |
 
 
 # a date ("2022-06-01 00:00:00", "01/06/2022"), or a day of the month with its weekday ("1", "2 St", "3 S")
-DAY_COLUMN = re.compile(r"^\s*(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:\s+[\d:]+)?"
-                        r"|(?P<day>\d{1,2})(?:\s*[A-Za-z]{1,3})?)\s*$")
+DAY_COLUMN = re.compile(rf"^\s*(?:{DATE_SHAPE}(?:\s+[\d:]+)?|(?P<day>\d{{1,2}})(?:\s*[A-Za-z]{{1,3}})?)\s*$")
 MIN_DAY_COLUMNS = 7
 ONE_ROW_PER_DAY = {
     "attendance": "the daily attendance report (a row per person and day, with the date and P/A) or the "
@@ -412,11 +411,16 @@ def _sales(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[
         out["amount"] = amount_column(raw, mapping["amount"], issues, decimal, blank=is_sale & ~later_lines,
                                       currencies=found)
         out.loc[later_lines, "amount"] = 0.0  # the order's amount is on its first line
+        if later_lines.any():
+            warnings.append(f"{int(later_lines.sum())} row(s) without {quoted(mapping['amount'])} are further lines "
+                            f"of orders whose amount is on their first line: counted in those orders")
         out.attrs["currencies"] = sorted(found)
         returns = _marked_returns(raw, mapping)
-        if returns is not None:
+        if returns is not None and returns.any():
             out.loc[returns, "amount"] = -out.loc[returns, "amount"].abs()
             status = status.where(~returns, "returned")
+            warnings.append(f"{int(returns.sum())} bill(s) marked as returns in {quoted(mapping['is_return'])} "
+                            f"were taken off sales")
     elif "quantity" in mapping and "unit_price" in mapping:
         qty = amount_column(raw, mapping["quantity"], issues, decimal, what="quantity", blank=is_sale)
         price = amount_column(raw, mapping["unit_price"], issues, decimal, what="unit price", blank=is_sale)

@@ -32,14 +32,13 @@ from .registers import (
     header_row_option,
     text_rows,
 )
+from .sniff import EXCEL_SUFFIXES, OLD_EXCEL
 from .xlsx import sheet_facts
 
 # Option set by registry.preview(): read only this many records.
 PREVIEW_ROWS = "preview_rows"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 JSON_SUFFIXES = (".json",)
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-OLD_EXCEL = ".xls"  # Excel 97-2003, as Tally.ERP 9, eSSL and many Indian billing tools still export
 RECORD_KEYS = ("response", "data", "records", "orders", "leads", "items", "results", "rows")
 
 

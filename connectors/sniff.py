@@ -13,7 +13,8 @@ from pathlib import Path
 from .base import SourceReadError
 
 HEAD_BYTES = 8192
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+OLD_EXCEL = ".xls"  # Excel 97-2003, as Tally.ERP 9, eSSL and many Indian billing tools still export
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", OLD_EXCEL)
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls (and old Word files)
 
@@ -74,7 +75,7 @@ def check_readable(source: str, path: Path) -> None:
     name = path.name
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        if head.startswith(ZIP_MAGIC if suffix != ".xls" else OLE_MAGIC):
+        if head.startswith(ZIP_MAGIC if suffix != OLD_EXCEL else OLE_MAGIC):
             return
         if not head:
             raise SourceReadError(source, f"{name} is empty (0 bytes): export it again")
@@ -105,4 +106,4 @@ def check_readable(source: str, path: Path) -> None:
                                       f"(damaged, or not the export you meant); export it again")
 
 
-__all__ = ["check_readable"]
+__all__ = ["EXCEL_SUFFIXES", "OLD_EXCEL", "check_readable"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,16 @@ from typing import Protocol
 import pandas as pd
 
 from connectors import read_source
-from connectors.base import DATE_COLUMN, DOMAINS, UNLISTED, CellIssue, Domain, SourceFrame, SourceReadError, SourceSpec
+from connectors.base import (
+    DATE_COLUMN,
+    DOMAINS,
+    CellIssue,
+    Domain,
+    SourceFrame,
+    SourceReadError,
+    SourceSpec,
+    unlisted_count,
+)
 from connectors.quoting import cut, cut_message
 
 from .alerts import check_alerts
@@ -84,16 +92,13 @@ def _mtime_day(path: Path, settings: Settings) -> tuple[dt.date, dt.datetime]:
     return stamp.date(), stamp
 
 
-_UNLISTED = re.compile("^" + re.escape(UNLISTED).replace(re.escape("{}"), r"(\d+)") + "$")
-
-
 def _describe_issues(issues: list[CellIssue]) -> str:
     """The first few issues, without the source's name (the error names it), and how many more there are
     in all: a capped list ends with a count of the cells it left out (IssueLog)."""
-    unlisted = [int(m.group(1)) for issue in issues if issue.row is None and (m := _UNLISTED.match(issue.message))]
-    cells = [issue for issue in issues if not (issue.row is None and _UNLISTED.match(issue.message))]
+    counts = [unlisted_count(issue) for issue in issues]
+    cells = [issue for issue, count in zip(issues, counts, strict=True) if count is None]
     listed = "; ".join(issue.in_source() for issue in cells[:MAX_LISTED_ISSUES])
-    more = max(len(cells) - MAX_LISTED_ISSUES, 0) + sum(unlisted)
+    more = max(len(cells) - MAX_LISTED_ISSUES, 0) + sum(count for count in counts if count is not None)
     return listed + (f" (and {more} more)" if more > 0 else "")
 
 

@@ -90,6 +90,8 @@ def test_the_total_on_the_first_item_row_only_is_not_a_missing_amount(tmp_path):
     # 10002 has no amount on any row: that is still an unreadable cell, named by its row
     assert [(issue.row, issue.column) for issue in result.issues] == [(5, "order_total")]
     assert day_sales(result.frame, "2026-04-26") == (855.25, 1)
+    assert "2 row(s) without 'order_total' are further lines of orders whose amount is on their first line: " \
+           "counted in those orders" in result.warnings
 
 
 def test_a_blank_line_amount_among_line_amounts_is_still_missing(tmp_path):
@@ -150,6 +152,7 @@ def test_bills_flagged_as_returns_take_off_sales():
     assert day_sales(result.frame, "2026-07-16") == (131550.0 - 146160.0, 4)
     returned = result.frame[result.frame["status"] == "returned"]
     assert sorted(returned["order_id"]) == ["50018", "50019", "50020"] and (returned["amount"] < 0).all()
+    assert "3 bill(s) marked as returns in 'is_return' were taken off sales" in result.warnings
 
 
 def test_a_return_column_that_is_not_yes_or_no_changes_nothing(tmp_path):
