@@ -83,12 +83,17 @@ def unlisted_count(issue: CellIssue) -> int | None:
 
 @dataclass(frozen=True)
 class CellIssue:
-    """One cell that could not be read; the message names source, row and column."""
+    """One cell that could not be read; the message names source, row and column.
+
+    `day` is the date the cell stands for when its row holds several days (a monthly sheet's row is a person's
+    month): the report then judges the cell by that day rather than by the row's dates.
+    """
 
     source: str
     row: int | None
     column: str | None
     message: str
+    day: dt.date | None = None
 
     def __str__(self) -> str:
         return f"'{self.source}', {self.in_source()}" if self.row is not None or self.column else \

@@ -7,6 +7,7 @@ would see in a spreadsheet (header = row 1), or the 1-based record number for JS
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 
@@ -31,6 +32,7 @@ from .parsing import (
     as_text,
     blank_text,
     by_unique,
+    mark_word,
     parse_amounts_and_currencies,
     parse_bool_presence,
     parse_dates,
@@ -57,20 +59,25 @@ STATUS_SYNONYMS: dict[str, str] = {
 
 
 class IssueLog:
-    """Collects unreadable cells, keeping the first MAX_ISSUES and counting the rest (huge files)."""
+    """Collects unreadable cells, keeping the first MAX_ISSUES and counting the rest (huge files).
+
+    Cells of a known day (a monthly sheet's) are kept MAX_ISSUES a day, so the cells on the days a report
+    reads are listed whatever the cells of other days are."""
 
     def __init__(self, source: str, cap: int = MAX_ISSUES):
         self.source = source
         self.cap = cap
         self.items: list[CellIssue] = []
         self.more = 0
+        self.unlisted: dict[dt.date | None, int] = {}  # cells past the cap, by the day they stand for (or None)
         self._seen: set[tuple[int, str | None]] = set()
 
-    def add(self, bad: pd.Series, values: pd.Series, column: str, what: str, reason: str | None = None) -> None:
+    def add(self, bad: pd.Series, values: pd.Series, column: str, what: str, reason: str | None = None,
+            day: dt.date | None = None) -> None:
         """Record every True cell of `bad` (index = spreadsheet row) with the file's column name.
 
         The message says why (`reason`, or what `cell_message` makes of the value); a cell already
-        recorded is not recorded twice.
+        recorded is not recorded twice. `day`: the date the column stands for (see CellIssue).
         """
         if not bad.any():
             return
@@ -78,19 +85,26 @@ class IssueLog:
         count = int(bad.sum())
         if not count:
             return
-        room = max(self.cap - len(self.items), 0)
+        room = max(self.cap - sum(item.day == day for item in self.items), 0)
         shown = values[bad].iloc[:room]
         name = cut(column) if column is not None else None
         for row, value in zip(shown.index, shown, strict=True):
-            self.items.append(CellIssue(self.source, int(row), name, reason or cell_message(what, value)))
+            self.items.append(CellIssue(self.source, int(row), name, reason or cell_message(what, value), day))
             self._seen.add((int(row), column))
-        self.more += count - len(shown)
+        self.count_unlisted(count - len(shown), day)
+
+    def count_unlisted(self, count: int, day: dt.date | None = None) -> None:
+        """Count cells past the cap without listing them."""
+        if count > 0:
+            self.more += count
+            self.unlisted[day] = self.unlisted.get(day, 0) + count
 
     def result(self) -> list[CellIssue]:
-        if not self.more:
-            return list(self.items)
-        summary = CellIssue(self.source, None, None, UNLISTED.format(self.more))
-        return [*self.items, summary]
+        """The listed cells, then a count of the rest: one for cells of no known day, one per day for cells whose
+        day is known (so a report can tell whether any of them is on a day it reads)."""
+        summaries = [CellIssue(self.source, None, None, UNLISTED.format(count), day)
+                     for day, count in sorted(self.unlisted.items(), key=lambda item: item[0] or dt.date.max)]
+        return [*self.items, *summaries]
 
 
 def cell_message(what: str, value: object) -> str:
@@ -324,20 +338,27 @@ ONE_ROW_PER_DAY = {
 
 
 def check_day_columns(raw: pd.DataFrame, spec: SourceSpec) -> None:
-    """Refuse a monthly sheet with one column per day (a muster roll, eSSL's Monthly Status Report).
+    """Refuse a monthly sheet with one column per day given to a reader of columns by name.
 
-    Read by column names, its day columns would be taken for names or dates of something else; until such
-    sheets are read, the owner is told what to export instead of being asked to map columns that cannot be.
+    Read by column names, its day columns would be taken for names or dates of something else. Attendance
+    sheets are the muster connector's (muster.py), which `auto` picks; sales and leads kept so are not read,
+    and the owner is told what to export instead of being asked to map columns that cannot be.
     """
     days = []
     for column in raw.columns:
         match = DAY_COLUMN.match(str(column))
         if match and (match.group("day") is None or 1 <= int(match.group("day")) <= 31):
             days.append(str(column))
-    if len(days) >= MIN_DAY_COLUMNS:
+    if len(days) < MIN_DAY_COLUMNS:
+        return
+    if spec.domain == "attendance":
         raise SourceReadError(
-            spec.name, f"{spec.file.name} has one column per day ({column_list(days[:3])} …): a monthly sheet, "
-                       f"which the app does not read yet; export {ONE_ROW_PER_DAY[spec.domain]} instead")
+            spec.name, f"{spec.file.name} has one column per day ({column_list(days[:3])} …): a monthly attendance "
+                       f"sheet, which this reader cannot line up; set this source's format to muster (Monthly "
+                       f"attendance sheet), or to auto")
+    raise SourceReadError(
+        spec.name, f"{spec.file.name} has one column per day ({column_list(days[:3])} …): a monthly sheet, "
+                   f"which the app does not read; export {ONE_ROW_PER_DAY[spec.domain]} instead")
 
 
 def check_dated(raw: pd.DataFrame, mapping: Mapping[str, str], spec: SourceSpec) -> None:
@@ -552,6 +573,34 @@ def _device_codes(raw: pd.DataFrame, mapping: Mapping[str, str], spec: SourceSpe
     return bool(values.str.fullmatch(r"\d{1,3}").all())
 
 
+MARK_OPTIONS = {"present_marks": True, "absent_marks": False, "not_counted_marks": None}
+UNKNOWN_MARK = ("cannot read attendance mark {}: if it is one of your own, list it under this source's options "
+                "(present_marks = [\"{}\"], or absent_marks, or not_counted_marks)")
+
+
+def own_marks(spec: SourceSpec) -> dict[str, bool | None]:
+    """The owner's own attendance marks, keyed as the vocabulary is (`mark_word`): options present_marks,
+    absent_marks and not_counted_marks (lists); an office's muster has codes no built-in list can hold."""
+    marks: dict[str, bool | None] = {}
+    for option, meaning in MARK_OPTIONS.items():
+        given = spec.options.get(option) or []
+        for mark in [given] if isinstance(given, str) else given:
+            if mark_word(str(mark)) in marks and marks[mark_word(str(mark))] != meaning:
+                raise SourceReadError(spec.name, f"mark {quoted(mark)} is listed under two meanings in this source's "
+                                                 f"options; keep it in one of {', '.join(MARK_OPTIONS)}")
+            marks[mark_word(str(mark))] = meaning
+    return marks
+
+
+def add_unknown_marks(issues: IssueLog, unknown: pd.Series, values: pd.Series, column: str,
+                      day: dt.date | None = None) -> None:
+    """Record cells holding a mark the app does not know, saying how to teach it (once per distinct mark)."""
+    written = as_text(values).str.strip()
+    for mark in written[unknown].unique():
+        issues.add(unknown & (written == mark), values, column, "attendance mark",
+                   UNKNOWN_MARK.format(quoted(mark), cut(mark, 20).replace('"', "'")), day)
+
+
 def _attendance(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[pd.DataFrame, bool]:
     if "employee" not in mapping:
         raise _no_column(spec, "the employee", ("employee",), raw)
@@ -572,11 +621,13 @@ def _attendance(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> t
         day = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     has_dates = "date" in mapping or "status" not in mapping
     if "status" in mapping:
-        present, bad, not_counted = parse_bool_presence(raw[mapping["status"]])
+        present, unknown, not_counted = parse_bool_presence(raw[mapping["status"]], own_marks(spec))
         col = mapping["status"]
         # a blank mark beside a name is not "not counted": nobody knows whether that person came
-        bad = bad | (blank_cells(raw, col) & employee.notna())
-        issues.add(bad, raw[col], col, "attendance mark")
+        blank = blank_cells(raw, col) & employee.notna()
+        bad = unknown | blank
+        issues.add(blank, raw[col], col, "attendance mark")
+        add_unknown_marks(issues, unknown, raw[col], col)
         keep = ~(bad | not_counted)
     else:
         # Punches: a row with a punch time means the person was in that day.

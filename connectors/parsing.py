@@ -14,7 +14,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -752,33 +752,48 @@ def _nfc(words: set[str]) -> frozenset[str]:
 PRESENT_WORDS = _nfc(
     {"p", "present", "y", "yes", "1", "true", "✓", "✔", "wfh", "work from home", "half day", "halfday",
      "hd", "late", "od", "on duty",
+     # muster-roll codes: worked on a weekly off (eSSL's WOP), half a day present ("½P", HPL = half-day paid
+     # leave, HLWP = half-day leave without pay...): a half day at work is a day present, as "half day" is
+     "wop", "pow", "hp", "½p", "p½", "wo½p", "h½p", "hwfh", "hdl", "hpl", "hsl", "hcl", "hel", "hlwp", "hffl",
+     "hbrl", "hml",
      "हाँ", "हां", "हा", "उपस्थित", "हाजिर", "हाज़िर", "हाजर",
      "હા", "હાજર", "ઉપસ્થિત", "હાજરી"}
 )
 ABSENT_WORDS = _nfc(
     {"a", "ab", "absent", "n", "no", "0", "false", "leave", "l", "cl", "sl", "el", "pl", "lwp", "lop",
-     "off", "✗", "✘",
+     "off", "✗", "✘", "ml", "bl", "brl", "ffl", "co", "comp off", "compoff",
      "नहीं", "नही", "ना", "अनुपस्थित", "गैरहाजिर", "ग़ैरहाज़िर", "गैर हाजिर", "छुट्टी",
      "ના", "નહીં", "ગેરહાજર", "અનુપસ્થિત", "રજા"}
 )
-NOT_COUNTED_WORDS = _nfc({"wo", "w/o", "weekly off", "week off", "h", "holiday", "ph", "public holiday",
+NOT_COUNTED_WORDS = _nfc({"wo", "w/o", "weekly off", "week off", "h", "ho", "holiday", "holiday off", "ph",
+                               "public holiday", "left", "resigned",
                                "अवकाश", "साप्ताहिक अवकाश", "રજા દિવસ", "સાપ્તાહિક રજા"})
 
 
-def parse_bool_presence(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+def mark_word(text: str) -> str:
+    """A mark as the vocabulary holds it: NFC, lower case, runs of spaces, _ and - as one space."""
+    return re.sub(r"[\s_-]+", " ", unicodedata.normalize("NFC", text).lower()).strip()
+
+
+def parse_bool_presence(
+    series: pd.Series, extra: Mapping[str, bool | None] | None = None
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Read attendance marks; return (present as nullable boolean, bad mask, not-counted mask).
 
     Weekly offs and holidays are neither present nor absent: they come back NA with the
-    not-counted mask set so the row can be dropped without an error.
+    not-counted mask set so the row can be dropped without an error. `extra` is the owner's own marks
+    (`mark_word` form -> True present, False absent, None not counted); they win over the built-in words.
     """
     text = as_text(series).str.normalize("NFC").str.lower().str.replace(r"[\s_-]+", " ", regex=True).str.strip()
     text = text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    extra = extra or {}
+    own = set(extra)
     present = pd.Series(pd.NA, index=series.index, dtype="boolean")
-    is_present = text.isin(PRESENT_WORDS)
-    is_absent = text.isin(ABSENT_WORDS)
+    is_present = text.isin((PRESENT_WORDS - own) | {w for w, v in extra.items() if v is True})
+    is_absent = text.isin((ABSENT_WORDS - own) | {w for w, v in extra.items() if v is False})
     present[is_present] = True
     present[is_absent] = False
-    not_counted = text.isin(NOT_COUNTED_WORDS)
+    not_counted = text.isin((NOT_COUNTED_WORDS - own) | {w for w, v in extra.items() if v is None})
     bad = ~(is_present | is_absent | not_counted) & (text != "")
     not_counted = not_counted | (text == "")
     return present, bad, not_counted

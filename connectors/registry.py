@@ -56,6 +56,7 @@ def _load_builtins() -> None:
         return
     from .google_sheets import CONNECTORS as SHEETS
     from .indiamart import CONNECTORS as INDIAMART
+    from .muster import CONNECTORS as MUSTER
     from .presets import PRESETS
     from .shopify import CONNECTORS as SHOPIFY
     from .tally import CONNECTORS as TALLY
@@ -63,7 +64,8 @@ def _load_builtins() -> None:
     from .zkteco import CONNECTORS as ZKTECO
 
     _state["builtins"] = True
-    for connector in (*GENERIC_CONNECTORS, *PRESETS, *SHOPIFY, *WOOCOMMERCE, *SHEETS, *TALLY, *ZKTECO, *INDIAMART):
+    for connector in (*GENERIC_CONNECTORS, *PRESETS, *SHOPIFY, *WOOCOMMERCE, *SHEETS, *TALLY, *ZKTECO, *INDIAMART,
+                      *MUSTER):
         register_connector(connector)
 
 

@@ -188,7 +188,7 @@ def sales_frame(vouchers: pd.DataFrame, spec: SourceSpec, key: str, *, issues: I
     for row in counted.index[blank][: max(issues.cap - len(issues.items), 0)]:
         issues.items.append(CellIssue(spec.name, int(row), None, f"the {counted.at[row, 'voucher_type'][:40]} "
                                       f"voucher {number[row][:40]} has no amount; check it in Tally"))
-    issues.more += max(int(blank.sum()) - issues.cap, 0)
+    issues.count_unlisted(int(blank.sum()) - issues.cap)
     frame = pd.DataFrame(
         {
             "order_id": (counted["voucher_type"] + " " + number).astype("str"),

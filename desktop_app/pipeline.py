@@ -112,7 +112,9 @@ def _check_cells(spec: SourceSpec, result: SourceFrame, day: dt.date) -> tuple[p
     if not result.issues:
         return frame, []
     column = DATE_COLUMN[spec.domain]
-    bad_rows = {issue.row for issue in result.issues}
+    by_row = [issue for issue in result.issues if issue.day is None]
+    by_day = [issue for issue in result.issues if issue.day is not None]
+    bad_rows = {issue.row for issue in by_row}
     if None in bad_rows:
         raise SourceReadError(spec.name, _describe_issues(result.issues))
     window_start = pd.Timestamp(day - dt.timedelta(days=KPI_WINDOW_DAYS))
@@ -121,14 +123,20 @@ def _check_cells(spec: SourceSpec, result: SourceFrame, day: dt.date) -> tuple[p
         old_rows = set(stamps.loc[stamps[column].notna() & (stamps[column] < window_start), "_row"].astype(int))
     else:
         old_rows = set()
-    relevant = [issue for issue in result.issues if issue.row not in old_rows]
+    relevant = [issue for issue in by_row if issue.row not in old_rows]
+    relevant += [issue for issue in by_day if window_start <= pd.Timestamp(issue.day) <= pd.Timestamp(day)]
     if relevant:
         raise SourceReadError(spec.name, _describe_issues(relevant))
-    ignored = (f"{spec.name}: {len(result.issues)} unreadable cell(s) in rows dated before {window_start:%Y-%m-%d} "
-               f"were left out (first: {result.issues[0]})")
-    kept = frame[~frame["_row"].isin(bad_rows)]
-    if "present" in kept and kept["present"].dtype != bool:
-        kept = kept.astype({"present": bool})
+    count = sum(unlisted_count(issue) or 1 for issue in result.issues)
+    ignored = (f"{spec.name}: {count} unreadable cell(s) in rows dated before {window_start:%Y-%m-%d} "
+               f"{'or after the report day ' if by_day else ''}were left out (first: {result.issues[0]})")
+    unread = frame["_row"].isin(bad_rows)
+    if by_day:  # a row of a monthly sheet is a person's month: only the day of the cell is left out
+        cells = pd.MultiIndex.from_tuples([(issue.row, pd.Timestamp(issue.day)) for issue in by_day])
+        unread |= pd.MultiIndex.from_arrays([frame["_row"], frame[column]]).isin(cells)
+    kept = frame[~unread]
+    if "present" in kept and kept["present"].dtype != bool:  # and the unlisted unread marks of a capped list
+        kept = kept[kept["present"].notna()].astype({"present": bool})
     return kept, [ignored]
 
 

@@ -127,7 +127,8 @@ class SourceSettings(_Section):
     )
     options: dict[str, str | int | float | bool | list[str]] = Field(
         default_factory=dict, description="Reader options: date_format, delimiter, encoding, sheet, decimal, "
-        "header_row; for Tally: sales_voucher_types, return_voucher_types, gst.",
+        "header_row; for attendance: present_marks, absent_marks, not_counted_marks (an office's own marks), "
+        "month (of a monthly sheet whose days are numbers); for Tally: sales_voucher_types, return_voucher_types, gst.",
     )
     filter: dict[str, list[str]] = Field(
         default_factory=dict, description="Read only rows whose column holds one of the values, e.g. "

@@ -188,7 +188,7 @@ def _split(blob: bytes) -> tuple[str, int, memoryview]:
 def _payload(result: SourceFrame) -> dict:
     return {
         "frame": result.frame, "connector": result.connector, "has_dates": result.has_dates,
-        "issues": [(i.source, i.row, i.column, i.message) for i in result.issues],
+        "issues": [(i.source, i.row, i.column, i.message, i.day) for i in result.issues],
         "warnings": list(result.warnings), "currencies": list(result.currencies), "notes": list(result.notes),
     }
 
