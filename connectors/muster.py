@@ -8,8 +8,9 @@ Indian offices keep attendance this way, by hand or from the biometric software.
   InTime, OutTime... rows), the days on a "Days" row printed once, on the first page.
 
 Every (person, day) cell becomes one mark, read with the daily reports' vocabulary (parsing.py) plus the
-owner's own (`marks` option). When the days are numbers, weekday letters beside them ("1 F") are checked
-against the month found, so a month read wrongly is said, not reported on the wrong days.
+owner's own (options present_marks, absent_marks, not_counted_marks). When the days are numbers, weekday
+letters beside them ("1 F") are checked against the month found, so a month read wrongly is said, not
+reported on the wrong days.
 
 A blank cell is not guessed at. A day column with no working mark (only blanks, or the WO and H that
 registers pre-fill for the month) is a day not filled in yet: no rows. Blanks before a person's first
