@@ -25,7 +25,7 @@ from .base import (
     SourceReadError,
     SourceSpec,
 )
-from .columns import UNIT_SUFFIX, expected_columns
+from .columns import ALIASES, UNIT_SUFFIX, _user_key, expected_columns, normalise_header
 from .dates import order_resolver
 from .parsing import (
     CURRENCY_CODES,
@@ -33,6 +33,7 @@ from .parsing import (
     blank_text,
     by_unique,
     mark_word,
+    parse_amounts,
     parse_amounts_and_currencies,
     parse_bool_presence,
     parse_dates,
@@ -271,9 +272,45 @@ def _total_rows(raw: pd.DataFrame, mapping: Mapping[str, str], warnings: list[st
         return raw
     rows = [int(r) for r in totals[totals].index]
     listed = ", ".join(str(r) for r in rows[:5]) + (" …" if len(rows) > 5 else "")
-    warnings.append(f"row{'s' if len(rows) > 1 else ''} {listed} look{'' if len(rows) > 1 else 's'} like a total "
-                    f"row (the word 'total' and no date): left out so it is not counted twice")
+    said = (f"row{'s' if len(rows) > 1 else ''} {listed} look{'' if len(rows) > 1 else 's'} like a total row (the "
+            f"word 'total' and no date): left out so it is not counted twice")
+    below = raw.index > rows[-1]
+    if date_col is not None and below.any() and blank_cells(raw, date_col)[below].all():
+        # billing apps print a summary under the totals (TOTAL AMOUNT, CGST, CASH... one a line): not bills
+        totals = totals.reindex(raw.index, fill_value=False) | pd.Series(below, index=raw.index)
+        block = raw.index[below]
+        said += f", and so are rows {int(block[0])} to {int(block[-1])} below it, which have no date either"
+    warnings.append(said)
     return raw.drop(index=totals[totals].index)
+
+
+TAX_HEADER = re.compile(r"(?<![a-z])(?:tax|gst|igst|vat)(?![a-z])", re.IGNORECASE)  # "Tax Amount", "Total Tax (₹)"
+
+
+def _amount_with_tax(raw: pd.DataFrame, mapping: Mapping[str, str], spec: SourceSpec) -> tuple[str, str] | None:
+    """(the column with tax, a note) when the amount found by name is before tax and another amount column is it
+    plus a tax column on every row (Swipe's Net Amount + Tax Amount = Total Amount): a bill's value is with GST,
+    as Tally's is by default. Only for an amount the owner did not name in settings."""
+    amount = mapping.get("amount")
+    if amount is None or any(_user_key(k, "sales") == "amount" for k in spec.columns):
+        return None
+    names = {normalise_header(alias) for alias in ALIASES["sales"]["amount"]}
+    others = [c for c in raw.columns if c != amount and normalise_header(c) in names]
+    taxes = [c for c in raw.columns if c != amount and TAX_HEADER.search(str(c))]
+    if not others or not taxes:
+        return None
+    before = parse_amounts(raw[amount])[0]
+    for tax in taxes:
+        added = before + parse_amounts(raw[tax])[0]
+        rows = added.notna()
+        if rows.sum() < 1 or not (parse_amounts(raw[tax])[0][rows] != 0).any():
+            continue
+        for other in others:
+            total = parse_amounts(raw[other])[0]
+            if ((total[rows] - added[rows]).abs() <= 0.011).mean() >= 0.95:
+                return other, (f"sales counted with tax: {quoted(other)}, which is {quoted(amount)} plus "
+                               f"{quoted(tax)} on the bills (set amount under [sources.columns] to count without)")
+    return None
 
 
 def canonicalise(
@@ -287,6 +324,9 @@ def canonicalise(
     warnings.extend(raw.attrs.get("notes", ()))
     _check_duplicates(raw, mapping, spec, warnings)
     raw = _total_rows(raw, mapping, warnings)
+    with_tax = _amount_with_tax(raw, mapping, spec) if spec.domain == "sales" else None
+    if with_tax is not None:
+        mapping = {**mapping, "amount": with_tax[0]}
     build = {"sales": _sales, "leads": _leads, "attendance": _attendance}[spec.domain]
     out, has_dates = build(raw, mapping, spec, issues, warnings, excel, dayfirst, date_format)
     currencies: tuple[str, ...] = ()
@@ -300,7 +340,10 @@ def canonicalise(
             added = out["amount"].notna()  # the currency of the amounts that count
             found |= {c for c in as_text(raw.loc[added, column]).str.upper().unique() if c}
         currencies = tuple(sorted(found))
-    return _finish(out, spec.domain, spec, key, has_dates, issues, warnings, currencies)
+    result = _finish(out, spec.domain, spec, key, has_dates, issues, warnings, currencies)
+    if with_tax is not None:
+        result.notes.append(with_tax[1])
+    return result
 
 
 DATED_SAMPLE = 200  # cells looked at per column when a file has no column named like a date

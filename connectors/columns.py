@@ -23,7 +23,8 @@ ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
                      "number", "id"),
         # WooCommerce's API writes date_created in the shop's time zone (date_created_gmt is UTC: never a day)
         "date": ("order date", "invoice date", "inv date", "bill date", "sale date", "sales date", "transaction date",
-                 "purchase date", "created at", "date created", "created date", "creation date", "created on", "date"),
+                 "purchase date", "created at", "date created", "created date", "creation date", "created on",
+                 "created", "date"),
         "amount": ("grand total", "net amount", "net total", "order total", "invoice amount", "invoice value",
                    "bill amount", "bill value", "total amount", "amount", "sales value", "sales amount",
                    "total value", "total", "value"),
