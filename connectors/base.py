@@ -42,7 +42,8 @@ CONTACT_COLUMNS: tuple[str, ...] = ("name", "phone", "email", "company")
 DATE_COLUMN: dict[Domain, str] = {"sales": "ordered_at", "leads": "received_at", "attendance": "date"}
 FILE_KIND = "file"
 # Canonical sales statuses that are not sales.
-NOT_SALE_STATUSES = frozenset({"cancelled", "voided", "failed", "draft"})
+# "reversed": an order returned or refunded in full, written in a plain table with its own positive amount
+NOT_SALE_STATUSES = frozenset({"cancelled", "voided", "failed", "draft", "reversed"})
 
 
 @dataclass(frozen=True)

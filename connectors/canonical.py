@@ -40,6 +40,7 @@ from .parsing import (
     text_or_na,
 )
 from .quoting import column_list, cut, quoted
+from .shifts import shift_days, shift_options
 
 MAX_ISSUES = 50
 
@@ -51,12 +52,33 @@ STATUS_SYNONYMS: dict[str, str] = {
     "void": "voided", "voided": "voided",
     "failed": "failed", "failure": "failed", "declined": "failed", "payment_failed": "failed",
     "draft": "draft", "checkout_draft": "draft", "auto_draft": "draft",
+    # a payment never completed (Stripe's PaymentIntent statuses): no money came in
+    "requires_payment_method": "draft", "requires_confirmation": "draft", "requires_action": "draft",
+    "requires_capture": "draft", "incomplete": "draft", "expired": "draft", "abandoned": "draft",
     "paid": "paid", "success": "paid", "successful": "paid", "captured": "paid", "settled": "paid",
     "complete": "completed", "completed": "completed", "delivered": "completed", "closed": "completed",
     "pending": "pending", "pending_payment": "pending", "unpaid": "pending", "awaiting_payment": "pending",
     "refund": "refunded", "refunded": "refunded",
     "return": "returned", "returned": "returned", "rto": "returned", "credit_note": "returned",
+    "return_to_origin": "returned",
+    "lost": "cancelled",
 }
+REVERSED_STATUSES = frozenset({"returned", "refunded"})
+
+
+def reversed_orders(frame: SourceFrame) -> None:
+    """In a plain table, an order whose status says it was returned or refunded, written with its positive amount,
+    is not a sale (Meesho's RTO, a Stripe payment refunded in full): the money went back. A preset knows its
+    export's refunds (WooCommerce's refunds are rows of their own) and does not call this; a return written with
+    a negative amount (a credit note) still takes its amount off."""
+    out = frame.frame
+    if "status" not in out:
+        return
+    reversed_ = out["status"].isin(REVERSED_STATUSES) & (out["amount"] > 0)
+    if reversed_.any():
+        out.loc[reversed_, "status"] = "reversed"
+        frame.warnings.append(f"{int(reversed_.sum())} order(s) with a status of returned or refunded and a positive "
+                              f"amount were not counted as sales (the money went back)")
 
 
 class IssueLog:
@@ -125,6 +147,7 @@ def canonical_status(series: pd.Series) -> pd.Series:
     def one_each(unique: pd.Series) -> pd.Series:
         text = unique.str.lower().str.replace(r"^wc-", "", regex=True)
         text = text.str.replace(r"[^0-9a-z]+", "_", regex=True).str.strip("_")
+        text = text.str.replace(r"^rto(?:_[a-z_]+)?$", "rto", regex=True)  # return to origin, at any stage
         return text.map(STATUS_SYNONYMS).fillna(text)
 
     text = series.fillna("") if isinstance(series.dtype, pd.StringDtype) else as_text(series)
@@ -334,13 +357,20 @@ def canonicalise(
         found = set(out.attrs.pop("currencies", ()))
         named = currency_in_name(mapping.get("amount", ""))
         column = None if named else _currency_column(raw, mapping)
+        by_rows: list[str] = []
         if named:
             found.add(named)
         elif column is not None:
-            added = out["amount"].notna()  # the currency of the amounts that count
-            found |= {c for c in as_text(raw.loc[added, column]).str.upper().unique() if c}
-        currencies = tuple(sorted(found))
+            # the currency of the amounts that count: a failed payment in another currency is not a sale
+            added = out["amount"].notna() & ~out.get("status", pd.Series(None, index=out.index)).isin(NOT_SALE_STATUSES)
+            written = as_text(raw.loc[added, column]).str.upper()
+            by_rows = [code for code in written[written != ""].value_counts().index]
+            found |= set(by_rows)
+        # the one most rows are in first: what the owner is told to set, when it is not the business's
+        currencies = tuple(sorted(found, key=lambda code: (by_rows.index(code) if code in by_rows else len(by_rows),
+                                                           code)))
     result = _finish(out, spec.domain, spec, key, has_dates, issues, warnings, currencies)
+    result.notes.extend(out.attrs.get("notes", ()))
     if with_tax is not None:
         result.notes.append(with_tax[1])
     return result
@@ -617,8 +647,10 @@ def _device_codes(raw: pd.DataFrame, mapping: Mapping[str, str], spec: SourceSpe
 
 
 MARK_OPTIONS = {"present_marks": True, "absent_marks": False, "not_counted_marks": None}
-UNKNOWN_MARK = ("cannot read attendance mark {}: if it is one of your own, list it under this source's options "
-                "(present_marks = [\"{}\"], or absent_marks, or not_counted_marks)")
+UNKNOWN_MARK = ("cannot read attendance mark {}{}: put {} in the list for its meaning under this source's options: "
+                "present_marks = [...], absent_marks = [...] or not_counted_marks = [...] (days not due: weekly off, "
+                "holiday)")
+MAX_MARKS_NAMED = 6
 
 
 def own_marks(spec: SourceSpec) -> dict[str, bool | None]:
@@ -636,12 +668,37 @@ def own_marks(spec: SourceSpec) -> dict[str, bool | None]:
 
 
 def add_unknown_marks(issues: IssueLog, unknown: pd.Series, values: pd.Series, column: str,
-                      day: dt.date | None = None) -> None:
-    """Record cells holding a mark the app does not know, saying how to teach it (once per distinct mark)."""
+                      day: dt.date | None = None, every: list[str] | None = None) -> None:
+    """Record cells holding a mark the app does not know, saying how to teach it. Each message names the file's
+    other unknown marks too (`every`, or those of `values`), so the owner teaches them all at once."""
     written = as_text(values).str.strip()
+    every = every if every is not None else list(written[unknown].value_counts().index)
     for mark in written[unknown].unique():
+        others = [m for m in every if m != mark]
+        also = (f" (nor {', '.join(quoted(m) for m in others[:MAX_MARKS_NAMED - 1])}"
+                f"{' …' if len(others) > MAX_MARKS_NAMED - 1 else ''})") if others else ""
         issues.add(unknown & (written == mark), values, column, "attendance mark",
-                   UNKNOWN_MARK.format(quoted(mark), cut(mark, 20).replace('"', "'")), day)
+                   UNKNOWN_MARK.format(quoted(mark), also, "each" if others else "it"), day)
+
+
+def _punch_stamps(raw: pd.DataFrame, mapping: Mapping[str, str], day: pd.Series) -> pd.Series | None:
+    """Each punch's moment, for pairing punches into shifts: the punch column itself when it holds dates with
+    times, or the date column plus a time of day ("14:02", an Excel time). None when the punches are not times
+    (a daily report's "09:12:in(TD),18:30:out(TD)"): each then counts on its own row's date."""
+    time_col = mapping["time"]
+    if mapping.get("date", time_col) == time_col:
+        has_time = day.notna() & (day != day.dt.normalize())
+        return day if has_time.any() else None
+    cells = raw[time_col]
+    text = as_text(cells).str.strip()
+    clock = text.str.fullmatch(r"\d{1,2}:\d{2}(?::\d{2})?")
+    excel_times = cells.map(lambda v: isinstance(v, dt.time))
+    if not (clock | excel_times | (text == "")).all() or not (clock | excel_times).any():
+        return None
+    offsets = pd.to_timedelta(text.where(~clock, text.str.replace(r"^(\d{1,2}:\d{2})$", r"\1:00", regex=True))
+                              .where(clock | excel_times, None).map(lambda v: str(v) if v is not None else None),
+                              errors="coerce")
+    return day.dt.normalize() + offsets
 
 
 def _attendance(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> tuple[pd.DataFrame, bool]:
@@ -663,6 +720,7 @@ def _attendance(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> t
     else:
         day = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     has_dates = "date" in mapping or "status" not in mapping
+    notes: list[str] = []  # how the punches were read (SourceFrame.notes)
     if "status" in mapping:
         present, unknown, not_counted = parse_bool_presence(raw[mapping["status"]], own_marks(spec))
         col = mapping["status"]
@@ -673,10 +731,17 @@ def _attendance(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> t
         add_unknown_marks(issues, unknown, raw[col], col)
         keep = ~(bad | not_counted)
     else:
-        # Punches: a row with a punch time means the person was in that day.
+        # Punches: a row with a punch time means the person was in on the day its shift began.
         present = pd.Series(True, index=raw.index, dtype="boolean")
         keep = as_text(raw[mapping["time"]]) != ""
         bad = pd.Series(False, index=raw.index)
+        stamps = _punch_stamps(raw, mapping, day)
+        if stamps is not None:
+            shift_day, _ = shift_days(employee, stamps, **shift_options(spec.options))
+            crossing = int((shift_day.notna() & (shift_day != day.dt.normalize())).sum())
+            if crossing:
+                notes.append(f"{crossing} punch(es) after midnight counted on the day their shift began")
+            day = shift_day.where(shift_day.notna(), day)
     frame = pd.DataFrame({"employee": employee, "date": day.dt.normalize(), "present": present})
     rows = frame[keep]
     rows = rows[rows["employee"].notna()]
@@ -691,4 +756,5 @@ def _attendance(raw, mapping, spec, issues, warnings, excel, dayfirst, fmt) -> t
         # date whether they matter: on a day it reports on they fail the domain, older ones are dropped.
         unread = frame[bad & frame["employee"].notna()].assign(present=pd.NA)
         out = pd.concat([out.astype({"present": "boolean"}), unread.astype({"present": "boolean"})])
+    out.attrs["notes"] = notes
     return out, has_dates

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
-from .canonical import canonicalise, check_dated, check_day_columns
+from .canonical import canonicalise, check_dated, check_day_columns, reversed_orders
 from .columns import resolve_columns
 from .parsing import blank_text, decode, first_row, sniff_delimiter
 from .quoting import cut, cut_message, quoted
@@ -531,7 +531,10 @@ class TableConnector:
         check_day_columns(raw, spec)
         mapping = resolve_columns(raw.columns, spec.domain, spec.columns, spec.name)
         check_dated(raw, mapping, spec)
-        return canonicalise(raw, mapping, spec, self.key, excel=self.excel)
+        result = canonicalise(raw, mapping, spec, self.key, excel=self.excel)
+        if spec.domain == "sales":
+            reversed_orders(result)
+        return result
 
 
 GENERIC_CONNECTORS = (

@@ -28,6 +28,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -62,6 +63,8 @@ MONTH_NAME = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|j
 MONTH_YEAR = re.compile(  # "Aug 01 2025", "August 2025", "Aug-2025", "01-Aug-2025", "for the month of March, 2024"
     rf"(?<![A-Za-z]){MONTH_NAME}\.?(?![A-Za-z])[\s\-',/]*(?:\d{{1,2}}(?:st|nd|rd|th)?[\s,/\-]+)?"
     r"(?P<year>(?:19|20)\d{2})(?!\d)", re.IGNORECASE)
+MONTH_WORD = re.compile(rf"(?<![A-Za-z]){MONTH_NAME}(?![A-Za-z])", re.IGNORECASE)
+YEAR_WORD = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 NUMERIC_DATE = re.compile(r"(?<!\d)(?:(?P<iso_y>(?:19|20)\d{2})[-/.](?P<iso_m>\d{1,2})[-/.]\d{1,2}"
                           r"|\d{1,2}[-/.](?P<m>\d{1,2})[-/.](?P<y>(?:19|20)\d{2}))(?!\d)")
 BLOCK_PERSON = ("employee", "emp code", "employee code", "emp. code", "employee name", "emp name", "name")
@@ -136,6 +139,18 @@ def _sheets(spec: SourceSpec) -> list[tuple[str, list[list[Any]]]]:
     return [(spec.file.stem, list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))]
 
 
+def _first_sheets_head(path: Path) -> list[list[Any]]:
+    """The first sheet's first rows as Excel shows them (calamine: a few ms, where the probe's read-only openpyxl
+    sees some hand-made sheets as empty)."""
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return book.get_sheet_by_index(0).to_python(skip_empty_area=False, nrows=SCAN_ROWS)
+    except Exception:  # a damaged workbook: not recognised here; the reader that takes it says what is wrong
+        return []
+
+
 # --- the days -----------------------------------------------------------------------------------
 
 
@@ -207,6 +222,15 @@ def _month_in(text: str) -> dt.date | None:
     return None
 
 
+def _month_in_cells(cells: list[str]) -> dt.date | None:
+    """A month and a year in cells of their own ("Month | July", "Year | 2023"): one of each, or nothing."""
+    months = {MONTHS[m[:3].lower()] for cell in cells for m in MONTH_WORD.findall(cell)}
+    years = {int(y) for cell in cells for y in YEAR_WORD.findall(cell)}
+    if len(months) == 1 and len(years) == 1:
+        return dt.date(years.pop(), months.pop(), 1)
+    return None
+
+
 def _first_month(spec: SourceSpec, sheet: str, titles: list[list[Any]]) -> tuple[dt.date, str] | None:
     """The month the first day column belongs to, and where it was found: the `month` option, a title above
     the days, the sheet's name, the file's name."""
@@ -225,6 +249,9 @@ def _first_month(spec: SourceSpec, sheet: str, titles: list[list[Any]]) -> tuple
             month = _month_in(str(value)) if not _blank(value) else None
             if month:
                 return month, f"the title {quoted(_text(value))}"
+    month = _month_in_cells([_text(value) for row in titles for value in row if not _blank(value)])
+    if month:
+        return month, "the title rows"
     for name, where in ((sheet, "the sheet's name"), (spec.file.stem, "the file's name")):
         month = _month_in(name.replace("_", " "))
         if month:
@@ -278,6 +305,27 @@ def _day_columns(spec: SourceSpec, sheet: str, rows: list[list[Any]]) -> tuple[i
     if dates:
         return day_row, [DayColumn(c, _text(rows[day_row][c]), d) for c, d in sorted(dates.items())]
     return day_row, _numbered_days(spec, sheet, rows, day_row, numbered)
+
+
+def _weekday_row_warning(sheet: str, rows: list[list[Any]], day_row: int, days: list[DayColumn]) -> str | None:
+    """A row of weekday names typed under (or over) the days that disagrees with the dates read: said, not refused
+    (a template's weekday row is often last year's), so the owner can check the month."""
+    for index in (day_row + 1, day_row - 1):
+        if not 0 <= index < len(rows):
+            continue
+        named = {day: str(rows[index][day.column]).strip().lower().rstrip(".") for day in days
+                 if day.column < len(rows[index]) and day.date != dt.date.min}
+        named = {day: name for day, name in named.items() if len(name) > 1 and name in WEEKDAY_CODES}
+        if len(named) < MIN_DAY_COLUMNS:
+            continue
+        wrong = [day for day, name in named.items() if day.date.weekday() not in WEEKDAY_CODES[name]]
+        if wrong:
+            first = wrong[0]
+            return (f"row {index + 1} of sheet {quoted(sheet)} says {first.date:%d %B} is a "
+                    f"{quoted(rows[index][first.column])}, but {first.date:%d %B %Y} is a {first.date:%A}: the days "
+                    f"were read as {first.date:%B %Y}; if the sheet is for another month, set month = \"YYYY-MM\" "
+                    f"under this source's options")
+    return None
 
 
 # --- the people ---------------------------------------------------------------------------------
@@ -447,10 +495,11 @@ def marks_frame(spec: SourceSpec, marks: list[Mark], sheets: int) -> tuple[pd.Da
     blank = table["value"].map(_blank)
     issues = IssueLog(spec.name)
     problems = table.assign(blank=blank, unknown=unknown, text=values)[blank | unknown]
+    every = list(values[unknown].str.strip().value_counts().index)  # named in each message: taught in one go
     for (sheet, header, day), cells in problems.groupby(["sheet", "header", "date"], sort=False):
         column = f"{header}' on sheet '{sheet}" if sheets > 1 else header  # CellIssue quotes it: 'header'
         issues.add(cells["blank"], cells["value"], column, "attendance mark", MISSING_MARK, day)
-        add_unknown_marks(issues, cells["unknown"], cells["text"], column, day)
+        add_unknown_marks(issues, cells["unknown"], cells["text"], column, day, every)
     frame = pd.DataFrame({"employee": table["employee"].astype("str"), "date": pd.to_datetime(table["date"]),
                           "present": present})
     bad = blank | unknown
@@ -475,14 +524,16 @@ class MusterConnector:
     def detect(self, probe: Probe) -> int:
         if probe.suffix not in (*EXCEL_SUFFIXES, *CSV_SUFFIXES):
             return 0
-        rows = [list(probe.header)]
-        if probe.head_text:  # a text file's first rows: its header may sit below a title the probe took for it
-            rows += text_rows(probe.head_text, sniff_delimiter(below_titles(probe.head_text)))
+        if probe.suffix in EXCEL_SUFFIXES:
+            rows = _first_sheets_head(probe.path)
+        else:  # a text file's first rows: its header may sit below a title the probe took for it
+            rows = [list(probe.header), *text_rows(probe.head_text, sniff_delimiter(below_titles(probe.head_text)))]
         return SURE if _day_row(rows) is not None else 0
 
     def read(self, spec: SourceSpec) -> SourceFrame:
         marks: list[Mark] = []
         repeats: list[Repeat] = []
+        warnings: list[str] = []
         read_sheets, carried = [], None
         for name, rows in _sheets(spec):
             found = _day_columns(spec, name, rows)
@@ -494,6 +545,9 @@ class MusterConnector:
                 continue  # eSSL prints the days on its first page only; other sheets without days are not ours
             carried = days
             start = found[0] + 1 if found is not None else 0
+            weekdays = _weekday_row_warning(name, rows, found[0], days) if found is not None else None
+            if weekdays and not warnings:  # once a file: the next sheet's template row says the same
+                warnings.append(weekdays)
             sheet_marks = (_block_marks(name, rows, days, start) if blocks
                            else _grid_marks(spec, name, rows, start - 1, days, repeats))
             if sheet_marks:
@@ -511,7 +565,7 @@ class MusterConnector:
                 f"{' on the longest sheet' if len(read_sheets) > 1 else ''}, "
                 f"{days[0]:%d %b %Y} to {days[-1]:%d %b %Y}"
                 + (f", from {len(read_sheets)} sheets" if len(read_sheets) > 1 else ""))
-        frame = _finish(out, "attendance", spec, self.key, True, issues, _repeat_warnings(repeats))
+        frame = _finish(out, "attendance", spec, self.key, True, issues, [*warnings, *_repeat_warnings(repeats)])
         frame.notes.append(note)
         return frame
 

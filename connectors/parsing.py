@@ -756,12 +756,14 @@ PRESENT_WORDS = _nfc(
      # leave, HLWP = half-day leave without pay...): a half day at work is a day present, as "half day" is
      "wop", "pow", "hp", "½p", "p½", "wo½p", "h½p", "hwfh", "hdl", "hpl", "hsl", "hcl", "hel", "hlwp", "hffl",
      "hbrl", "hml",
+     # ZKTeco BioTime's daily status words (its "Early Leave" left early: present, not earned leave)
+     "present(p)", "late(lt)", "early leave", "early leave(el)", "half day(hd)",
      "हाँ", "हां", "हा", "उपस्थित", "हाजिर", "हाज़िर", "हाजर",
      "હા", "હાજર", "ઉપસ્થિત", "હાજરી"}
 )
 ABSENT_WORDS = _nfc(
     {"a", "ab", "absent", "n", "no", "0", "false", "leave", "l", "cl", "sl", "el", "pl", "lwp", "lop",
-     "off", "✗", "✘", "ml", "bl", "brl", "ffl", "co", "comp off", "compoff",
+     "off", "✗", "✘", "ml", "bl", "brl", "ffl", "co", "comp off", "compoff", "absence", "absence(a)",
      "नहीं", "नही", "ना", "अनुपस्थित", "गैरहाजिर", "ग़ैरहाज़िर", "गैर हाजिर", "छुट्टी",
      "ના", "નહીં", "ગેરહાજર", "અનુપસ્થિત", "રજા"}
 )

@@ -24,6 +24,7 @@ from .files import PREVIEW_ROWS
 from .parsing import read_text
 from .presets import SURE, _name_bonus, _with_user_columns
 from .quoting import quoted
+from .shifts import shift_days, shift_options
 
 log = logging.getLogger("business_orchestrator.zkteco")
 
@@ -34,52 +35,7 @@ _ZK_LINE = re.compile(
     rf"^\s*(?P<emp>[^\t]+?)\s*\t(?:(?P<name>[^\t]*)\t(?=\s*{_STAMP}(?:\s*\t\s*\d+){{2,}}\s*$))??"
     rf"\s*(?P<ts>{_STAMP})"
 )
-DUPLICATE_MINUTES = 5  # a second punch within this of the first is a double tap
-MAX_SHIFT_HOURS = 14  # a punch later than this after a shift began starts a new shift (a missed punch-out)
-NIGHT_ENDS_HOUR = 5  # a punch before this hour the day after a shift began closes it, however long it was
 MAX_LISTED_ROWS = 5  # rows named in a warning before "and N more"
-
-
-def _closes_night(opened: pd.Timestamp, at: pd.Timestamp, night_ends: pd.Timedelta) -> bool:
-    """An early-morning punch the day after a shift began is its punch-out (a long day ending in a group
-    exit at 02:23), not the start of a new day's attendance."""
-    next_day = at.normalize() - opened.normalize() == pd.Timedelta(days=1)
-    return next_day and at - at.normalize() < night_ends
-
-
-def shift_days(employees: pd.Series, stamps: pd.Series, *, duplicate_minutes: float = DUPLICATE_MINUTES,
-               max_shift_hours: float = MAX_SHIFT_HOURS,
-               night_ends_hour: float = NIGHT_ENDS_HOUR) -> tuple[pd.Series, pd.Series]:
-    """(the day each punch's shift began, duplicate mask) for punches of many people.
-
-    Per person in time order: a punch opens a shift when none is open, and closes the open one when it
-    comes within `max_shift_hours` of its start, or on the next calendar day before `night_ends_hour`;
-    a punch within `duplicate_minutes` of the previous one is a double tap (marked, and not counted as
-    an in or out).
-    """
-    frame = pd.DataFrame({"employee": employees, "at": stamps}).dropna()
-    frame = frame.sort_values(["employee", "at"], kind="stable")
-    day = pd.Series(pd.NaT, index=employees.index, dtype="datetime64[ns]")
-    duplicate = pd.Series(False, index=employees.index)
-    tap = pd.Timedelta(minutes=duplicate_minutes)
-    longest = pd.Timedelta(hours=max_shift_hours)
-    night_ends = pd.Timedelta(hours=night_ends_hour)
-    for _, group in frame.groupby("employee", sort=False):
-        opened: pd.Timestamp | None = None
-        previous: pd.Timestamp | None = None
-        for index, at in zip(group.index, group["at"], strict=True):
-            if previous is not None and at - previous <= tap:
-                duplicate[index] = True
-                day[index] = (opened or at).normalize()
-                continue
-            previous = at
-            if opened is not None and (at - opened <= longest or _closes_night(opened, at, night_ends)):
-                day[index] = opened.normalize()  # the punch out: the shift's day
-                opened = None
-            else:
-                opened = at  # a new shift (and a missed punch-out before it, if one was open)
-                day[index] = at.normalize()
-    return day, duplicate
 
 
 def punches_frame(raw: pd.DataFrame, spec: SourceSpec, key: str, issues: IssueLog | None = None,
@@ -105,11 +61,9 @@ def shifts_frame(raw: pd.DataFrame, stamps: pd.Series, spec: SourceSpec, key: st
     The shift day goes to canonicalise as dates, not text, so a date_format meant for the punch times
     is not applied to it.
     """
-    options = spec.options
-    taps_within = float(options.get("duplicate_minutes", DUPLICATE_MINUTES))
-    day, duplicate = shift_days(raw[employee].str.strip(), stamps, duplicate_minutes=taps_within,
-                                max_shift_hours=float(options.get("max_shift_hours", MAX_SHIFT_HOURS)),
-                                night_ends_hour=float(options.get("night_ends_hour", NIGHT_ENDS_HOUR)))
+    settings = shift_options(spec.options)
+    taps_within = settings["duplicate_minutes"]
+    day, duplicate = shift_days(raw[employee].str.strip(), stamps, **settings)
     raw = raw.assign(shift_day=day)
     mapping = _with_user_columns({"employee": employee, "time": time, "date": "shift_day"}, raw, spec)
     result = canonicalise(raw, mapping, spec, key, issues=issues, warnings=warnings)
