@@ -40,9 +40,9 @@ ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
     },
     "leads": {
         "lead_id": ("lead id", "record id", "enquiry id", "id"),
-        "date": ("created time", "created date", "created at", "create date", "enquiry date", "inquiry date",
-                 "lead date", "query time", "registration date", "user registration date", "submission date",
-                 "submitted at", "created", "date"),
+        "date": ("created time", "created date", "created at", "create date", "date create", "enquiry date",
+                 "inquiry date", "lead date", "query time", "registration date", "user registration date",
+                 "submission date", "submitted at", "created", "date"),
         "source": ("lead source", "original source", "source", "channel", "medium", "utm source", "utm medium"),
         "status": ("lead status", "status"),
         "name": ("full name", "name", "lead name", "contact name"),

@@ -310,7 +310,7 @@ def _amount_text(text: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series, p
 _TIME = r"""(?:(?:\s*,\s*|[\sT]+)(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?
     \s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?\s*$"""
 _OFFSET = re.compile(
-    r"^(.*\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$"
+    r"^(.*\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$"
 )
 _YEAR_FIRST = re.compile(r"^(?P<Y>\d{4})[-/.](?P<a>\d{1,2})[-/.](?P<b>\d{1,2})" + _TIME, re.VERBOSE)
 _NUMERIC = re.compile(r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<Y>\d{4}|\d{2})" + _TIME, re.VERBOSE)
