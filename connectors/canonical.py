@@ -434,6 +434,34 @@ def check_day_columns(raw: pd.DataFrame, spec: SourceSpec) -> None:
                    f"which the app does not read; export {ONE_ROW_PER_DAY[spec.domain]} instead")
 
 
+ACTIVITY_HEADERS = ({"type", "timezone"}, {"tipo", "moeda", "valorbruto"})  # PayPal's activity download, en / pt-BR
+PAYMENT_TYPE = re.compile(r"payment|pagamento|refund|reembolso", re.IGNORECASE)
+NOT_PAYMENT_TYPE = re.compile(r"hold|release|authori[sz]ation|withdrawal|debit card|transfer|bill user|invoice sent"
+                              r"|bloqueio|transferid|saque", re.IGNORECASE)
+
+
+def check_activity_log(raw: pd.DataFrame, spec: SourceSpec) -> None:
+    """Refuse a payment account's activity download (PayPal's) read as sales without a filter on its type.
+
+    Its rows are payments in and refunds, but also holds and their release, authorisations, withdrawals to the
+    bank, card spending and tax lines: every amount added up is not the day's sales (a real seller's day read as
+    −2,639 against 0). Which types are this business's sales the owner says, by a filter on the type column.
+    """
+    names = {normalise_header(column): column for column in raw.columns}
+    found = next((names.get("type") or names.get("tipo") for headers in ACTIVITY_HEADERS
+                  if headers <= set(names)), None)
+    if found is None or any(normalise_header(key) == normalise_header(found) for key in spec.filter):
+        return
+    types = [t for t in as_text(raw[found]).str.strip().value_counts().index if t]
+    payments = [t for t in types if PAYMENT_TYPE.search(t) and not NOT_PAYMENT_TYPE.search(t)]
+    shown = ", ".join(f'"{cut(t, 40)}"' for t in (payments or types)[:6])
+    raise SourceReadError(
+        spec.name, f"{spec.file.name} is a payment account's activity: besides payments it lists holds, "
+                   f"withdrawals, card spending and fees, which are not sales; keep the payment types with a filter "
+                   f"on {quoted(found)} in this source's settings, e.g. {found.strip()} = [{shown}] under "
+                   f"[sources.filter] (refund types, with their negative amounts, take refunds off)")
+
+
 def check_dated(raw: pd.DataFrame, mapping: Mapping[str, str], spec: SourceSpec) -> None:
     """Refuse a table read by column names that has no date column by name but holds dates under another.
 

@@ -27,7 +27,7 @@ ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
                  "created", "date"),
         "amount": ("grand total", "net amount", "net total", "order total", "invoice amount", "invoice value",
                    "bill amount", "bill value", "total amount", "amount", "sales value", "sales amount",
-                   "total value", "total", "value"),
+                   "total value", "total", "gross amount", "gross", "value"),
         "quantity": ("quantity", "qty"),
         "unit_price": ("unit price", "price", "rate", "mrp"),
         "status": ("order status", "financial status", "payment status", "invoice status", "bill status",

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
-from .canonical import canonicalise, check_dated, check_day_columns, reversed_orders
+from .canonical import canonicalise, check_activity_log, check_dated, check_day_columns, reversed_orders
 from .columns import resolve_columns
 from .parsing import blank_text, decode, first_row, sniff_delimiter
 from .quoting import cut, cut_message, quoted
@@ -529,6 +529,8 @@ class TableConnector:
     def read(self, spec: SourceSpec) -> SourceFrame:
         raw = apply_filter(self.reader(spec), spec)
         check_day_columns(raw, spec)
+        if spec.domain == "sales":
+            check_activity_log(raw, spec)
         mapping = resolve_columns(raw.columns, spec.domain, spec.columns, spec.name)
         check_dated(raw, mapping, spec)
         result = canonicalise(raw, mapping, spec, self.key, excel=self.excel)

@@ -8,9 +8,12 @@ returned to origin (RTO) were counted as sold.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from connectors import read_source
+import pytest
+
+from connectors import SourceReadError, read_source
 
 from .conftest import spec
 from .test_order_amounts import day_sales
@@ -37,3 +40,18 @@ def test_marketplace_orders_returned_to_origin_or_cancelled_are_not_sales():
     result = read_source(spec(DATA / "meesho_orders_cut.csv", "sales", columns=mapping))
     assert day_sales(result.frame, "2025-08-21") == (499.0, 1)  # DELIVERED; CANCELLED, RTO_COMPLETE, RTO_LOCKED
     assert any("2 order(s) with a status of returned or refunded" in w for w in result.warnings)
+
+
+def test_a_payment_accounts_activity_is_refused_until_its_sales_types_are_named():
+    """Holds, releases, tax lines and a withdrawal were added up as sales: a day of 952.05 read as 406.43, and
+    a day of no sales as −2,639.06."""
+    path = DATA / "paypal_ebay_seller_activity.csv"
+    with pytest.raises(SourceReadError, match=re.escape(
+            "is a payment account's activity: besides payments it lists holds, withdrawals, card spending and fees, "
+            "which are not sales; keep the payment types with a filter on 'Type' in this source's settings, e.g. "
+            "Type = [\"eBay Auction Payment\", \"Payment Refund\", \"Website Payment\"]")):
+        read_source(spec(path, "sales"))
+    kept = {"Type": ("eBay Auction Payment", "Payment Refund", "Website Payment")}  # as the sentence says
+    result = read_source(spec(path, "sales", filter=kept))
+    assert day_sales(result.frame, "2020-10-10")[0] == 952.05
+    assert day_sales(result.frame, "2020-10-16")[0] == 0.0  # a withdrawal and holds only
