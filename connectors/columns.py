@@ -54,8 +54,8 @@ ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
         "company": ("company", "company name", "organisation", "organization"),
     },
     "attendance": {
-        "employee": ("employee id", "emp id", "employee code", "emp code", "user id", "employee",
-                     "employee name", "staff", "name"),
+        "employee": ("employee id", "emp id", "employee code", "emp code", "employee number", "employee no", "emp no",
+                     "staff id", "user id", "employee", "employee name", "staff", "name"),
         "date": ("attendance date", "date"),
         "status": ("status", "present", "attendance"),
         "time": ("punch time", "check in", "timestamp", "time", "in time", "punch records"),

@@ -57,7 +57,8 @@ WEEKDAY_CODES = {
 }
 DAY_NUMBER = re.compile(r"^(?P<day>\d{1,2})(?:\.0)?(?:\s*(?P<weekday>[A-Za-z]{1,9})\.?)?$")  # "1", "2 St", "3 Mon"
 DAY_AND_MONTH = re.compile(r"^(?P<day>\d{1,2})[\s\-/.]*(?P<month>[A-Za-z]{3,9})\.?$")  # "1-Jun", "01 Jun"
-DATE_TEXT = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T][\d:.]+)?$")
+DATE_TEXT = re.compile(r"^(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T][\d:.]+)?"  # 2022-06-01, 01/06/2022
+                       r"|\d{1,2}[-\s/]?[A-Za-z]{3,9}[-\s/,]*\d{4})$")  # 01-Jan-2025 (Keka)
 MONTH_NAME = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
               r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 MONTH_YEAR = re.compile(  # "Aug 01 2025", "August 2025", "Aug-2025", "01-Aug-2025", "for the month of March, 2024"
@@ -303,8 +304,28 @@ def _day_columns(spec: SourceSpec, sheet: str, rows: list[list[Any]]) -> tuple[i
         return None
     day_row, dates, numbered = found
     if dates:
-        return day_row, [DayColumn(c, _text(rows[day_row][c]), d) for c, d in sorted(dates.items())]
-    return day_row, _numbered_days(spec, sheet, rows, day_row, numbered)
+        days = [DayColumn(c, _text(rows[day_row][c]), d) for c, d in sorted(dates.items())]
+    else:
+        days = _numbered_days(spec, sheet, rows, day_row, numbered)
+    return day_row, _status_columns(rows, day_row, days)
+
+
+def _status_columns(rows: list[list[Any]], day_row: int, days: list[DayColumn]) -> list[DayColumn]:
+    """Days heading a block of columns each (Keka's Monthly Performance Report: Shift, IN, OUT, hours... Status
+    under every date): the mark is in the block's Status column, not under the date."""
+    if day_row + 1 >= len(rows):
+        return days
+    labels = rows[day_row + 1]
+    status = [i for i, value in enumerate(labels) if str(value).strip().lower() == BLOCK_MARKS]
+    if len(status) < MIN_DAY_COLUMNS:
+        return days
+    ends = [day.column for day in days[1:]] + [len(labels)]
+    moved = []
+    for day, end in zip(days, ends, strict=True):
+        column = next((i for i in status if day.column <= i < end), None)
+        if column is not None:
+            moved.append(DayColumn(column, day.header, day.date))
+    return moved
 
 
 def _weekday_row_warning(sheet: str, rows: list[list[Any]], day_row: int, days: list[DayColumn]) -> str | None:
@@ -357,12 +378,12 @@ def _block_marks(sheet: str, rows: list[list[Any]], days: list[DayColumn], start
 
 
 def _day_like(row: Sequence[Any], days: list[DayColumn]) -> bool:
-    """A header row under the days (dates again, weekday names), not a person's marks."""
+    """A header row under the days (dates again, weekday names, each block's "Status"), not a person's marks."""
     cells = [row[d.column] for d in days if d.column < len(row) and not _blank(row[d.column])]
     if not cells:
         return False
     headers = sum(isinstance(v, (dt.date, pd.Timestamp)) or str(v).strip().lower().rstrip(".") in WEEKDAY_CODES
-                  or bool(DATE_TEXT.match(str(v).strip())) for v in cells)
+                  or str(v).strip().lower() == BLOCK_MARKS or bool(DATE_TEXT.match(str(v).strip())) for v in cells)
     return headers >= len(cells) / 2
 
 

@@ -767,7 +767,7 @@ ABSENT_WORDS = _nfc(
      "नहीं", "नही", "ना", "अनुपस्थित", "गैरहाजिर", "ग़ैरहाज़िर", "गैर हाजिर", "छुट्टी",
      "ના", "નહીં", "ગેરહાજર", "અનુપસ્થિત", "રજા"}
 )
-NOT_COUNTED_WORDS = _nfc({"wo", "w/o", "weekly off", "week off", "h", "ho", "holiday", "holiday off", "ph",
+NOT_COUNTED_WORDS = _nfc({"wo", "w/o", "woh", "weekly off", "week off", "h", "ho", "holiday", "holiday off", "ph",
                                "public holiday", "left", "resigned",
                                "अवकाश", "साप्ताहिक अवकाश", "રજા દિવસ", "સાપ્તાહિક રજા"})
 
@@ -790,6 +790,10 @@ def parse_bool_presence(
     text = text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
     extra = extra or {}
     own = set(extra)
+    # a mark with a qualifier in brackets ("P(R)" regularised, "P(MS)" missed swipe: Keka's) is its mark before them
+    known = PRESENT_WORDS | ABSENT_WORDS | NOT_COUNTED_WORDS | own
+    text = text.where(text.isin(known) | ~text.str.contains("(", regex=False),
+                      text.str.split("(", n=1).str[0].str.strip())
     present = pd.Series(pd.NA, index=series.index, dtype="boolean")
     is_present = text.isin((PRESENT_WORDS - own) | {w for w, v in extra.items() if v is True})
     is_absent = text.isin((ABSENT_WORDS - own) | {w for w, v in extra.items() if v is False})

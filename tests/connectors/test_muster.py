@@ -171,3 +171,21 @@ def test_own_marks_work_for_daily_registers_too(tmp_path):
     assert taught.issues == [] and counts(taught.frame, "2025-06-02") == (1, 1)
     with pytest.raises(SourceReadError, match="listed under two meanings"):
         read_source(spec(path, "attendance", options={"present_marks": ["X"], "absent_marks": ["x"]}))
+
+
+def test_kekas_monthly_performance_report_reads_each_days_status_column():
+    """Keka HR: a block of nine columns under each date (Shift, IN, OUT, hours... Status), marks with qualifiers
+    in brackets (P(R) regularised, P(MS) missed swipe, A(R), CL(R)). Before: 'no column for the employee'."""
+    result = read_source(spec(DATA / "keka_monthly_performance_jan2025.xlsx", "attendance"))
+    assert result.connector == "muster" and result.issues == []
+    assert counts(result.frame, "2025-01-17") == (36, 2)
+    assert counts(result.frame, "2025-01-31") == (30, 8)
+
+
+def test_a_qualifier_in_brackets_keeps_its_mark(tmp_path):
+    header = ",".join(f"2025-06-{day:02d}" for day in range(1, 8))
+    path = write(tmp_path / "june.csv", f"Emp Code,{header}\nE1,P(R),P(MS)(R),A(R),CL(R),WOH,P,P\n"
+                                        f"E2,P,P,P,P,WO,Early Leave(EL),Absence(A)\n")
+    frame = read_source(spec(path, "attendance")).frame
+    assert [counts(frame, f"2025-06-0{day}") for day in range(1, 8)] == [
+        (2, 0), (2, 0), (1, 1), (1, 1), (0, 0), (2, 0), (1, 1)]
