@@ -20,7 +20,7 @@ ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
     "sales": {
         "order_id": ("order id", "order no", "order number", "invoice no", "invoice number", "invoice id", "inv no",
                      "bill no", "bill number", "voucher no", "voucher number", "receipt no", "receipt number",
-                     "number", "id"),
+                     "serial number", "number", "id"),
         # WooCommerce's API writes date_created in the shop's time zone (date_created_gmt is UTC: never a day)
         "date": ("order date", "invoice date", "inv date", "bill date", "sale date", "sales date", "transaction date",
                  "purchase date", "created at", "date created", "created date", "creation date", "created on",
@@ -29,7 +29,9 @@ ALIASES: dict[Domain, dict[str, tuple[str, ...]]] = {
                    "bill amount", "bill value", "total amount", "amount", "sales value", "sales amount",
                    "total value", "total", "gross amount", "gross", "value"),
         "quantity": ("quantity", "qty"),
-        "unit_price": ("unit price", "price", "rate", "mrp"),
+        # the price the buyer paid a unit, with GST, before the list price (Swipe writes all four)
+        "unit_price": ("price with tax after discount", "unit price after discount", "unit price", "price", "rate",
+                       "mrp"),
         "status": ("order status", "financial status", "payment status", "invoice status", "bill status",
                    "voucher status", "status"),
         "product": ("product", "product name", "item", "item name"),

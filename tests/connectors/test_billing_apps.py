@@ -62,3 +62,11 @@ def test_a_restaurant_pos_dates_its_bills_in_created():
     result = read_source(spec(PETPOOJA, "sales"))
     assert day_sales(result.frame, "2025-11-19") == (224822.0, 153)  # 154 bills, one Cancelled
     assert day_sales(result.frame, "2025-11-18") == (152028.0, 86)
+
+
+def test_a_billing_apps_item_lines_make_bills_at_the_price_paid():
+    """Swipe's item report: before, each line was an order at Qty x Unit Price, before GST and discount
+    (76,52,730.65 from 23 'orders'); the bills are its Serial Numbers, the price paid a unit is with tax."""
+    result = read_source(spec(DATA / "swipe_items_2024-11-11_to_17.csv", "sales"))
+    assert day_sales(result.frame, "2024-11-12") == (8941823.75, 8)
+    assert day_sales(result.frame, "2024-11-11") == (563496.01, 27)
