@@ -189,6 +189,7 @@ def _parse_csv(
             last_row = start - 1 if start > first else None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         header_row = layout.row + 1 if layout else 1
+        exc = _against_the_header(source, delimiter, encoding, exc, layout)
         raise SourceReadError(spec.name, csv_error_sentence(spec.file.name, exc, delimiter, header_row)) from exc
     if tail is not None:
         _check_last_line(spec, tail, delimiter, last_row)
@@ -197,6 +198,39 @@ def _parse_csv(
 
 _FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _EOF_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+
+
+def _against_the_header(source: Any, delimiter: str, encoding: str | None, exc: Exception,
+                        layout: HeaderLayout | None) -> Exception:
+    """pandas' count error restated against the header row's own width.
+
+    When the rows run wider than the header (an unquoted comma in the last column of every row), pandas
+    counts from the rows (or from the header padded to them, see csv_layout), so it blames the first row two
+    values wider and says the header is wider than it is. The first row wider than the header is the one to fix.
+    """
+    fields = _FIELDS.search(str(exc))
+    if fields is None:
+        return exc
+    header_line = layout.row if layout is not None else 0
+    try:
+        if isinstance(source, io.StringIO):
+            handle: Any = io.StringIO(source.getvalue())
+        else:
+            handle = open(source, encoding=encoding or "utf-8", errors="replace", newline="")  # noqa: SIM115
+        with handle:
+            rows = csv.reader(handle, delimiter=delimiter)
+            for _ in range(header_line):
+                next(rows, None)
+            header = next(rows, [])
+            width = layout.width if layout is not None and layout.width else len(header)
+            if width >= int(fields.group(1)):
+                return exc
+            for line, row in enumerate(rows, start=header_line + 2):
+                if len(row) > width and any(cell.strip() for cell in row[width:]):
+                    return pd.errors.ParserError(f"Expected {width} fields in line {line}, saw {len(row)}")
+    except (OSError, csv.Error):
+        pass
+    return exc
 
 
 def csv_error_sentence(name: str, exc: Exception, delimiter: str, header_row: int = 1) -> str:

@@ -7,11 +7,13 @@ editable date), which moved leads to other days; a PostgreSQL timestamp with an 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
-from connectors import read_source
+from connectors import SourceReadError, read_source
 
 from .conftest import spec
 
@@ -31,3 +33,18 @@ def test_bitrix24_deals_count_on_the_day_they_were_created():
 def test_an_hour_only_offset_is_read_as_written():
     frame = read_source(spec(DATA / "crm_leads_plus00_cut.csv", "leads")).frame
     assert frame["received_at"].tolist() == [pd.Timestamp("2026-04-25 13:29:28")]
+
+
+def test_rows_wider_than_the_header_are_blamed_from_the_first_one(tmp_path):
+    """A CRM's export with an unquoted comma in its last column on every row ("New form 01/08/2025, 17:03"),
+    and one row with two: before, the sentence named that later row and said the header had 8 columns (it has 7).
+    The shape of a real file (anant114work/bopcrm leads_export.csv); the people in it are made up here."""
+    rows = [f"{n},27{n:05d},2025-10-04T06:12:04+0000,lead{n}@example.in,Lead {n},,Avenue 9 form 01/08/2025, 17:03"
+            for n in range(1, 60)]
+    rows.append("60,2700060,2025-10-04T06:12:04+0000,lead60@example.in,Lead 60,,Avenue 9, form 01/08/2025, 17:03")
+    path = tmp_path / "leads_export.csv"
+    path.write_text("ID,Lead_ID,Created_Time,Email,Full_Name,Phone,Form_Name\n" + "\n".join(rows) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(SourceReadError, match=re.escape("row 2 of leads_export.csv has 8 values but its first row "
+                                                        "has 7 columns")):
+        read_source(spec(path, "leads"))
