@@ -244,11 +244,15 @@ def _column_letter(position: int) -> str:
 def _check_duplicates(raw: pd.DataFrame, mapping: Mapping[str, str], spec: SourceSpec, warnings: list[str]) -> None:
     """Two columns with one name ("Amount" twice; pandas calls the second "Amount.1").
 
-    Using the first one silently could add the wrong figure; if both hold the same values it does
-    not matter (say so), otherwise the owner must say which one is meant.
+    Using the first one silently could add the wrong figure; if both hold the same values it does not matter
+    (say so). For a column the report counts with (date, amount, employee...) the owner must say which one is
+    meant; a contact detail kept beside a lead (a second "Phone Number", the company's) takes the first, said.
+    Every such column is named at once, so the file is fixed in one go.
     """
     names = [str(c) for c in raw.columns]
-    for col in dict.fromkeys(mapping.values()):
+    counted = set(REQUIRED_COLUMNS[spec.domain]) | {"date", "amount", "order_id", "status", "quantity", "unit_price"}
+    problems: dict[str, str] = {}  # name -> its columns
+    for key, col in mapping.items():
         base = col
         match = _MANGLED.match(col)
         if match and match["base"] in names:
@@ -261,12 +265,17 @@ def _check_duplicates(raw: pd.DataFrame, mapping: Mapping[str, str], spec: Sourc
         if all(t.equals(texts[0]) for t in texts[1:]):
             warnings.append(f"{len(twins)} columns are named {quoted(base)} (columns {letters}); they hold the same "
                             f"values, so the first was used")
-            continue
+        elif key not in counted:
+            warnings.append(f"{len(twins)} columns are named {quoted(base)} (columns {letters}); the first was kept "
+                            f"as the {key.replace('_', ' ')}")
+        else:
+            problems[base] = f"{len(twins)} columns named {quoted(base)} (columns {letters})"
+    if problems:
         raise SourceReadError(
             spec.name,
-            f"{spec.file.name} has {len(twins)} columns named {quoted(base)} (columns {letters}) with different "
-            f"values, and the report cannot tell which one to use: rename one of them in the file",
-            column=cut(base),
+            f"{spec.file.name} has {'; '.join(problems.values())} with different values, and the report cannot tell "
+            f"which one to use: rename {'one of them' if len(problems) == 1 else 'one of each'} in the file",
+            column=cut(next(iter(problems))) if len(problems) == 1 else None,
         )
 
 

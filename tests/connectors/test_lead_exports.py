@@ -48,3 +48,20 @@ def test_rows_wider_than_the_header_are_blamed_from_the_first_one(tmp_path):
     with pytest.raises(SourceReadError, match=re.escape("row 2 of leads_export.csv has 8 values but its first row "
                                                         "has 7 columns")):
         read_source(spec(path, "leads"))
+
+
+def test_repeated_column_names_are_all_named_at_once_and_a_contacts_second_phone_is_not_one(tmp_path):
+    """HubSpot's contacts export with company columns: a second 'Phone Number' and 'Create Date' (the company's).
+    Before, each repeated name was refused in turn (four edits of the file for one report)."""
+    path = tmp_path / "contacts.csv"
+    path.write_text("Lead ID,Created Date,Phone,Source,Company,Created Date,Phone,Source\n"
+                    "1,2024-02-05 01:51,111,Web,Acme,2020-01-01 09:00,999,Fair\n", encoding="utf-8")
+    with pytest.raises(SourceReadError) as refused:
+        read_source(spec(path, "leads"))
+    said = str(refused.value)
+    assert "2 columns named 'Created Date' (columns B, F)" in said and "2 columns named 'Source' (columns D, H)" in said
+    assert "Phone" not in said and "rename one of each" in said
+    path.write_text("Record ID,Create Date,Phone Number,Lead Source,Company,Phone Number\n"
+                    "1,2024-02-05 01:51,111,Web,Acme,999\n", encoding="utf-8")
+    result = read_source(spec(path, "leads"))
+    assert len(result.frame) == 1 and any("the first was kept as the phone" in w for w in result.warnings)
