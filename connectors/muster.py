@@ -172,6 +172,8 @@ def _date_cells(row: Sequence[Any]) -> dict[int, dt.date]:
     """The cells of a row that are dates: Excel date cells, and text dates read in one go (day first)."""
     dates = {i: pd.Timestamp(v).date() for i, v in enumerate(row) if isinstance(v, (dt.date, pd.Timestamp))}
     texts = {i: str(v).strip() for i, v in enumerate(row) if isinstance(v, str) and DATE_TEXT.match(v.strip())}
+    if len(dates) + len(texts) < MIN_DAY_COLUMNS:  # not a row of days: not worth parsing (a register's row has one)
+        return {}
     if texts:
         parsed, bad, _ = parse_dates(pd.Series(list(texts.values()), dtype="str"), dayfirst=True)
         dates |= {i: stamp.date() for i, stamp, wrong in zip(texts, parsed, bad, strict=True) if not wrong}
