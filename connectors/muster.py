@@ -512,7 +512,11 @@ def marks_frame(spec: SourceSpec, marks: list[Mark], sheets: int) -> tuple[pd.Da
     filled = table["column"].isin(set(table.loc[worked, "column"]))
     first_day = table["employee"].map(table[worked].groupby("employee")["date"].min())
     joined = (table["date"] >= first_day).fillna(False).astype(bool)
-    keep = filled & (~blank | joined)  # and blanks before a person's first working day: they had not joined
+    # A person never marked is not on the month's staff, unless their sheet has a single day filled in so far (the
+    # 1st, half done): then they may just not be marked yet, and their blank is a missing mark, not "not joined".
+    filled_days = table.loc[worked].groupby("sheet")["column"].nunique()
+    undecided = first_day.isna() & table["sheet"].map(filled_days).eq(1)
+    keep = filled & (~blank | joined | undecided)  # and blanks before a person's first working day: not joined
     table, values, present, unknown, not_counted = (table[keep], values[keep], present[keep], unknown[keep],
                                                     not_counted[keep])
     blank = table["value"].map(_blank)

@@ -189,3 +189,15 @@ def test_a_qualifier_in_brackets_keeps_its_mark(tmp_path):
     frame = read_source(spec(path, "attendance")).frame
     assert [counts(frame, f"2025-06-0{day}") for day in range(1, 8)] == [
         (2, 0), (2, 0), (1, 1), (1, 1), (0, 0), (2, 0), (1, 1)]
+
+
+def test_on_the_first_day_filled_in_an_unmarked_person_is_a_missing_mark(tmp_path):
+    """1 June, marked for two of three people by the evening: E3 has no mark yet, anywhere. Counting 2 of 2 would
+    be a wrong number; by the 2nd, E3 never marked on a filled day is someone not on June's staff."""
+    header = ",".join(f"2025-06-{day:02d}" for day in range(1, 8))
+    first = write(tmp_path / "june.csv", f"Emp Code,{header}\nE1,P,,,,,,\nE2,A,,,,,,\nE3,,,,,,,\n")
+    result = read_source(spec(first, "attendance"))
+    assert [(i.row, i.day) for i in result.issues] == [(4, dt.date(2025, 6, 1))]
+    later = write(tmp_path / "june2.csv", f"Emp Code,{header}\nE1,P,P,,,,,\nE2,A,P,,,,,\nE3,,,,,,,\n")
+    result = read_source(spec(later, "attendance"))
+    assert result.issues == [] and counts(result.frame, "2025-06-02") == (2, 0)
