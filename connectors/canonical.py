@@ -332,13 +332,14 @@ def _amount_with_tax(raw: pd.DataFrame, mapping: Mapping[str, str], spec: Source
     if not others or not taxes:
         return None
     before = parse_amounts(raw[amount])[0]
+    totals = {other: parse_amounts(raw[other])[0] for other in others}
     for tax in taxes:
-        added = before + parse_amounts(raw[tax])[0]
+        taxed = parse_amounts(raw[tax])[0]
+        added = before + taxed
         rows = added.notna()
-        if rows.sum() < 1 or not (parse_amounts(raw[tax])[0][rows] != 0).any():
+        if not (taxed[rows] != 0).any():
             continue
-        for other in others:
-            total = parse_amounts(raw[other])[0]
+        for other, total in totals.items():
             if ((total[rows] - added[rows]).abs() <= 0.011).mean() >= 0.95:
                 return other, (f"sales counted with tax: {quoted(other)}, which is {quoted(amount)} plus "
                                f"{quoted(tax)} on the bills (set amount under [sources.columns] to count without)")

@@ -37,14 +37,13 @@ from .base import Domain, Probe, SourceFrame, SourceReadError, SourceSpec
 from .canonical import IssueLog, _finish, add_unknown_marks, own_marks
 from .columns import resolve_columns
 from .files import CSV_SUFFIXES, _damaged_workbook, _excel_engine
-from .parsing import parse_bool_presence, parse_dates, read_text, sniff_delimiter
+from .parsing import MONTHS, parse_bool_presence, parse_dates, read_text, sniff_delimiter
 from .presets import SURE
 from .quoting import column_list, cut, quoted
-from .registers import SCAN_ROWS, below_titles, text_rows
+from .registers import SCAN_ROWS, below_titles, is_blank, text_rows
 from .sniff import EXCEL_SUFFIXES
 
 MIN_DAY_COLUMNS = 7  # a week of day columns: fewer is some other table
-MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 # weekday letters as registers print them; eSSL writes S for Sunday and St for Saturday, T and Th
 WEEKDAY_CODES = {
     "m": {0}, "mo": {0}, "mon": {0}, "monday": {0},
@@ -96,12 +95,8 @@ class Mark:
 # --- reading the cells --------------------------------------------------------------------------
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
-
-
 def _text(value: Any) -> str:
-    if _blank(value):
+    if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -249,10 +244,10 @@ def _first_month(spec: SourceSpec, sheet: str, titles: list[list[Any]]) -> tuple
         for value in row:
             if isinstance(value, (dt.date, pd.Timestamp)):
                 return pd.Timestamp(value).date().replace(day=1), f"the title {quoted(_text(value))}"
-            month = _month_in(str(value)) if not _blank(value) else None
+            month = _month_in(str(value)) if not is_blank(value) else None
             if month:
                 return month, f"the title {quoted(_text(value))}"
-    month = _month_in_cells([_text(value) for row in titles for value in row if not _blank(value)])
+    month = _month_in_cells([_text(value) for row in titles for value in row if not is_blank(value)])
     if month:
         return month, "the title rows"
     for name, where in ((sheet, "the sheet's name"), (spec.file.stem, "the file's name")):
@@ -357,7 +352,7 @@ def _weekday_row_warning(sheet: str, rows: list[list[Any]], day_row: int, days: 
 def _label(row: Sequence[Any], before: int) -> str:
     """The first written cell left of the day columns, as a lower-case label without its colon."""
     for value in row[:before]:
-        if not _blank(value):
+        if not is_blank(value):
             return str(value).strip().rstrip(":").strip().lower()
     return ""
 
@@ -370,8 +365,8 @@ def _block_marks(sheet: str, rows: list[list[Any]], days: list[DayColumn], start
         row = rows[index]
         label = _label(row, first_day)
         if label in BLOCK_PERSON:
-            at = next(i for i, value in enumerate(row) if not _blank(value))
-            after = [_text(value) for value in row[at + 1:] if not _blank(value)]
+            at = next(i for i, value in enumerate(row) if not is_blank(value))
+            after = [_text(value) for value in row[at + 1:] if not is_blank(value)]
             person = after[0].split(" : ")[0].strip() if after else None
         elif label == BLOCK_MARKS and person:
             marks += [Mark(sheet, index + 1, person, day, row[day.column] if day.column < len(row) else None)
@@ -381,7 +376,7 @@ def _block_marks(sheet: str, rows: list[list[Any]], days: list[DayColumn], start
 
 def _day_like(row: Sequence[Any], days: list[DayColumn]) -> bool:
     """A header row under the days (dates again, weekday names, each block's "Status"), not a person's marks."""
-    cells = [row[d.column] for d in days if d.column < len(row) and not _blank(row[d.column])]
+    cells = [row[d.column] for d in days if d.column < len(row) and not is_blank(row[d.column])]
     if not cells:
         return False
     headers = sum(isinstance(v, (dt.date, pd.Timestamp)) or str(v).strip().lower().rstrip(".") in WEEKDAY_CODES
@@ -401,7 +396,7 @@ def _person_column(spec: SourceSpec, rows: list[list[Any]], day_row: int, data_s
     mapping = resolve_columns(list(named), "attendance", spec.columns, spec.name)
     if "employee" in mapping:
         return named[mapping["employee"]]
-    used = [c for c in range(first_day) if any(c < len(r) and not _blank(r[c]) for r in rows[data_start:])]
+    used = [c for c in range(first_day) if any(c < len(r) and not is_blank(r[c]) for r in rows[data_start:])]
     if len(used) == 1:
         return used[0]
     raise SourceReadError(
@@ -411,8 +406,8 @@ def _person_column(spec: SourceSpec, rows: list[list[Any]], day_row: int, data_s
 
 
 def _grid_marks(spec: SourceSpec, sheet: str, rows: list[list[Any]], day_row: int, days: list[DayColumn],
-                repeats: list[Repeat]) -> list[Mark]:
-    """A row per person under the days, until a total or a second header."""
+                repeats: list[Repeat], notes: list[str]) -> list[Mark]:
+    """A row per person under the days, until a total or a second header; the rows left below it are said."""
     first_day = days[0].column
     start = day_row + 1
     while start < len(rows) and _day_like(rows[start], days):
@@ -422,7 +417,14 @@ def _grid_marks(spec: SourceSpec, sheet: str, rows: list[list[Any]], day_row: in
     for index in range(start, len(rows)):
         labels = [_text(v) for v in rows[index][:first_day]]
         if any(SUMMARY_LABELS.match(label) for label in labels) or _day_like(rows[index], days):
-            break  # totals and summaries below the staff
+            # totals and summaries below the staff; named, in case a second team's rows follow them
+            below = [r + 1 for r in range(index + 1, len(rows)) if person_column < len(rows[r])
+                     and not is_blank(rows[r][person_column])]
+            if below:
+                notes.append(f"rows {below[0]} to {below[-1]} of sheet {quoted(sheet)}, under row {index + 1} "
+                             f"({quoted(next((label for label in labels if label), ''))}), were taken for totals, "
+                             f"not people")
+            break
         if person_column < len(labels) and labels[person_column]:
             people[index + 1] = labels
     names = _distinct_people(sheet, people, person_column, repeats)
@@ -498,7 +500,7 @@ def marks_frame(spec: SourceSpec, marks: list[Mark], sheets: int) -> tuple[pd.Da
         "value": [m.value for m in marks], "header": [cut(m.day.header) for m in marks],
         "column": [m.day for m in marks], "sheet": [m.sheet for m in marks],
     }).set_index("row")
-    blank = table["value"].map(_blank)
+    blank = table["value"].map(is_blank)
     impossible = table[~blank & (table["date"] == dt.date.min)]
     if len(impossible):
         row = int(impossible.index[0])
@@ -519,7 +521,7 @@ def marks_frame(spec: SourceSpec, marks: list[Mark], sheets: int) -> tuple[pd.Da
     keep = filled & (~blank | joined | undecided)  # and blanks before a person's first working day: not joined
     table, values, present, unknown, not_counted = (table[keep], values[keep], present[keep], unknown[keep],
                                                     not_counted[keep])
-    blank = table["value"].map(_blank)
+    blank = table["value"].map(is_blank)
     issues = IssueLog(spec.name)
     problems = table.assign(blank=blank, unknown=unknown, text=values)[blank | unknown]
     every = list(values[unknown].str.strip().value_counts().index)  # named in each message: taught in one go
@@ -561,6 +563,7 @@ class MusterConnector:
         marks: list[Mark] = []
         repeats: list[Repeat] = []
         warnings: list[str] = []
+        notes: list[str] = []
         read_sheets, carried = [], None
         for name, rows in _sheets(spec):
             found = _day_columns(spec, name, rows)
@@ -576,7 +579,7 @@ class MusterConnector:
             if weekdays and not warnings:  # once a file: the next sheet's template row says the same
                 warnings.append(weekdays)
             sheet_marks = (_block_marks(name, rows, days, start) if blocks
-                           else _grid_marks(spec, name, rows, start - 1, days, repeats))
+                           else _grid_marks(spec, name, rows, start - 1, days, repeats, notes))
             if sheet_marks:
                 marks += sheet_marks
                 read_sheets.append(name)
@@ -593,7 +596,7 @@ class MusterConnector:
                 f"{days[0]:%d %b %Y} to {days[-1]:%d %b %Y}"
                 + (f", from {len(read_sheets)} sheets" if len(read_sheets) > 1 else ""))
         frame = _finish(out, "attendance", spec, self.key, True, issues, [*warnings, *_repeat_warnings(repeats)])
-        frame.notes.append(note)
+        frame.notes += [note, *notes]
         return frame
 
 

@@ -317,7 +317,7 @@ _NUMERIC = re.compile(r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<Y>\d{4}|\d{2}
 _MONTH_NAME = re.compile(
     r"^(?P<b>\d{1,2})[\s/-]*(?P<mon>[A-Za-z]{3,9})[\s/,-]*(?P<Y>\d{4}|\d{2})" + _TIME, re.VERBOSE
 )
-_MONTHS = {m: i for i, m in enumerate(
+MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
 )}
 
@@ -553,7 +553,7 @@ def _parse_date_general(
         out[has] = _assemble(p, pd.to_numeric(p["b"]), pd.to_numeric(p["a"]))
 
     named = text.str.extract(_MONTH_NAME)
-    month_no = named["mon"].str.lower().str[:3].map(_MONTHS)
+    month_no = named["mon"].str.lower().str[:3].map(MONTHS)
     has = named["Y"].notna() & month_no.notna()
     if has.any():
         p = named[has]

@@ -53,7 +53,8 @@ class HeaderLayout:
         return self.data_start + 1
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """A cell with nothing in it: None, NaN, or only spaces."""
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -72,7 +73,7 @@ def _looks_like_value(value: Any) -> bool:
 
 
 def _filled(row: Sequence[Any]) -> list[int]:
-    return [i for i, value in enumerate(row) if not _blank(value)]
+    return [i for i, value in enumerate(row) if not is_blank(value)]
 
 
 def _is_header(row: Sequence[Any], width: int) -> bool:
@@ -99,8 +100,8 @@ def _names(header: Sequence[Any], sub: Sequence[Any] | None) -> tuple[str, ...]:
     quantity caption there for stock vouchers).
     """
     width = max(len(header), len(sub or ()))
-    top = [("" if i >= len(header) or _blank(header[i]) else str(header[i]).strip()) for i in range(width)]
-    low = [("" if sub is None or i >= len(sub) or _blank(sub[i]) else str(sub[i]).strip()) for i in range(width)]
+    top = [("" if i >= len(header) or is_blank(header[i]) else str(header[i]).strip()) for i in range(width)]
+    low = [("" if sub is None or i >= len(sub) or is_blank(sub[i]) else str(sub[i]).strip()) for i in range(width)]
     names: list[str] = []
     for i in range(width):
         parent = top[i]
@@ -232,9 +233,9 @@ def apply_filter(raw: pd.DataFrame, spec: SourceSpec, filters: Mapping[str, Sequ
                                              f"the file has columns: {have}", column=key)
         values = [wanted] if isinstance(wanted, str) else list(wanted)
         keep = set(_fold(pd.Series(values, dtype="str")))
-        raw = raw[_fold(raw[column].map(lambda v: "" if _blank(v) else str(v))).isin(keep)]
+        raw = raw[_fold(raw[column].map(lambda v: "" if is_blank(v) else str(v))).isin(keep)]
     return raw
 
 
 __all__ = ["HEADER_ROW_OPTION", "HeaderLayout", "apply_filter", "below_titles", "filter_column", "find_header",
-           "header_row_option", "text_rows"]
+           "header_row_option", "is_blank", "text_rows"]

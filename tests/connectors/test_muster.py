@@ -82,6 +82,7 @@ def test_hours_under_the_days_are_marks_and_an_offices_own_marks_are_taught_in_o
     assert counts(result.frame, "2024-01-10") == (64, 16)
     assert counts(result.frame, "2024-01-09") == (62, 18)
     assert counts(result.frame, "2024-01-03") == (61, 17)
+    assert "rows 85 to 97 of sheet 'Sheet1', under row 84 ('Count'), were taken for totals, not people" in result.notes
 
 
 def test_unknown_marks_say_how_to_teach_them():
