@@ -727,14 +727,11 @@ def _punch_stamps(raw: pd.DataFrame, mapping: Mapping[str, str], day: pd.Series)
     if mapping.get("date", time_col) == time_col:
         has_time = day.notna() & (day != day.dt.normalize())
         return day if has_time.any() else None
-    cells = raw[time_col]
-    text = as_text(cells).str.strip()
+    text = as_text(raw[time_col]).str.strip()  # an Excel time reads "14:02:00"
     clock = text.str.fullmatch(r"\d{1,2}:\d{2}(?::\d{2})?")
-    excel_times = cells.map(lambda v: isinstance(v, dt.time))
-    if not (clock | excel_times | (text == "")).all() or not (clock | excel_times).any():
+    if not (clock | (text == "")).all() or not clock.any():
         return None
-    offsets = pd.to_timedelta(text.where(~clock, text.str.replace(r"^(\d{1,2}:\d{2})$", r"\1:00", regex=True))
-                              .where(clock | excel_times, None).map(lambda v: str(v) if v is not None else None),
+    offsets = pd.to_timedelta(text.where(clock).str.replace(r"^(\d{1,2}:\d{2})$", r"\1:00", regex=True),
                               errors="coerce")
     return day.dt.normalize() + offsets
 
